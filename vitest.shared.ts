@@ -1,0 +1,22 @@
+import { defineConfig, mergeConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * Shared test settings for every project. Workspace packages resolve to their TypeScript sources
+ * through the `@chargewire/source` export condition, so tests never need a prior build.
+ */
+const shared = defineConfig({
+  resolve: { conditions: ['@chargewire/source', 'import', 'node', 'default'] },
+  ssr: { resolve: { conditions: ['@chargewire/source', 'import', 'node', 'default'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.spec.json' },
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
+
+/** Project config: the shared settings plus per-project overrides. */
+export function defineProject(overrides: ViteUserConfig = {}): ViteUserConfig {
+  return mergeConfig(shared, overrides);
+}
