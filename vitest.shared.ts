@@ -13,6 +13,8 @@ const shared = defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The root test command adds up these reports into one closing line.
+    reporters: ['default', ['json', { outputFile: '.reports/vitest.json' }]],
   },
 });
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs every project's typecheck and test targets through Nx, then prints one closing line with the
+// totals of all vitest runs ("N passed, N failed"), read from the JSON reports each run leaves behind.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const projectDirs = ['packages', 'apps']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+  .filter((dir) => existsSync(join(dir, 'package.json')));
+const reportOf = (dir) => join(dir, '.reports', 'vitest.json');
+for (const dir of projectDirs) rmSync(reportOf(dir), { force: true });
+
+const args = ['nx', 'run-many', '-t', 'typecheck', 'test', '--outputStyle=stream', ...process.argv.slice(2)];
+const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const dir of projectDirs) {
+  if (!existsSync(reportOf(dir))) continue;
+  const report = JSON.parse(readFileSync(reportOf(dir), 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+}
+const code = run.status ?? 1;
+if (code !== 0 && failed === 0) failed = 1; // a failed typecheck or crashed run is a failure too
+console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(code);
