@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Adapter, AdapterHost, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '../adapter/adapter.js';
+
+/** What `makeCluster` returns: at least two adapters that share one cluster, NOT yet initialised. */
+export interface AdapterCluster {
+  adapters: Adapter[];
+  cleanup(): Promise<void>;
+}
+
+/** A scripted host: records what the adapter asked it to do and answers from a script. */
+class FakeHost implements AdapterHost {
+  readonly calls: RemoteCallRequest[] = [];
+  readonly broadcasts: Array<{ protocol: string; action: string; params: unknown }> = [];
+  readonly presence: PresenceRecord[] = [];
+  answer: (req: RemoteCallRequest) => Promise<RemoteCallOutcome> = async (req) => ({
+    ok: true,
+    result: { node: this.nodeId, echo: req.params },
+  });
+  broadcastAnswer = { delivered: 0, failed: 0 };
+  constructor(readonly nodeId: string) {}
+  callLocal(req: RemoteCallRequest): Promise<RemoteCallOutcome> {
+    this.calls.push(req);
+    return this.answer(req);
+  }
+  async broadcastLocal(protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
+    this.broadcasts.push({ protocol, action, params });
+    return this.broadcastAnswer;
+  }
+  localPresence(): PresenceRecord[] {
+    return this.presence;
+  }
+}
+
+/**
+ * Runs the behaviour every `Adapter` implementation must have, as vitest `describe`/`it` blocks.
+ * `makeCluster` is called once per test and must return at least two fresh, uninitialised adapters that
+ * see each other (e.g. two Redis adapters on the same Redis with a unique key prefix).
+ *
+ * @example
+ * runAdapterConformanceSuite('InMemoryAdapter', async () => {
+ *   const cluster = new InMemoryCluster();
+ *   return { adapters: [new InMemoryAdapter({ cluster }), new InMemoryAdapter({ cluster })], cleanup: async () => {} };
+ * });
+ */
+export function runAdapterConformanceSuite(name: string, makeCluster: () => Promise<AdapterCluster>): void {
+  describe(`Adapter conformance: ${name}`, () => {
+    let cluster: AdapterCluster;
+    let a: Adapter;
+    let b: Adapter;
+    let hostA: FakeHost;
+    let hostB: FakeHost;
+    let open: Adapter[];
+
+    const record = (identity: string, host: FakeHost, connectionId = randomUUID()): PresenceRecord => ({
+      identity,
+      nodeId: host.nodeId,
+      connectionId,
+      protocol: 'ocpp1.6',
+      connectedAt: Date.now(),
+    });
+    const uniqueIdentity = (): string => `CP-${randomUUID().slice(0, 8)}`;
+
+    beforeEach(async () => {
+      cluster = await makeCluster();
+      if (cluster.adapters.length < 2) throw new Error('makeCluster must return at least two adapters');
+      [a, b] = cluster.adapters as [Adapter, Adapter];
+      const suffix = randomUUID().slice(0, 8);
+      hostA = new FakeHost(`node-a-${suffix}`);
+      hostB = new FakeHost(`node-b-${suffix}`);
+      await a.init(hostA);
+      await b.init(hostB);
+      open = [a, b];
+    });
+
+    afterEach(async () => {
+      for (const adapter of open) await adapter.close();
+      await cluster.cleanup();
+    });
+
+    it('locate() finds a record registered on any node, from every node', async () => {
+      const id = uniqueIdentity();
+      const rec = record(id, hostA);
+      await a.register(rec);
+      expect(await a.locate(id)).toEqual(rec);
+      expect(await b.locate(id)).toEqual(rec);
+    });
+
+    it('locate() of an unknown identity is undefined', async () => {
+      expect(await a.locate(uniqueIdentity())).toBeUndefined();
+      expect(await b.locate(uniqueIdentity())).toBeUndefined();
+    });
+
+    it('register() overwrites: the newest connection owns the identity', async () => {
+      const id = uniqueIdentity();
+      await a.register(record(id, hostA));
+      const newer = record(id, hostB);
+      await b.register(newer);
+      expect(await a.locate(id)).toEqual(newer);
+    });
+
+    it('unregister() is fenced by connectionId', async () => {
+      const id = uniqueIdentity();
+      const old = record(id, hostA);
+      const newer = record(id, hostB);
+      await a.register(old);
+      await b.register(newer);
+      await a.unregister(old); // stale disconnect of the replaced connection
+      expect(await a.locate(id)).toEqual(newer);
+      await b.unregister(newer);
+      expect(await a.locate(id)).toBeUndefined();
+      expect(await b.locate(id)).toBeUndefined();
+    });
+
+    it('unregister() of an identity that is not registered is harmless', async () => {
+      await expect(a.unregister(record(uniqueIdentity(), hostA))).resolves.toBeUndefined();
+    });
+
+    it('sendCall() runs the call on the named node and returns its result', async () => {
+      const req: RemoteCallRequest = {
+        identity: 'CP-1',
+        protocol: 'ocpp1.6',
+        action: 'Reset',
+        params: { type: 'Soft', nested: { list: [1, 'two', null, true] } },
+        timeoutMs: 5000,
+      };
+      const outcome = await a.sendCall(hostB.nodeId, req);
+      expect(outcome).toEqual({ ok: true, result: { node: hostB.nodeId, echo: req.params } });
+      expect(hostB.calls).toEqual([req]);
+      expect(hostA.calls).toEqual([]);
+    });
+
+    it('sendCall() to its own node works', async () => {
+      const outcome = await a.sendCall(hostA.nodeId, {
+        identity: 'CP-1', protocol: 'ocpp2.0.1', action: 'Reset', params: { type: 'Immediate' }, timeoutMs: 5000,
+      });
+      expect(outcome).toEqual({ ok: true, result: { node: hostA.nodeId, echo: { type: 'Immediate' } } });
+      expect(hostA.calls).toHaveLength(1);
+    });
+
+    it('sendCall() passes error outcomes through unchanged', async () => {
+      const rpc: RemoteCallOutcome = {
+        ok: false,
+        error: { kind: 'rpc', code: 'NotImplemented', description: 'no handler', details: { action: 'Reset' } },
+      };
+      hostB.answer = async () => rpc;
+      expect(await a.sendCall(hostB.nodeId, { identity: 'X', protocol: 'ocpp1.6', action: 'Reset', params: {}, timeoutMs: 5000 })).toEqual(rpc);
+      const timeout: RemoteCallOutcome = { ok: false, error: { kind: 'timeout', message: 'no answer' } };
+      hostB.answer = async () => timeout;
+      expect(await a.sendCall(hostB.nodeId, { identity: 'X', protocol: 'ocpp1.6', action: 'Reset', params: {}, timeoutMs: 5000 })).toEqual(timeout);
+    });
+
+    it('concurrent sendCall()s are each answered with their own outcome', async () => {
+      hostB.answer = async (req) => {
+        const n = (req.params as { n: number }).n;
+        await new Promise((r) => setTimeout(r, (n * 7) % 20)); // answer out of order
+        return { ok: true, result: { n } };
+      };
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, n) =>
+          a.sendCall(hostB.nodeId, { identity: `CP-${n}`, protocol: 'ocpp1.6', action: 'DataTransfer', params: { n }, timeoutMs: 5000 }),
+        ),
+      );
+      expect(outcomes).toEqual(Array.from({ length: 20 }, (_, n) => ({ ok: true, result: { n } })));
+    });
+
+    it('sendCall() to an unknown node resolves with a failure outcome (never rejects, never hangs)', async () => {
+      const outcome = await a.sendCall(`node-missing-${randomUUID()}`, {
+        identity: 'CP-1', protocol: 'ocpp1.6', action: 'Reset', params: {}, timeoutMs: 1000,
+      });
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(['notConnected', 'timeout', 'closed']).toContain(outcome.error.kind);
+    }, 15_000);
+
+    it('sendCall() to a node that has closed resolves with a failure outcome', async () => {
+      await b.close();
+      open = [a];
+      const outcome = await a.sendCall(hostB.nodeId, { identity: 'CP-1', protocol: 'ocpp1.6', action: 'Reset', params: {}, timeoutMs: 1000 });
+      expect(outcome.ok).toBe(false);
+      expect(hostB.calls).toEqual([]);
+    }, 15_000);
+
+    it('broadcast() reaches every node once and sums the per-node counts', async () => {
+      hostA.broadcastAnswer = { delivered: 3, failed: 1 };
+      hostB.broadcastAnswer = { delivered: 2, failed: 0 };
+      const report = await b.broadcast('ocpp2.0.1', 'ClearCache', { x: 1 });
+      expect(hostA.broadcasts).toEqual([{ protocol: 'ocpp2.0.1', action: 'ClearCache', params: { x: 1 } }]);
+      expect(hostB.broadcasts).toEqual([{ protocol: 'ocpp2.0.1', action: 'ClearCache', params: { x: 1 } }]);
+      const byNode = new Map(report.nodes.map((n) => [n.nodeId, n]));
+      expect(byNode.get(hostA.nodeId)).toEqual({ nodeId: hostA.nodeId, delivered: 3, failed: 1 });
+      expect(byNode.get(hostB.nodeId)).toEqual({ nodeId: hostB.nodeId, delivered: 2, failed: 0 });
+      expect(report.delivered).toBe(5);
+      expect(report.failed).toBe(1);
+    });
+
+    it('close() resolves and the closed node no longer receives broadcasts', async () => {
+      await a.close();
+      open = [b];
+      const report = await b.broadcast('ocpp1.6', 'ClearCache', {});
+      expect(hostA.broadcasts).toEqual([]);
+      expect(report.nodes.map((n) => n.nodeId)).not.toContain(hostA.nodeId);
+    });
+  });
+}

@@ -1,0 +1,2 @@
+export { runAdapterConformanceSuite } from './adapterConformance.js';
+export type { AdapterCluster } from './adapterConformance.js';
