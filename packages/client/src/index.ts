@@ -1,1 +1,12 @@
-export {};
+export { buildEndpointUrl } from './url.js';
+export { basicAuthHeader } from './basicAuth.js';
+export type { ClientTlsOptions } from './tls.js';
+export { backoffDelay, resolveBackoff, DEFAULT_BACKOFF, type BackoffOptions, type JitterMode, type ResolvedBackoff } from './backoff.js';
+export {
+  ConnectError,
+  ConnectionRefusedError,
+  SubprotocolMismatchError,
+  ConnectionFailedError,
+  ConnectAbortedError,
+  isRetryableStatus,
+} from './errors.js';
