@@ -1,0 +1,106 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` records how many have run, so a fresh file
+ * is created from scratch and an existing one only gets the steps it has not seen. Never edit a
+ * migration that has shipped: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE chargers (
+    id                  TEXT PRIMARY KEY,
+    password_hash       TEXT,
+    registration_status TEXT NOT NULL DEFAULT 'Accepted'
+                        CHECK (registration_status IN ('Accepted', 'Pending', 'Rejected')),
+    description         TEXT,
+    vendor              TEXT,
+    model               TEXT,
+    serial_number       TEXT,
+    firmware_version    TEXT,
+    protocol            TEXT,
+    node_id             TEXT,
+    connection_id       TEXT,
+    connected_at        TEXT,
+    disconnected_at     TEXT,
+    last_boot_at        TEXT,
+    last_heartbeat_at   TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+  );
+
+  CREATE TABLE connectors (
+    charger_id     TEXT NOT NULL REFERENCES chargers(id) ON DELETE CASCADE,
+    connector_id   INTEGER NOT NULL CHECK (connector_id >= 0),
+    status         TEXT NOT NULL,
+    error_code     TEXT,
+    info           TEXT,
+    status_at      TEXT NOT NULL,
+    PRIMARY KEY (charger_id, connector_id)
+  );
+
+  CREATE TABLE id_tags (
+    id_tag         TEXT PRIMARY KEY,
+    status         TEXT NOT NULL DEFAULT 'Accepted'
+                   CHECK (status IN ('Accepted', 'Blocked', 'Expired', 'Invalid')),
+    expiry_date    TEXT,
+    parent_id_tag  TEXT,
+    description    TEXT,
+    created_at     TEXT NOT NULL
+  );
+
+  CREATE TABLE transactions (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    charger_id          TEXT NOT NULL REFERENCES chargers(id) ON DELETE CASCADE,
+    ocpp_transaction_id TEXT NOT NULL,
+    protocol            TEXT NOT NULL,
+    connector_id        INTEGER NOT NULL,
+    id_tag              TEXT,
+    auth_status         TEXT,
+    remote_start_id     INTEGER,
+    started_at          TEXT NOT NULL,
+    stopped_at          TEXT,
+    meter_start_wh      REAL,
+    last_meter_wh       REAL,
+    meter_stop_wh       REAL,
+    stop_reason         TEXT,
+    charging_state      TEXT,
+    updated_at          TEXT NOT NULL,
+    UNIQUE (charger_id, ocpp_transaction_id)
+  );
+  CREATE INDEX transactions_active ON transactions (charger_id, stopped_at);
+
+  CREATE TABLE meter_values (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    charger_id      TEXT NOT NULL REFERENCES chargers(id) ON DELETE CASCADE,
+    connector_id    INTEGER NOT NULL,
+    transaction_id  INTEGER REFERENCES transactions(id) ON DELETE CASCADE,
+    timestamp       TEXT NOT NULL,
+    measurand       TEXT NOT NULL,
+    phase           TEXT,
+    location        TEXT,
+    context         TEXT,
+    unit            TEXT,
+    value           REAL,
+    raw_value       TEXT
+  );
+  CREATE INDEX meter_values_transaction ON meter_values (transaction_id, timestamp);
+  `,
+];
+
+/** Brings the database to the newest schema version inside one transaction per migration step. */
+export function migrate(db: Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > MIGRATIONS.length) {
+    throw new Error(
+      `database schema version ${from} is newer than this app knows (${MIGRATIONS.length}); refusing to downgrade`,
+    );
+  }
+  for (let version = from; version < MIGRATIONS.length; version++) {
+    const step = db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    });
+    step.immediate();
+  }
+  return { from, to: MIGRATIONS.length };
+}
