@@ -1,1 +1,30 @@
-export {};
+export type { ActionInfo, Side } from './actionInfo.js';
+export type {
+  ActionMap,
+  ActionOf,
+  ActionSpec,
+  InboundActionOf,
+  Ocpp16Actions,
+  Ocpp201Actions,
+  Ocpp21Actions,
+  OcppProtocols,
+  OutboundActionOf,
+  ProtocolMap,
+  RequestOf,
+  ResponseOf,
+  SendActionOf,
+} from './actionMaps.js';
+export { actionOrigin, isKnownAction, isSendOnly, listActions } from './actions.js';
+export { RPC_ERROR_CODES, fromWireErrorCode, isRpcErrorCode, toWireErrorCode } from './errorCodes.js';
+export type { RpcErrorCode } from './errorCodes.js';
+export { PROTOCOLS, isProtocolName } from './protocols.js';
+export type { PayloadKind, ProtocolName } from './protocols.js';
+export { getSchema } from './schemas.js';
+export type { JsonSchemaObject } from './schemas.js';
+export { getValidator, preloadValidators } from './validation.js';
+export type { Validator } from './validation.js';
+export { codeForKeyword } from './violations.js';
+export type { ValidationResult, Violation } from './violations.js';
+export type * as Ocpp16 from './generated/ocpp16.js';
+export type * as Ocpp201 from './generated/ocpp201.js';
+export type * as Ocpp21 from './generated/ocpp21.js';
