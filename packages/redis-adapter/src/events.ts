@@ -1,0 +1,24 @@
+import type { PresenceOwner } from './presenceStore.js';
+
+/** A local connection found that another, newer connection owns its identity (it is stale and may be closed). */
+export interface PresenceConflict {
+  identity: string;
+  /** The local connection that lost the identity. */
+  connectionId: string;
+  /** Who owns the identity now. */
+  owner: PresenceOwner;
+  /** What found the conflict. */
+  during: 'register' | 'heartbeat' | 'reregister';
+}
+
+/** Events of {@link RedisAdapter}. */
+export interface RedisAdapterEvents {
+  /**
+   * A background failure: a heartbeat or re-registration that failed, a malformed message on a cluster channel,
+   * a reply that could not be published. Without a listener these become process warnings.
+   */
+  error: [error: Error];
+  presenceConflict: [conflict: PresenceConflict];
+  /** The Redis connection came back and this node's presence was written again. */
+  reregistered: [info: { records: number }];
+}

@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+
+/** Options of {@link createRedisAdapter}. */
+export interface RedisAdapterOptions {
+  /**
+   * Client for commands (presence scripts, PUBLISH). It may be shared with the rest of the application.
+   * The adapter never closes it: its owner does.
+   */
+  pub: Redis;
+  /**
+   * A client dedicated to this adapter's subscriptions (a Redis connection in subscriber mode cannot run other
+   * commands). Create it explicitly, e.g. `pub.duplicate()`. The adapter never closes it.
+   */
+  sub: Redis;
+  /**
+   * Prefix of every key and channel, so several clusters (or tests) can share one Redis.
+   * @default 'chargewire'
+   */
+  prefix?: string;
+  /**
+   * Lifetime of an identity's presence record without a heartbeat. A node that dies stops owning its chargers
+   * after at most this long.
+   * @default 30
+   */
+  presenceTtlSeconds?: number;
+  /**
+   * How often a node refreshes its presence records and its own liveness entry. Must be shorter than the TTL.
+   * @default presenceTtlSeconds * 1000 / 3
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * Extra time a cross-node caller waits beyond the call's own `timeoutMs` for the owning node's answer
+   * (the owning node applies `timeoutMs` to the charger itself, so its timeout answer arrives first).
+   * @default 2000
+   */
+  callGraceMs?: number;
+  /**
+   * How long `broadcast()` waits for the other nodes' delivery reports. A remote node reports after all of
+   * its chargers answered or timed out, so keep this above the server's call timeout.
+   * @default 35000
+   */
+  broadcastTimeoutMs?: number;
+}
+
+/** Options with every default applied. */
+export interface ResolvedRedisAdapterOptions {
+  pub: Redis;
+  sub: Redis;
+  prefix: string;
+  presenceTtlMs: number;
+  heartbeatIntervalMs: number;
+  callGraceMs: number;
+  broadcastTimeoutMs: number;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive finite number (got ${String(value)})`);
+  return value;
+}
+
+/** Applies defaults and rejects inconsistent options with a clear error. */
+export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisAdapterOptions {
+  // The options object comes from user code, possibly untyped JavaScript: check it at run time.
+  if (typeof options !== 'object' || options === null) throw new TypeError('createRedisAdapter() needs an options object');
+  const { pub, sub } = options;
+  if (!isRedisLike(pub)) throw new TypeError('options.pub must be an ioredis client');
+  if (!isRedisLike(sub)) throw new TypeError('options.sub must be an ioredis client');
+  if (pub === sub) throw new TypeError('options.sub must be a dedicated connection (e.g. pub.duplicate()), not options.pub itself');
+  const prefix = options.prefix ?? 'chargewire';
+  if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError('options.prefix must be a non-empty string');
+  const presenceTtlMs = Math.round(positive('presenceTtlSeconds', options.presenceTtlSeconds ?? 30) * 1000);
+  const heartbeatIntervalMs = positive('heartbeatIntervalMs', options.heartbeatIntervalMs ?? presenceTtlMs / 3);
+  if (heartbeatIntervalMs >= presenceTtlMs) {
+    throw new RangeError(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be shorter than presenceTtlSeconds (${presenceTtlMs} ms)`);
+  }
+  const callGraceMs = options.callGraceMs ?? 2000;
+  if (!Number.isFinite(callGraceMs) || callGraceMs < 0) throw new RangeError('callGraceMs must be a finite number >= 0');
+  const broadcastTimeoutMs = positive('broadcastTimeoutMs', options.broadcastTimeoutMs ?? 35_000);
+  return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs };
+}
+
+function isRedisLike(value: unknown): value is Redis {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Redis).publish === 'function' &&
+    typeof (value as Redis).subscribe === 'function' &&
+    typeof (value as Redis).on === 'function'
+  );
+}

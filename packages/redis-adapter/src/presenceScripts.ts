@@ -1,0 +1,82 @@
+import { LuaScript } from './luaScript.js';
+
+/*
+ * Presence is fenced in Lua so that each check-and-write is atomic on the Redis side: a stale node (one that has not
+ * yet noticed its connection died, or whose commands were delayed by a Redis outage) can neither delete nor overwrite
+ * the record of a connection that replaced it.
+ */
+
+/**
+ * Register (or re-register) a connection. The record is replaced unless it belongs to another connection that
+ * connected strictly later (the newest connection of an identity owns it).
+ * KEYS[1] presence key; ARGV nodeId, connectionId, protocol, connectedAt, ttlMs.
+ * Returns {1} when written, {0, ownerNodeId, ownerConnectionId} when a newer connection owns the identity.
+ */
+export const REGISTER = new LuaScript(`
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind == 'hash' then
+  local cur = redis.call('HMGET', KEYS[1], 'connectionId', 'connectedAt', 'nodeId')
+  if cur[1] and cur[1] ~= ARGV[2] then
+    local at = tonumber(cur[2])
+    if at and at > tonumber(ARGV[4]) then
+      return {0, cur[3] or '', cur[1]}
+    end
+  end
+end
+if kind ~= 'none' then redis.call('DEL', KEYS[1]) end
+redis.call('HSET', KEYS[1], 'nodeId', ARGV[1], 'connectionId', ARGV[2], 'protocol', ARGV[3], 'connectedAt', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return {1}
+`);
+
+/**
+ * Remove a connection's record only while that connection still owns it.
+ * KEYS[1] presence key; ARGV connectionId. Returns 1 when removed, 0 otherwise.
+ */
+export const UNREGISTER = new LuaScript(`
+if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return 0 end
+if redis.call('HGET', KEYS[1], 'connectionId') == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`);
+
+/**
+ * Heartbeat: extend the TTL of a record this connection owns. Never creates a record (a disconnect racing with
+ * the heartbeat must not resurrect it); the caller re-registers missing ones after re-checking they are still live.
+ * KEYS[1] presence key; ARGV connectionId, ttlMs.
+ * Returns {1} refreshed, {0} missing, {-1, ownerNodeId, ownerConnectionId} owned by another connection.
+ */
+export const REFRESH = new LuaScript(`
+if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return {0} end
+local cur = redis.call('HMGET', KEYS[1], 'connectionId', 'nodeId')
+if cur[1] == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {1}
+end
+return {-1, cur[2] or '', cur[1] or ''}
+`);
+
+const NOW_MS = `
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * Node liveness on the Redis clock (node clocks may disagree): score = deadline. Also drops expired nodes.
+ * KEYS[1] nodes sorted set; ARGV nodeId, ttlMs.
+ */
+export const TOUCH_NODE = new LuaScript(`${NOW_MS}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now))
+redis.call('ZADD', KEYS[1], string.format('%d', now + tonumber(ARGV[2])), ARGV[1])
+-- the set itself expires once no node refreshes it; never shorten a TTL set by a node with a longer one
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`);
+
+/** KEYS[1] nodes sorted set. Returns the ids of nodes whose liveness deadline has not passed. */
+export const LIVE_NODES = new LuaScript(`${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], string.format('%d', now), '+inf')
+`);

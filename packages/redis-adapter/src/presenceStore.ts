@@ -1,0 +1,107 @@
+import type { Redis } from 'ioredis';
+import type { PresenceRecord } from '@chargewire/server';
+import type { KeyLayout } from './keys.js';
+import { LIVE_NODES, REFRESH, REGISTER, TOUCH_NODE, UNREGISTER } from './presenceScripts.js';
+
+/** Who owns an identity when a write was refused. */
+export interface PresenceOwner {
+  nodeId: string;
+  connectionId: string;
+}
+
+/** Result of a fenced register: written, or refused because a newer connection owns the identity. */
+export type RegisterResult = { written: true } | { written: false; owner: PresenceOwner };
+
+/** Result of a heartbeat refresh of one record. */
+export type RefreshResult =
+  | { status: 'refreshed' }
+  | { status: 'missing' }
+  | { status: 'superseded'; owner: PresenceOwner }
+  | { status: 'failed'; error: Error };
+
+function owner(reply: unknown[]): PresenceOwner {
+  return { nodeId: String(reply[1] ?? ''), connectionId: String(reply[2] ?? '') };
+}
+
+function asArray(reply: unknown, what: string): unknown[] {
+  if (!Array.isArray(reply)) throw new Error(`unexpected reply from the ${what} script`);
+  return reply;
+}
+
+/** Presence records and node liveness in Redis; every write goes through a fenced Lua script. */
+export class PresenceStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: KeyLayout,
+    private readonly ttlMs: number,
+  ) {}
+
+  async register(record: PresenceRecord): Promise<RegisterResult> {
+    const reply = asArray(
+      await REGISTER.run(this.redis, [this.keys.presence(record.identity)], [
+        record.nodeId,
+        record.connectionId,
+        record.protocol,
+        record.connectedAt,
+        this.ttlMs,
+      ]),
+      'register',
+    );
+    return reply[0] === 1 ? { written: true } : { written: false, owner: owner(reply) };
+  }
+
+  /** Returns true when the record was removed (it was still owned by `record.connectionId`). */
+  async unregister(record: PresenceRecord): Promise<boolean> {
+    const reply = await UNREGISTER.run(this.redis, [this.keys.presence(record.identity)], [record.connectionId]);
+    return reply === 1;
+  }
+
+  /** Extends the TTL of every record still owned by its connection, in one round trip. */
+  async refresh(records: readonly PresenceRecord[]): Promise<RefreshResult[]> {
+    const replies = await REFRESH.runMany(
+      this.redis,
+      records.map((r) => ({ keys: [this.keys.presence(r.identity)], args: [r.connectionId, this.ttlMs] })),
+    );
+    return replies.map((reply): RefreshResult => {
+      if (reply instanceof Error) return { status: 'failed', error: reply };
+      if (!Array.isArray(reply)) return { status: 'failed', error: new Error('unexpected reply from the refresh script') };
+      if (reply[0] === 1) return { status: 'refreshed' };
+      if (reply[0] === 0) return { status: 'missing' };
+      return { status: 'superseded', owner: owner(reply) };
+    });
+  }
+
+  /**
+   * The current owner of `identity`, or undefined. A record that is not a well-formed presence hash (written by
+   * something else under our prefix) is reported as `malformed` rather than trusted.
+   */
+  async locate(identity: string): Promise<PresenceRecord | 'malformed' | undefined> {
+    let fields: Record<string, string>;
+    try {
+      fields = await this.redis.hgetall(this.keys.presence(identity));
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('WRONGTYPE')) return 'malformed';
+      throw err;
+    }
+    if (Object.keys(fields).length === 0) return undefined;
+    const { nodeId, connectionId, protocol, connectedAt } = fields;
+    const at = Number(connectedAt);
+    if (!nodeId || !connectionId || !protocol || connectedAt === undefined || !Number.isFinite(at)) return 'malformed';
+    return { identity, nodeId, connectionId, protocol, connectedAt: at };
+  }
+
+  /** Marks `nodeId` alive for one TTL. */
+  async touchNode(nodeId: string): Promise<void> {
+    await TOUCH_NODE.run(this.redis, [this.keys.nodes], [nodeId, this.ttlMs]);
+  }
+
+  async removeNode(nodeId: string): Promise<void> {
+    await this.redis.zrem(this.keys.nodes, nodeId);
+  }
+
+  /** Ids of the nodes whose heartbeat has not expired. */
+  async liveNodes(): Promise<string[]> {
+    const reply = asArray(await LIVE_NODES.run(this.redis, [this.keys.nodes], []), 'live-nodes');
+    return reply.map(String);
+  }
+}

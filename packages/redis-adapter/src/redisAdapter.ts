@@ -1,0 +1,451 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Adapter } from '@chargewire/server';
+import type { AdapterHost, BroadcastReport, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
+import { BroadcastCollector, type BroadcastCollection, type NodeDelivery } from './broadcastCollector.js';
+import type { PresenceConflict, RedisAdapterEvents } from './events.js';
+import { keyLayout, type KeyLayout } from './keys.js';
+import { resolveOptions, type RedisAdapterOptions, type ResolvedRedisAdapterOptions } from './options.js';
+import { PendingCalls } from './pendingCalls.js';
+import { PresenceStore } from './presenceStore.js';
+import { decodeMessage, encodeMessage, MalformedMessageError, type WireMessage } from './wireMessages.js';
+
+/** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
+export interface RedisBroadcastReport extends BroadcastReport {
+  unresponsiveNodes: string[];
+}
+
+/** Counters for monitoring (and for tests proving nothing leaks). */
+export interface RedisAdapterStats {
+  pendingCalls: number;
+  pendingBroadcasts: number;
+  trackedPresence: number;
+}
+
+/** Bound on the best-effort Redis clean-up in close(), so close() never hangs on a dead Redis. */
+const CLOSE_CLEANUP_MS = 3000;
+/** Records per heartbeat pipeline: keeps each round trip (and Redis' work per batch) small. */
+const HEARTBEAT_BATCH = 500;
+
+const failure = (kind: 'timeout' | 'notConnected' | 'closed' | 'internal', message: string): RemoteCallOutcome => ({
+  ok: false,
+  error: { kind, message },
+});
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(toError(e));
+      },
+    );
+  });
+}
+
+/**
+ * Cluster adapter over Redis: presence (identity → node) with fenced Lua writes and TTL heartbeats, cross-node
+ * CALLs and broadcasts over pub/sub. Create it with {@link createRedisAdapter} and pass it as the server's `adapter`.
+ */
+export class RedisAdapter extends Adapter {
+  readonly options: Readonly<ResolvedRedisAdapterOptions>;
+  readonly #keys: KeyLayout;
+  readonly #store: PresenceStore;
+  readonly #pending = new PendingCalls();
+  readonly #broadcasts = new BroadcastCollector();
+  readonly #events = new EventEmitter();
+  /** Records registered through this adapter and not unregistered: removed (fenced) on close. */
+  readonly #tracked = new Map<string, PresenceRecord>();
+  #host: AdapterHost | undefined;
+  #state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #heartbeat: Promise<void> | undefined;
+  #channels: string[] = [];
+
+  constructor(options: RedisAdapterOptions) {
+    super();
+    this.options = Object.freeze(resolveOptions(options));
+    this.#keys = keyLayout(this.options.prefix);
+    this.#store = new PresenceStore(this.options.pub, this.#keys, this.options.presenceTtlMs);
+  }
+
+  on<E extends keyof RedisAdapterEvents>(event: E, listener: (...args: RedisAdapterEvents[E]) => void): this {
+    this.#events.on(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  off<E extends keyof RedisAdapterEvents>(event: E, listener: (...args: RedisAdapterEvents[E]) => void): this {
+    this.#events.off(event, listener as (...args: unknown[]) => void);
+    return this;
+  }
+
+  /** The node id given by the server, once initialised. */
+  get nodeId(): string | undefined {
+    return this.#host?.nodeId;
+  }
+
+  stats(): RedisAdapterStats {
+    return { pendingCalls: this.#pending.size, pendingBroadcasts: this.#broadcasts.size, trackedPresence: this.#tracked.size };
+  }
+
+  override async init(host: AdapterHost): Promise<void> {
+    if (this.#state !== 'new') throw new Error(`RedisAdapter.init() called on a ${this.#state} adapter`);
+    if (typeof host.nodeId !== 'string' || host.nodeId.length === 0) throw new TypeError('the host nodeId must be a non-empty string');
+    this.#state = 'starting';
+    const { pub, sub } = this.options;
+    const own = this.#keys.nodeChannel(host.nodeId);
+    try {
+      // Two live nodes with one id would both run every CALL sent to it: refuse to start.
+      const numsub = await pub.pubsub('NUMSUB', own);
+      if (Number(numsub[1] ?? 0) > 0) throw new Error(`node id "${host.nodeId}" is already used by a live node of this cluster`);
+      this.#host = host;
+      this.#channels = [own, this.#keys.broadcastChannel];
+      sub.on('message', this.#onMessage);
+      sub.on('close', this.#onSubscriberLost);
+      pub.on('ready', this.#onCommandsReady);
+      await sub.subscribe(...this.#channels);
+      await this.#store.touchNode(host.nodeId);
+    } catch (err) {
+      this.#detach();
+      this.#host = undefined;
+      this.#state = 'closed';
+      throw err;
+    }
+    this.#state = 'ready';
+    this.#heartbeatTimer = setInterval(() => this.#runHeartbeat(), this.options.heartbeatIntervalMs);
+    this.#heartbeatTimer.unref();
+  }
+
+  override async close(): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'new') {
+      this.#state = 'closed';
+      return;
+    }
+    const host = this.#host;
+    this.#state = 'closed';
+    clearInterval(this.#heartbeatTimer);
+    this.#detach();
+    this.#pending.settleAll(failure('closed', 'the cluster adapter was closed before the remote node answered'));
+    this.#broadcasts.abortAll();
+    const tracked = [...this.#tracked.values()];
+    this.#tracked.clear();
+    const cleanup = async (): Promise<void> => {
+      await this.#heartbeat?.catch(() => undefined);
+      await this.options.sub.unsubscribe(...this.#channels);
+      if (host) await this.#store.removeNode(host.nodeId);
+      await Promise.all(tracked.map((r) => this.#store.unregister(r)));
+    };
+    try {
+      await withTimeout(cleanup(), CLOSE_CLEANUP_MS);
+    } catch (err) {
+      // Presence left behind expires within the TTL; the node is already unreachable (its listener is gone).
+      this.#emitError(new Error(`RedisAdapter.close(): clean-up failed: ${toError(err).message}`));
+    }
+  }
+
+  override async register(record: PresenceRecord): Promise<void> {
+    this.#assertReady('register');
+    assertRecord(record);
+    this.#tracked.set(record.identity, { ...record });
+    const result = await this.#store.register(record);
+    if (!result.written) this.#conflict({ identity: record.identity, connectionId: record.connectionId, owner: result.owner, during: 'register' });
+  }
+
+  override async unregister(record: PresenceRecord): Promise<void> {
+    this.#assertReady('unregister');
+    assertRecord(record);
+    if (this.#tracked.get(record.identity)?.connectionId === record.connectionId) this.#tracked.delete(record.identity);
+    await this.#store.unregister(record);
+  }
+
+  override async locate(identity: string): Promise<PresenceRecord | undefined> {
+    this.#assertReady('locate');
+    if (typeof identity !== 'string') throw new TypeError('identity must be a string');
+    const found = await this.#store.locate(identity);
+    if (found === 'malformed') {
+      this.#emitError(new Error(`presence record of "${identity}" is malformed; treating the identity as not connected`));
+      return undefined;
+    }
+    return found;
+  }
+
+  override async sendCall(nodeId: string, req: RemoteCallRequest): Promise<RemoteCallOutcome> {
+    const host = this.#host;
+    if (this.#state !== 'ready' || !host) return failure('closed', 'the cluster adapter is not running');
+    if (!Number.isFinite(req.timeoutMs) || req.timeoutMs <= 0) return failure('internal', 'cross-node call needs a positive finite timeoutMs');
+    if (nodeId === host.nodeId) return this.#callLocal(host, req);
+    const { pub, sub } = this.options;
+    if (pub.status !== 'ready' || sub.status !== 'ready') {
+      return failure('closed', `cannot reach node "${nodeId}": the Redis connection is down`);
+    }
+    const id = randomUUID();
+    let payload: string;
+    try {
+      payload = encodeMessage({ t: 'call', id, from: host.nodeId, req });
+    } catch {
+      return failure('internal', 'the call parameters cannot be serialised to JSON');
+    }
+    const waitMs = req.timeoutMs + this.options.callGraceMs;
+    const outcome = this.#pending.add(id, nodeId, waitMs, () =>
+      failure('timeout', `node "${nodeId}" did not answer the ${req.action} call to "${req.identity}" within ${waitMs} ms`),
+    );
+    pub.publish(this.#keys.nodeChannel(nodeId), payload).then(
+      (receivers) => {
+        if (receivers === 0) this.#pending.settle(id, failure('notConnected', `node "${nodeId}" is not reachable (it is not subscribed to the cluster)`));
+      },
+      (err: unknown) => {
+        this.#pending.settle(id, failure('closed', `could not send the call to node "${nodeId}": ${toError(err).message}`));
+      },
+    );
+    return outcome;
+  }
+
+  override async broadcast(protocol: string, action: string, params: unknown): Promise<RedisBroadcastReport> {
+    const host = this.#host;
+    if (this.#state !== 'ready' || !host) throw new Error('RedisAdapter.broadcast(): the adapter is not running');
+    const id = randomUUID();
+    const payload = encodeMessage({ t: 'bcast', id, from: host.nodeId, protocol, action, params }); // throws TypeError on unserialisable params
+    const local = this.#broadcastLocal(host, protocol, action, params);
+    const { pub, sub } = this.options;
+    let remote: Promise<BroadcastCollection> = Promise.resolve({ reports: new Map(), complete: false });
+    if (pub.status === 'ready' && sub.status === 'ready') {
+      remote = this.#broadcasts.start(id, this.options.broadcastTimeoutMs);
+      pub.publish(this.#keys.broadcastChannel, payload).then(
+        (receivers) => this.#broadcasts.setExpected(id, receivers),
+        (err: unknown) => {
+          this.#emitError(new Error(`broadcast could not be published: ${toError(err).message}`));
+          this.#broadcasts.abort(id);
+        },
+      );
+    }
+    const [own, { reports, complete }] = await Promise.all([local, remote]);
+    const nodes: NodeDelivery[] = [{ nodeId: host.nodeId, ...own }];
+    for (const r of reports.values()) if (r.nodeId !== host.nodeId) nodes.push(r);
+    let unresponsiveNodes: string[] = [];
+    if (!complete) {
+      const live = await this.#store.liveNodes().catch(() => [] as string[]);
+      unresponsiveNodes = live.filter((n) => !nodes.some((x) => x.nodeId === n));
+    }
+    return {
+      nodes,
+      delivered: nodes.reduce((sum, n) => sum + n.delivered, 0),
+      failed: nodes.reduce((sum, n) => sum + n.failed, 0),
+      unresponsiveNodes,
+    };
+  }
+
+  /** Ids of the nodes whose heartbeat has not expired (this one included while it runs). */
+  async liveNodes(): Promise<string[]> {
+    this.#assertReady('liveNodes');
+    return this.#store.liveNodes();
+  }
+
+  // ── message handling ────────────────────────────────────────────────────────────────────────────────────────
+
+  readonly #onMessage = (channel: string, text: string): void => {
+    if (!this.#channels.includes(channel)) return; // the subscriber may be shared with other adapters
+    let msg: WireMessage;
+    try {
+      msg = decodeMessage(text);
+    } catch (err) {
+      this.#onMalformed(err);
+      return;
+    }
+    const host = this.#host;
+    if (!host || this.#state !== 'ready') return;
+    switch (msg.t) {
+      case 'call':
+        void this.#serveCall(host, msg.id, msg.from, msg.req);
+        break;
+      case 'reply':
+        this.#pending.settle(msg.id, msg.outcome, msg.from); // a late reply (after a timeout) is dropped here
+        break;
+      case 'bcast':
+        if (msg.from === host.nodeId) this.#broadcasts.echo(msg.id);
+        else void this.#serveBroadcast(host, msg.id, msg.from, msg.protocol, msg.action, msg.params);
+        break;
+      case 'bcastReport':
+        this.#broadcasts.report(msg.id, { nodeId: msg.from, delivered: msg.delivered, failed: msg.failed });
+        break;
+    }
+  };
+
+  #onMalformed(err: unknown): void {
+    const e = toError(err);
+    this.#emitError(e);
+    // Answer a call we could not read, so its caller gets a clear error instead of waiting for its timeout.
+    if (e instanceof MalformedMessageError && e.type === 'call' && e.id && e.from && this.#host) {
+      this.#publishReply(e.from, e.id, this.#host.nodeId, failure('internal', `node "${this.#host.nodeId}" could not read the cross-node request`));
+    }
+  }
+
+  async #serveCall(host: AdapterHost, id: string, from: string, req: RemoteCallRequest): Promise<void> {
+    const outcome = await this.#callLocal(host, req);
+    this.#publishReply(from, id, host.nodeId, outcome);
+  }
+
+  #publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
+    let payload: string;
+    try {
+      payload = encodeMessage({ t: 'reply', id, from: self, outcome });
+    } catch {
+      payload = encodeMessage({ t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') });
+    }
+    this.options.pub.publish(this.#keys.nodeChannel(to), payload).catch((err: unknown) => {
+      this.#emitError(new Error(`could not publish the reply for a call from node "${to}": ${toError(err).message}`));
+    });
+  }
+
+  async #serveBroadcast(host: AdapterHost, id: string, from: string, protocol: string, action: string, params: unknown): Promise<void> {
+    const counts = await this.#broadcastLocal(host, protocol, action, params);
+    const payload = encodeMessage({ t: 'bcastReport', id, from: host.nodeId, ...counts });
+    this.options.pub.publish(this.#keys.nodeChannel(from), payload).catch((err: unknown) => {
+      this.#emitError(new Error(`could not publish the broadcast report for node "${from}": ${toError(err).message}`));
+    });
+  }
+
+  async #callLocal(host: AdapterHost, req: RemoteCallRequest): Promise<RemoteCallOutcome> {
+    try {
+      return await host.callLocal(req);
+    } catch (err) {
+      this.#emitError(new Error(`callLocal() rejected: ${toError(err).message}`));
+      return failure('internal', 'the call failed on the owning node');
+    }
+  }
+
+  async #broadcastLocal(host: AdapterHost, protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
+    try {
+      const { delivered, failed } = await host.broadcastLocal(protocol, action, params);
+      return { delivered, failed };
+    } catch (err) {
+      this.#emitError(new Error(`broadcastLocal() rejected: ${toError(err).message}`));
+      return { delivered: 0, failed: 0 };
+    }
+  }
+
+  // ── connection loss, heartbeat, re-registration ─────────────────────────────────────────────────────────────
+
+  /** Replies published while the subscriber is down are lost: fail in-flight calls now instead of at their timeout. */
+  readonly #onSubscriberLost = (): void => {
+    if (this.#state !== 'ready') return;
+    this.#pending.settleAll(
+      failure('closed', 'the Redis connection was lost while the cross-node call was in flight (it may have reached the charger)'),
+    );
+    this.#broadcasts.abortAll();
+  };
+
+  /** The command connection is (again) ready: Redis may have restarted empty, so write this node's presence again. */
+  readonly #onCommandsReady = (): void => {
+    if (this.#state !== 'ready') return;
+    void this.#reregister();
+  };
+
+  async #reregister(): Promise<void> {
+    const host = this.#host;
+    if (!host) return;
+    try {
+      await this.#store.touchNode(host.nodeId);
+      const records = host.localPresence();
+      let written = 0;
+      for (let i = 0; i < records.length; i += HEARTBEAT_BATCH) {
+        const batch = records.slice(i, i + HEARTBEAT_BATCH);
+        const results = await Promise.all(batch.map((r) => this.#store.register(r).catch((err: unknown) => toError(err))));
+        results.forEach((res, j) => {
+          const r = batch[j];
+          if (!r) return;
+          if (res instanceof Error) this.#emitError(new Error(`re-registering "${r.identity}" failed: ${res.message}`));
+          else if (res.written) written++;
+          else this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'reregister' });
+        });
+      }
+      if (this.#state === 'ready') this.#events.emit('reregistered', { records: written });
+    } catch (err) {
+      this.#emitError(new Error(`re-registration after reconnect failed: ${toError(err).message}`));
+    }
+  }
+
+  #runHeartbeat(): void {
+    if (this.#heartbeat || this.#state !== 'ready') return; // never overlap beats on a slow Redis
+    this.#heartbeat = this.#beat()
+      .catch((err: unknown) => this.#emitError(new Error(`heartbeat failed: ${toError(err).message}`)))
+      .finally(() => {
+        this.#heartbeat = undefined;
+      });
+  }
+
+  async #beat(): Promise<void> {
+    const host = this.#host;
+    if (!host) return;
+    await this.#store.touchNode(host.nodeId);
+    const records = host.localPresence();
+    for (let i = 0; i < records.length; i += HEARTBEAT_BATCH) {
+      if (this.#state !== 'ready') return;
+      const batch = records.slice(i, i + HEARTBEAT_BATCH);
+      const results = await this.#store.refresh(batch);
+      const missing: PresenceRecord[] = [];
+      results.forEach((res, j) => {
+        const r = batch[j];
+        if (!r) return;
+        if (res.status === 'missing') missing.push(r);
+        else if (res.status === 'superseded') this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'heartbeat' });
+        else if (res.status === 'failed') this.#emitError(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
+      });
+      if (missing.length === 0) continue;
+      // The record expired (or Redis lost it). Re-create it only if the connection is still live now: one that
+      // disconnected while the refresh was in flight must not come back.
+      const live = new Set(host.localPresence().map((r) => r.connectionId));
+      for (const r of missing) {
+        if (!live.has(r.connectionId)) continue;
+        const res = await this.#store.register(r);
+        if (!res.written) this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'heartbeat' });
+      }
+    }
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  #detach(): void {
+    const { pub, sub } = this.options;
+    sub.off('message', this.#onMessage);
+    sub.off('close', this.#onSubscriberLost);
+    pub.off('ready', this.#onCommandsReady);
+  }
+
+  #assertReady(method: string): void {
+    if (this.#state !== 'ready') throw new Error(`RedisAdapter.${method}(): the adapter is ${this.#state === 'closed' ? 'closed' : 'not initialised'}`);
+  }
+
+  #conflict(conflict: PresenceConflict): void {
+    this.#events.emit('presenceConflict', conflict);
+  }
+
+  #emitError(err: Error): void {
+    if (this.#events.listenerCount('error') > 0) this.#events.emit('error', err);
+    else process.emitWarning(err.message, { code: 'CHARGEWIRE_REDIS_ADAPTER' });
+  }
+}
+
+function assertRecord(record: PresenceRecord): void {
+  const ok =
+    typeof record === 'object' &&
+    record !== null &&
+    typeof record.identity === 'string' &&
+    record.identity.length > 0 &&
+    typeof record.nodeId === 'string' &&
+    record.nodeId.length > 0 &&
+    typeof record.connectionId === 'string' &&
+    record.connectionId.length > 0 &&
+    typeof record.protocol === 'string' &&
+    record.protocol.length > 0 &&
+    Number.isFinite(record.connectedAt);
+  if (!ok) throw new TypeError('invalid presence record: identity, nodeId, connectionId and protocol must be non-empty strings, connectedAt a finite number');
+}
