@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+import type { UnknownChargerPolicy } from './domain/csmsService.js';
+import type { LogLevel } from './logger.js';
+
+/** The protocols this app implements handlers for (2.1 is left to the library itself). */
+export const SUPPORTED_PROTOCOLS = ['ocpp2.0.1', 'ocpp1.6'] as const;
+export type CsmsProtocol = (typeof SUPPORTED_PROTOCOLS)[number];
+
+/**
+ * 0 = chargers without stored credentials connect without authentication (first-run default);
+ *     a charger that HAS a stored password must still present it.
+ * 1 = every charger must send Basic auth matching its stored password (OCPP security profile 1).
+ */
+export type SecurityProfile = 0 | 1;
+
+/** Everything the app reads from the environment. */
+export interface CsmsConfig {
+  /** @default 3000 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** @default '<app dir>/data/csms.sqlite' */
+  databaseFile: string;
+  /** Enables cluster mode (presence and cross-node calls through Redis). */
+  redisUrl: string | undefined;
+  /** @default a random id per process */
+  nodeId: string | undefined;
+  /** @default 'accept' */
+  unknownChargers: UnknownChargerPolicy;
+  /** In order of preference. @default ['ocpp2.0.1', 'ocpp1.6'] */
+  protocols: CsmsProtocol[];
+  /** @default 0 */
+  securityProfile: SecurityProfile;
+  /** @default 300 */
+  heartbeatIntervalS: number;
+  /** @default 30000 */
+  callTimeoutMs: number;
+  /** @default 'info' */
+  logLevel: LogLevel;
+}
+
+/** A bad environment variable; main prints the message and exits 1. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim() as T;
+  if (!allowed.includes(value)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function protocolList(raw: string | undefined): CsmsProtocol[] {
+  if (raw === undefined || raw.trim() === '') return [...SUPPORTED_PROTOCOLS];
+  const list = raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (list.length === 0) throw new ConfigError('OCPP_PROTOCOLS must name at least one protocol');
+  for (const p of list) {
+    if (!(SUPPORTED_PROTOCOLS as readonly string[]).includes(p)) {
+      throw new ConfigError(`OCPP_PROTOCOLS: unsupported protocol ${JSON.stringify(p)} (supported: ${SUPPORTED_PROTOCOLS.join(', ')})`);
+    }
+  }
+  if (new Set(list).size !== list.length) throw new ConfigError('OCPP_PROTOCOLS lists a protocol twice');
+  return list as CsmsProtocol[];
+}
+
+/**
+ * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, NODE_ID,
+ * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL.
+ * @throws ConfigError naming the variable when a value is invalid.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
+  const databaseFile = env.DATABASE_FILE?.trim() || './data/csms.sqlite';
+  const redisUrl = env.REDIS_URL?.trim() || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  }
+  const nodeId = env.NODE_ID?.trim() || undefined;
+  if (nodeId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(nodeId)) {
+    throw new ConfigError('NODE_ID must be 1-64 characters of A-Z a-z 0-9 . _ -');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseFile: databaseFile === ':memory:' ? databaseFile : resolve(appDir, databaseFile),
+    redisUrl,
+    nodeId,
+    unknownChargers: oneOf(env, 'UNKNOWN_CHARGERS', ['reject', 'pending', 'accept'], 'accept'),
+    protocols: protocolList(env.OCPP_PROTOCOLS),
+    securityProfile: Number(oneOf(env, 'SECURITY_PROFILE', ['0', '1'], '0')) as SecurityProfile,
+    heartbeatIntervalS: integer(env, 'HEARTBEAT_INTERVAL', 300, 1, 86_400),
+    callTimeoutMs: integer(env, 'CALL_TIMEOUT_MS', 30_000, 100, 600_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+  };
+}
