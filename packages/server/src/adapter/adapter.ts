@@ -1,4 +1,4 @@
-import type { RpcErrorCode } from '../rpcErrorCode.js';
+import type { RpcErrorCode } from '@chargewire/ocpp-types';
 
 /** Who owns an identity right now: written on connect, removed (fenced) on disconnect. */
 export interface PresenceRecord {

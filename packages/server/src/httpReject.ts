@@ -1,0 +1,26 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * Answers an upgrade request with a plain HTTP error and closes the socket (the WebSocket is never
+ * accepted). Status codes outside 400–599 become 500; the message is sent as a text body, never as a header.
+ */
+export function rejectUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  const code = Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+  const body = Buffer.from(message.replace(/[\r\n]+/g, ' '), 'utf8');
+  const lines = [
+    `HTTP/1.1 ${code} ${STATUS_CODES[code] ?? 'Error'}`,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${body.length}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v.replace(/[\r\n]+/g, ' ')}`),
+  ];
+  socket.once('error', () => socket.destroy());
+  socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), body]));
+  // Do not wait for the peer to close its side: free the socket once the response is flushed.
+  socket.once('finish', () => socket.destroy());
+}

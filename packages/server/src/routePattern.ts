@@ -1,0 +1,61 @@
+/** A compiled route pattern such as `/api/v1/chargers/:id`. */
+export interface RoutePattern {
+  readonly source: string;
+  /** Path parameters (percent-decoded) when `pathname` matches, else `undefined`. */
+  match(pathname: string): Record<string, string> | undefined;
+}
+
+type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'rest'; name: string };
+
+function splitPath(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+/**
+ * Compiles a route pattern: literal segments, `:name` (exactly one non-empty segment) and a final `*name`
+ * or `*` (one or more remaining segments, joined with '/'). Trailing slashes are ignored.
+ */
+export function compileRoutePattern(pattern: string): RoutePattern {
+  if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with '/': ${pattern}`);
+  const parts = splitPath(pattern);
+  const segments: Segment[] = parts.map((part, i) => {
+    if (part.startsWith(':')) {
+      const name = part.slice(1);
+      if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw new TypeError(`Bad parameter name in route pattern: ${pattern}`);
+      return { kind: 'param', name };
+    }
+    if (part.startsWith('*')) {
+      if (i !== parts.length - 1) throw new TypeError(`'*' must be the last segment of a route pattern: ${pattern}`);
+      return { kind: 'rest', name: part.slice(1) || '*' };
+    }
+    return { kind: 'literal', value: part };
+  });
+  const names = segments.flatMap((s) => (s.kind === 'literal' ? [] : [s.name]));
+  if (new Set(names).size !== names.length) throw new TypeError(`Duplicate parameter name in route pattern: ${pattern}`);
+
+  return {
+    source: pattern,
+    match(pathname) {
+      const path = splitPath(pathname);
+      const last = segments[segments.length - 1];
+      const hasRest = last?.kind === 'rest';
+      if (hasRest ? path.length < segments.length : path.length !== segments.length) return undefined;
+      const params: Record<string, string> = {};
+      for (let i = 0; i < segments.length; i++) {
+        const seg = segments[i]!;
+        const raw = path[i]!;
+        if (seg.kind === 'literal') {
+          if (seg.value !== raw) return undefined;
+          continue;
+        }
+        const value = seg.kind === 'rest' ? path.slice(i).join('/') : raw;
+        try {
+          params[seg.name] = seg.kind === 'rest' ? value.split('/').map(decodeURIComponent).join('/') : decodeURIComponent(value);
+        } catch {
+          return undefined;
+        }
+      }
+      return params;
+    },
+  };
+}

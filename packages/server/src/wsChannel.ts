@@ -1,0 +1,142 @@
+import type { RawData, WebSocket } from 'ws';
+
+/** Per-client message-rate limit: at most `messages` frames per `perMs`; exceeding it closes with 1008. */
+export interface MessageRateLimit {
+  messages: number;
+  perMs: number;
+}
+
+/** Called when the channel closes a connection itself because of a limit. */
+export type LimitCloseListener = (code: number, reason: string) => void;
+
+const kChannel = Symbol('chargewire.channel');
+type TaggedSocket = WebSocket & { [kChannel]?: WsChannel };
+
+/** WebSocket close codes (RFC 6455 §7.4.1) the server uses for its own decisions. */
+export const CloseCodes = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  unsupportedData: 1003,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  internalError: 1011,
+} as const;
+
+// Shared listeners (`this` is the socket): no closures per connection, which keeps idle memory low.
+function onSocketMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
+  this[kChannel]?.receive(data, isBinary);
+}
+function onSocketClose(this: TaggedSocket, code: number, reason: Buffer): void {
+  this[kChannel]?.closed(code, reason.toString('utf8'));
+}
+function onSocketPong(this: TaggedSocket): void {
+  const channel = this[kChannel];
+  if (channel) channel.alive = true;
+}
+function onSocketError(this: TaggedSocket): void {
+  // ws closes the socket after an 'error' (e.g. maxPayload → 1009, invalid UTF-8 → 1007); 'close' follows.
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/**
+ * The rpc-core `RpcChannel` over a `ws` WebSocket (text frames only; OCPP-J §3: binary frames are not
+ * part of the protocol and are answered by closing with 1003).
+ */
+export class WsChannel {
+  /** Set on any inbound traffic; the keep-alive sweep clears it and pings. */
+  alive = true;
+  #messageListener: ((text: string) => void) | undefined;
+  #closeListener: ((code: number, reason: string) => void) | undefined;
+  #windowStart = 0;
+  #windowCount = 0;
+  #closedDone = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly rateLimit: MessageRateLimit | undefined,
+    private readonly onLimitClose: LimitCloseListener | undefined,
+  ) {
+    const tagged = socket as TaggedSocket;
+    tagged[kChannel] = this;
+    socket.on('message', onSocketMessage);
+    socket.on('close', onSocketClose);
+    socket.on('pong', onSocketPong);
+    socket.on('error', onSocketError);
+  }
+
+  send(text: string): void {
+    if (this.socket.readyState === 1) this.socket.send(text);
+  }
+
+  close(code?: number, reason?: string): void {
+    const state = this.socket.readyState;
+    if (state === 2 || state === 3) return;
+    this.socket.close(code, reason === undefined ? undefined : truncateReason(reason));
+  }
+
+  /** Hard close (dead peer, or a peer that does not complete the closing handshake). */
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  ping(): void {
+    if (this.socket.readyState === 1) this.socket.ping();
+  }
+
+  onMessage(listener: (text: string) => void): void {
+    this.#messageListener = listener;
+  }
+
+  onClose(listener: (code: number, reason: string) => void): void {
+    this.#closeListener = listener;
+  }
+
+  /** @internal */
+  receive(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    if (this.socket.readyState !== 1) return;
+    if (isBinary) {
+      this.#limitClose(CloseCodes.unsupportedData, 'Binary frames are not supported');
+      return;
+    }
+    const limit = this.rateLimit;
+    if (limit) {
+      const now = Date.now();
+      if (now - this.#windowStart >= limit.perMs) {
+        this.#windowStart = now;
+        this.#windowCount = 0;
+      }
+      if (++this.#windowCount > limit.messages) {
+        this.#limitClose(CloseCodes.policyViolation, 'Message rate limit exceeded');
+        return;
+      }
+    }
+    this.#messageListener?.(rawToString(data));
+  }
+
+  /** @internal */
+  closed(code: number, reason: string): void {
+    if (this.#closedDone) return;
+    this.#closedDone = true;
+    delete (this.socket as TaggedSocket)[kChannel];
+    this.#closeListener?.(code, reason);
+  }
+
+  #limitClose(code: number, reason: string): void {
+    this.onLimitClose?.(code, reason);
+    this.close(code, reason);
+  }
+}
+
+/** Close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5: control frame payload ≤ 125). */
+export function truncateReason(reason: string): string {
+  let out = reason;
+  while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
+  return out;
+}
