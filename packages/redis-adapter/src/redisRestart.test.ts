@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
+import { RedisServerProcess, waitFor } from './testing/redis.fixture.js';
+import { AdapterTestBed } from './testing/testBed.fixture.js';
+
+const req = (identity: string): RemoteCallRequest => ({ identity, protocol: 'ocpp1.6', action: 'Reset', params: { type: 'Soft' }, timeoutMs: 20_000 });
+
+describe('Redis restart', () => {
+  let redis: RedisServerProcess;
+  let bed: AdapterTestBed;
+
+  beforeAll(async () => {
+    redis = await RedisServerProcess.start();
+    bed = new AdapterTestBed(redis.url, { presenceTtlSeconds: 30 });
+  });
+  afterAll(async () => {
+    await redis?.restart().catch(() => undefined); // so the clean-up can reach it
+    await bed?.cleanup();
+    await redis?.kill();
+  });
+
+  it('fails in-flight calls with a clear error, then reconnects and re-registers presence', async () => {
+    const a = await bed.node();
+    const b = await bed.node();
+    const reregistered = new Promise<{ records: number }>((resolve) => a.adapter.on('reregistered', resolve));
+    const identity = `CP-${randomUUID()}`;
+    const rec: PresenceRecord = { identity, nodeId: a.host.nodeId, connectionId: randomUUID(), protocol: 'ocpp1.6', connectedAt: Date.now() };
+    a.host.presence.set(identity, rec);
+    await a.adapter.register(rec);
+    a.host.answer = () => new Promise<RemoteCallOutcome>(() => undefined); // the charger is slow: the call is in flight
+
+    const inFlight = b.adapter.sendCall(a.host.nodeId, req(identity));
+    await waitFor(() => a.host.calls.length === 1, 5000, 'the call to reach node A');
+    await redis.kill();
+
+    // in flight: fails at once (not after its 20 s timeout) and says why
+    expect(await inFlight).toEqual({ ok: false, error: { kind: 'closed', message: expect.stringContaining('Redis connection was lost') } });
+    // while Redis is down: fails fast too
+    expect(await b.adapter.sendCall(a.host.nodeId, req(identity))).toEqual({
+      ok: false,
+      error: { kind: 'closed', message: expect.stringContaining('Redis connection is down') },
+    });
+    expect(b.adapter.stats().pendingCalls).toBe(0);
+
+    await redis.restart(); // empty: no presence, no scripts
+    expect(await reregistered).toEqual({ records: 1 });
+    expect(await b.adapter.locate(identity)).toEqual(rec);
+
+    a.host.answer = async () => ({ ok: true, result: { status: 'Accepted' } });
+    const outcome = await waitFor(async () => {
+      const o = await b.adapter.sendCall(a.host.nodeId, req(identity));
+      return o.ok ? o : undefined; // the subscribers resubscribe on their own schedule
+    }, 10_000, 'a cross-node call after the restart');
+    expect(outcome).toEqual({ ok: true, result: { status: 'Accepted' } });
+    expect((await b.adapter.liveNodes()).sort()).toEqual([a.host.nodeId, b.host.nodeId].sort());
+    expect(a.adapter.stats().pendingCalls + b.adapter.stats().pendingCalls).toBe(0);
+  });
+});
