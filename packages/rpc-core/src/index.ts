@@ -1,1 +1,44 @@
-export {};
+export { RPC_ERROR_CODES, fromWireErrorCode, toWireErrorCode } from './ocppTypes.js';
+export type { PayloadKind, RpcErrorCode, Side, ValidationResult, Validator, Violation } from './ocppTypes.js';
+export { createChannelPair } from './channel.js';
+export type { RpcChannel } from './channel.js';
+export {
+  ConnectionClosedError,
+  NotConnectedError,
+  ProtocolMismatchError,
+  RPC_ERROR_DESCRIPTIONS,
+  RpcError,
+  TimeoutError,
+  toRpcError,
+} from './errors.js';
+export { NOREPLY } from './noreply.js';
+export { MessageType, capDescription, errorFrame, parseFrame, serializeFrame } from './frames.js';
+export type {
+  CallErrorFrame,
+  CallFrame,
+  CallResultErrorFrame,
+  CallResultFrame,
+  Frame,
+  FrameParseFailure,
+  FrameParseResult,
+  MessageTypeNumber,
+  SendFrame,
+} from './frames.js';
+export { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH, UNKNOWN_MESSAGE_ID, isValidMessageId, ruleSetOf } from './protocolRules.js';
+export type { RuleSet } from './protocolRules.js';
+export type { CallOptions, RpcEndpointOptions, StrictModeOptions } from './options.js';
+export type { Handler, HandlerContext, WildcardHandler } from './handler.js';
+export type { MessageContext, MessageMiddleware } from './middleware.js';
+export type {
+  BadMessageEvent,
+  CallErrorEvent,
+  CallEvent,
+  CallResultEvent,
+  CloseEvent,
+  Direction,
+  ResponseRejectedEvent,
+  RpcEndpointEvents,
+  StrictValidationFailureEvent,
+} from './events.js';
+export type { OcppPeer } from './ocppPeer.js';
+export { RpcEndpoint } from './rpcEndpoint.js';

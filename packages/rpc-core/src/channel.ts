@@ -1,0 +1,90 @@
+/**
+ * Minimal duplex text channel the endpoint runs over; ws sockets, in-memory pairs and the proxy all
+ * implement it.
+ */
+export interface RpcChannel {
+  /** Sends one text frame. After close, frames are dropped (like a closed socket). */
+  send(text: string): void;
+  /** Closes the channel; both ends' close listeners fire once. */
+  close(code?: number, reason?: string): void;
+  onMessage(listener: (text: string) => void): void;
+  onClose(listener: (code: number, reason: string) => void): void;
+}
+
+class MemoryChannel implements RpcChannel {
+  peer!: MemoryChannel;
+  private readonly messageListeners: Array<(text: string) => void> = [];
+  private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
+  private inbox: string[] = [];
+  private scheduled = false;
+  private closing: { code: number; reason: string } | undefined;
+  private closed = false;
+
+  send(text: string): void {
+    if (this.closing || this.closed) return;
+    this.peer.enqueue(text);
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.closing || this.closed) return;
+    this.closing = { code, reason };
+    this.peer.closing ??= { code, reason };
+    this.schedule();
+    this.peer.schedule();
+  }
+
+  onMessage(listener: (text: string) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onClose(listener: (code: number, reason: string) => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  private enqueue(text: string): void {
+    if (this.closed) return;
+    this.inbox.push(text);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // One macrotask per burst, like a socket's data event: frames queued together arrive together,
+    // and a peer that answers forever cannot starve timers.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.inbox;
+    this.inbox = [];
+    for (const text of batch) {
+      if (this.closed) return;
+      for (const listener of this.messageListeners) listener(text);
+    }
+    if (this.inbox.length > 0) this.schedule();
+    else if (this.closing && !this.closed) {
+      this.closed = true;
+      const { code, reason } = this.closing;
+      for (const listener of this.closeListeners) listener(code, reason);
+    }
+  }
+}
+
+/**
+ * Two connected in-memory channels. Delivery is asynchronous (a macrotask per burst), frames sent before a
+ * close arrive before the close, and both ends see the same close code and reason.
+ *
+ * @example
+ * const [a, b] = createChannelPair();
+ * b.onMessage((text) => console.log(text));
+ * a.send('[2,"1","Heartbeat",{}]');
+ */
+export function createChannelPair(): [RpcChannel, RpcChannel] {
+  const a = new MemoryChannel();
+  const b = new MemoryChannel();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
