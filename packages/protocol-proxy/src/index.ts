@@ -1,1 +1,21 @@
-export {};
+export { createTranslator } from './engine/translator.js';
+export type {
+  CallDirection,
+  CallTranslation,
+  ResultTranslation,
+  TranslationContext,
+  Translator,
+  TranslatorOptions,
+} from './engine/translator.js';
+export type { CallOutcome, OutboundCall } from './engine/plan.js';
+export { TranslationError, translateError } from './engine/errors.js';
+export type { TranslationFailure } from './engine/errors.js';
+export { DEFAULT_POLICY } from './engine/policy.js';
+export type { BootReason, IdTagStatus16, IdTokenType, StoppedReason201, TranslationPolicy } from './engine/policy.js';
+export { DEFAULT_CONFIG_KEYS, lookupVariable, mergeConfigKeys } from './engine/configKeys.js';
+export type { ConfigKeyMapping, ConfigLookup } from './engine/configKeys.js';
+export { BACKEND_ACTIONS, CHARGER_ACTIONS } from './engine/tables.js';
+export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState } from './store/sessionStore.js';
+export { InMemorySessionStore } from './store/inMemorySessionStore.js';
+export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.js';
+export type { UpstreamProtocol, ValidatorLookup } from './wire/types.js';

@@ -1,0 +1,56 @@
+import type { Req201, Res16, Res201 } from '../../wire/types.js';
+import { toChargingProfile16, toPurpose16 } from '../chargingProfiles.js';
+import { defined, nonEmpty, single, type ActionTranslator } from '../plan.js';
+
+/** SetChargingProfile {evseId, chargingProfile} → {connectorId, csChargingProfiles}; 1.6 NotSupported → Rejected. */
+export const setChargingProfile: ActionTranslator<Req201<'SetChargingProfile'>> = async (p, env) =>
+  single<Res16<'SetChargingProfile'>>(
+    'SetChargingProfile',
+    { connectorId: p.evseId, csChargingProfiles: await toChargingProfile16('SetChargingProfile', p.chargingProfile, env) },
+    (r): Res201<'SetChargingProfile'> =>
+      r.status === 'NotSupported' ? { status: 'Rejected', statusInfo: { reasonCode: 'NotSupported' } } : { status: r.status },
+  );
+
+export const clearChargingProfile: ActionTranslator<Req201<'ClearChargingProfile'>> = async (p) => {
+  const criteria = p.chargingProfileCriteria;
+  return single<Res16<'ClearChargingProfile'>>(
+    'ClearChargingProfile',
+    defined({
+      id: p.chargingProfileId,
+      connectorId: criteria?.evseId,
+      chargingProfilePurpose: criteria?.chargingProfilePurpose ? toPurpose16('ClearChargingProfile', criteria.chargingProfilePurpose) : undefined,
+      stackLevel: criteria?.stackLevel,
+    }),
+    (r): Res201<'ClearChargingProfile'> => ({ status: r.status }),
+  );
+};
+
+/** GetCompositeSchedule: evseId → connectorId; the 1.6 answer becomes the 2.0.1 `schedule` object. */
+export const getCompositeSchedule: ActionTranslator<Req201<'GetCompositeSchedule'>> = async (p, env) =>
+  single<Res16<'GetCompositeSchedule'>>(
+    'GetCompositeSchedule',
+    defined({ connectorId: p.evseId, duration: p.duration, chargingRateUnit: p.chargingRateUnit }),
+    (r): Res201<'GetCompositeSchedule'> => {
+      const schedule = r.chargingSchedule;
+      if (r.status !== 'Accepted' || !schedule || schedule.chargingSchedulePeriod.length === 0) {
+        if (r.status === 'Accepted' && schedule) env.note('GetCompositeSchedule: empty 1.6 schedule answered without `schedule`');
+        return { status: r.status };
+      }
+      return {
+        status: r.status,
+        schedule: {
+          evseId: r.connectorId ?? p.evseId,
+          duration: schedule.duration ?? p.duration,
+          // 1.6 §6.24: scheduleStart is the start of the composite schedule; fall back to the schedule's own start.
+          scheduleStart: r.scheduleStart ?? schedule.startSchedule ?? env.now().toISOString(),
+          chargingRateUnit: schedule.chargingRateUnit,
+          chargingSchedulePeriod: nonEmpty(
+            schedule.chargingSchedulePeriod.map((period) =>
+              defined({ startPeriod: period.startPeriod, limit: period.limit, numberPhases: period.numberPhases }),
+            ),
+            'chargingSchedulePeriod',
+          ),
+        },
+      };
+    },
+  );
