@@ -33,7 +33,9 @@ describe('RpcEndpoint calls and handlers', () => {
     csms.removeHandler('ocpp1.6', 'Heartbeat');
     expect(await station.callRaw('Heartbeat', {})).toEqual({ via: 'wildcard', action: 'Heartbeat' });
     csms.removeHandler();
-    await expect(station.callRaw('Heartbeat', {})).rejects.toMatchObject({ code: 'NotImplemented' });
+    // a known OCPP action without a handler is recognised but not supported; an unknown one is not implemented
+    await expect(station.callRaw('Heartbeat', {})).rejects.toMatchObject({ code: 'NotSupported' });
+    await expect(station.callRaw('Vendor', {})).rejects.toMatchObject({ code: 'NotImplemented' });
   });
 
   it('turns a thrown RpcError into its CALLERROR and a plain Error into a generic InternalError', async () => {

@@ -49,6 +49,7 @@ import { releaseCall, type OutboundCall } from './outboundCall.js';
 import { isValidMessageId, ruleSetOf, type RuleSet } from './protocolRules.js';
 import { RecentIds } from './recentIds.js';
 import { violationError } from './strict.js';
+import { ValidatorCache } from './validatorCache.js';
 
 type AnyHandler = (ctx: InboundCall) => unknown;
 const BAD_FRAME_EXCERPT = 512;
@@ -87,7 +88,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly callConcurrency: number;
   private readonly maxBadMessages: number;
   private readonly offlineQueueSize: number;
-  private readonly validators: (protocol: string, action: string, kind: PayloadKind) => Validator | undefined;
+  private readonly validatorCache: ValidatorCache;
   private readonly generateMessageId: () => string;
 
   private channel: RpcChannel | undefined;
@@ -119,7 +120,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.callConcurrency = Math.floor(positive(options.callConcurrency, 1, 'callConcurrency'));
     this.maxBadMessages = options.maxBadMessages ?? Infinity;
     this.offlineQueueSize = options.offlineQueueSize ?? 0;
-    this.validators = options.validators ?? getValidator;
+    this.validatorCache = new ValidatorCache(options.validators ?? getValidator);
     this.generateMessageId = options.generateMessageId ?? randomUUID;
     this.currentProtocol = options.protocol;
   }
@@ -371,7 +372,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   /** Strict checks of an outbound request: known action, our direction, CALL vs SEND, schema. */
   private checkOutbound(protocol: string, action: string, messageId: string, payload: unknown, asSend: boolean): RpcError | undefined {
-    const validator = this.validators(protocol, action, 'request');
+    const validator = this.validator(protocol, action, 'request');
     if (!validator) return new RpcError('NotImplemented', `${nameOf(action)} is not an action of ${protocol}`);
     const origin = actionOrigin(protocol, action);
     if (origin && !origin.includes(this.side)) return new RpcError('NotSupported', `${action} is not sent by the ${this.side}`);
@@ -601,7 +602,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
    * recognises the action but does not support receiving it (2.0.1 Part 4 §4.3 code table).
    */
   private checkInbound(protocol: string, action: string, messageId: string, payload: unknown, asSend: boolean): RpcError | undefined {
-    const validator = this.validators(protocol, action, 'request');
+    const validator = this.validator(protocol, action, 'request');
     if (!validator) return new RpcError('NotImplemented', `${nameOf(action)} is not an action of ${protocol}`);
     const origin = actionOrigin(protocol, action);
     if (origin && !origin.includes(this.peerSide)) {
@@ -617,7 +618,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   }
 
   private noHandlerError(protocol: string, action: string): RpcError {
-    const known = isKnownAction(protocol, action) || this.validators(protocol, action, 'request') !== undefined;
+    const known = isKnownAction(protocol, action) || this.validator(protocol, action, 'request') !== undefined;
     return known
       ? new RpcError('NotSupported', `${action} is not supported by this ${this.side}`)
       : new RpcError('NotImplemented', `${nameOf(action)} is not implemented`);
@@ -672,7 +673,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
       return;
     }
     if (this.strict.outboundResponses) {
-      const validator = this.validators(protocol, action, 'response');
+      const validator = this.validator(protocol, action, 'response');
       const check = validator?.(payload);
       if (check && !check.valid) {
         // Our own handler is at fault: the peer gets a bare InternalError, the details go to the event.
@@ -730,7 +731,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     }
     this.badMessages = 0;
     if (this.strict.inboundResponses) {
-      const check = this.validators(protocol, call.action, 'response')?.(frame.payload);
+      const check = this.validator(protocol, call.action, 'response')?.(frame.payload);
       if (check && !check.valid) {
         const err = violationError(call.action, 'response', check.violations);
         this.emitValidationFailure('in', 'response', call.action, call.messageId, check.violations);
@@ -773,6 +774,10 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
       late ? `${kind} arrived after its call timed out or was aborted` : `${kind} for an unknown message id`,
     );
     this.bad(text, err, !late);
+  }
+
+  private validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
+    return this.validatorCache.get(protocol, action, kind);
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,31 @@
+import type { PayloadKind, Validator } from './ocppTypes.js';
+
+export type ValidatorLookup = (protocol: string, action: string, kind: PayloadKind) => Validator | undefined;
+
+/**
+ * Per-endpoint memo of validator lookups for the current protocol, so the hot path does two Map reads
+ * instead of building a key string per frame. Only hits are remembered: action names come from the peer,
+ * and caching misses would let it grow the map without bound.
+ */
+export class ValidatorCache {
+  private protocol = '';
+  private readonly request = new Map<string, Validator>();
+  private readonly response = new Map<string, Validator>();
+
+  constructor(private readonly lookup: ValidatorLookup) {}
+
+  get(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
+    if (protocol !== this.protocol) {
+      this.protocol = protocol;
+      this.request.clear();
+      this.response.clear();
+    }
+    const map = kind === 'request' ? this.request : this.response;
+    let validator = map.get(action);
+    if (validator === undefined) {
+      validator = this.lookup(protocol, action, kind);
+      if (validator !== undefined) map.set(action, validator);
+    }
+    return validator;
+  }
+}
