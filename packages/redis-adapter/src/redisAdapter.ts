@@ -70,6 +70,7 @@ export class RedisAdapter extends Adapter {
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #heartbeat: Promise<void> | undefined;
   #channels: string[] = [];
+  #starting: Promise<void> | undefined;
 
   constructor(options: RedisAdapterOptions) {
     super();
@@ -88,6 +89,11 @@ export class RedisAdapter extends Adapter {
     return this;
   }
 
+  /** Lifecycle: `new` → `starting` (init running) → `ready` → `closed`. */
+  get state(): 'new' | 'starting' | 'ready' | 'closed' {
+    return this.#state;
+  }
+
   /** The node id given by the server, once initialised. */
   get nodeId(): string | undefined {
     return this.#host?.nodeId;
@@ -97,10 +103,15 @@ export class RedisAdapter extends Adapter {
     return { pendingCalls: this.#pending.size, pendingBroadcasts: this.#broadcasts.size, trackedPresence: this.#tracked.size };
   }
 
-  override async init(host: AdapterHost): Promise<void> {
-    if (this.#state !== 'new') throw new Error(`RedisAdapter.init() called on a ${this.#state} adapter`);
-    if (typeof host.nodeId !== 'string' || host.nodeId.length === 0) throw new TypeError('the host nodeId must be a non-empty string');
+  override init(host: AdapterHost): Promise<void> {
+    if (this.#state !== 'new') return Promise.reject(new Error(`RedisAdapter.init() called on a ${this.#state} adapter`));
+    if (typeof host.nodeId !== 'string' || host.nodeId.length === 0) return Promise.reject(new TypeError('the host nodeId must be a non-empty string'));
     this.#state = 'starting';
+    this.#starting = this.#start(host);
+    return this.#starting;
+  }
+
+  async #start(host: AdapterHost): Promise<void> {
     const { pub, sub } = this.options;
     const own = this.#keys.nodeChannel(host.nodeId);
     try {
@@ -120,6 +131,7 @@ export class RedisAdapter extends Adapter {
       this.#state = 'closed';
       throw err;
     }
+    if (this.#state !== 'starting') return; // closed while starting
     this.#state = 'ready';
     this.#heartbeatTimer = setInterval(() => this.#runHeartbeat(), this.options.heartbeatIntervalMs);
     this.#heartbeatTimer.unref();
@@ -129,6 +141,11 @@ export class RedisAdapter extends Adapter {
     if (this.#state === 'closed' || this.#state === 'new') {
       this.#state = 'closed';
       return;
+    }
+    if (this.#state === 'starting') {
+      await this.#starting?.catch(() => undefined);
+      // init() failed (it then marks the adapter closed itself)
+      if ((this.#state as RedisAdapter['state']) === 'closed') return;
     }
     const host = this.#host;
     this.#state = 'closed';
@@ -153,7 +170,7 @@ export class RedisAdapter extends Adapter {
   }
 
   override async register(record: PresenceRecord): Promise<void> {
-    this.#assertReady('register');
+    await this.#ready('register');
     assertRecord(record);
     this.#tracked.set(record.identity, { ...record });
     const result = await this.#store.register(record);
@@ -161,14 +178,16 @@ export class RedisAdapter extends Adapter {
   }
 
   override async unregister(record: PresenceRecord): Promise<void> {
-    this.#assertReady('unregister');
     assertRecord(record);
+    // close() already removed this node's presence; a disconnect reported afterwards has nothing left to do.
+    if (this.#state === 'closed') return;
+    await this.#ready('unregister');
     if (this.#tracked.get(record.identity)?.connectionId === record.connectionId) this.#tracked.delete(record.identity);
     await this.#store.unregister(record);
   }
 
   override async locate(identity: string): Promise<PresenceRecord | undefined> {
-    this.#assertReady('locate');
+    await this.#ready('locate');
     if (typeof identity !== 'string') throw new TypeError('identity must be a string');
     const found = await this.#store.locate(identity);
     if (found === 'malformed') {
@@ -245,7 +264,7 @@ export class RedisAdapter extends Adapter {
 
   /** Ids of the nodes whose heartbeat has not expired (this one included while it runs). */
   async liveNodes(): Promise<string[]> {
-    this.#assertReady('liveNodes');
+    await this.#ready('liveNodes');
     return this.#store.liveNodes();
   }
 
@@ -420,7 +439,9 @@ export class RedisAdapter extends Adapter {
     pub.off('ready', this.#onCommandsReady);
   }
 
-  #assertReady(method: string): void {
+  /** Lets calls made while init() runs wait for it; refuses calls before init() or after close(). */
+  async #ready(method: string): Promise<void> {
+    if (this.#state === 'starting') await this.#starting?.catch(() => undefined);
     if (this.#state !== 'ready') throw new Error(`RedisAdapter.${method}(): the adapter is ${this.#state === 'closed' ? 'closed' : 'not initialised'}`);
   }
 
