@@ -18,4 +18,6 @@ export { BACKEND_ACTIONS, CHARGER_ACTIONS } from './engine/tables.js';
 export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState } from './store/sessionStore.js';
 export { InMemorySessionStore } from './store/inMemorySessionStore.js';
 export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.js';
+export { RedisSessionStore } from './store/redisSessionStore.js';
+export type { RedisSessionStoreOptions } from './store/redisSessionStore.js';
 export type { UpstreamProtocol, ValidatorLookup } from './wire/types.js';
