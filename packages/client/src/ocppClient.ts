@@ -1,0 +1,391 @@
+import { EventEmitter } from 'node:events';
+import type {
+  InboundActionOf,
+  OcppProtocols,
+  OutboundActionOf,
+  ProtocolMap,
+  RequestOf,
+  ResponseOf,
+  SendActionOf,
+} from '@chargewire/ocpp-types';
+import {
+  NotConnectedError,
+  RpcEndpoint,
+  type CallOptions,
+  type Handler,
+  type MessageMiddleware,
+  type OcppPeer,
+  type WildcardHandler,
+} from '@chargewire/rpc-core';
+import type { WebSocket } from 'ws';
+import { backoffDelay, resolveBackoff, type ResolvedBackoff } from './backoff.js';
+import { basicAuthHeader } from './basicAuth.js';
+import { ConnectAbortedError, ConnectError, ConnectionFailedError, ConnectionRefusedError } from './errors.js';
+import { KeepAlive } from './keepAlive.js';
+import { openSocket } from './openSocket.js';
+import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } from './options.js';
+import { buildEndpointUrl } from './url.js';
+import { truncateReason, validCloseCode, wsChannel } from './wsChannel.js';
+
+interface Waiter {
+  resolve(protocol: string): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The charge-point side of OCPP-J: one reconnecting WebSocket connection to a CSMS.
+ *
+ * One {@link RpcEndpoint} lives as long as the client and is re-attached to every new connection, so
+ * handlers, middleware and the offline queue survive reconnects. The client never sends anything on its
+ * own except pings: in particular it does not repeat BootNotification after a reconnect (DESIGN rule 10).
+ *
+ * @example
+ * const client = new OCPPClient({ endpoint: 'ws://localhost:9220/ocpp', identity: 'CP-1', protocols: ['ocpp1.6'] });
+ * client.handle('ocpp1.6', 'RemoteStartTransaction', () => ({ status: 'Accepted' }));
+ * await client.connect();
+ * const boot = await client.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'ACME', chargePointModel: 'X' });
+ */
+export class OCPPClient<M extends ProtocolMap = OcppProtocols>
+  extends EventEmitter<OCPPClientEvents>
+  implements OcppPeer<'ChargingStation', M>
+{
+  /** The RPC engine behind this client (events `call`, `callResult`, `callError`, `badMessage`, …). */
+  readonly endpoint: RpcEndpoint<'ChargingStation', M>;
+  readonly identity: string;
+
+  private readonly options: OCPPClientOptions<NoInfer<M>>;
+  private readonly url: URL;
+  private readonly headers: Record<string, string>;
+  private readonly backoff: ResolvedBackoff;
+  private readonly random: () => number;
+
+  private _state: ClientState = 'idle';
+  private negotiated: string | undefined;
+  private ws: WebSocket | undefined;
+  private keepAlive: KeepAlive | undefined;
+  private attemptAbort: AbortController | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private lastDelayMs: number | undefined;
+  private waiters: Waiter[] = [];
+  private closePromise: Promise<void> | undefined;
+  private closeDone: (() => void) | undefined;
+  private readonly outstanding = new Set<Promise<unknown>>();
+
+  constructor(options: OCPPClientOptions<NoInfer<M>>) {
+    super();
+    if (!Array.isArray(options.protocols) || options.protocols.length === 0) {
+      throw new TypeError('protocols must be a non-empty array of subprotocol names');
+    }
+    if (options.offlineQueue !== undefined && !(options.offlineQueue >= 0)) {
+      throw new RangeError('offlineQueue must be >= 0');
+    }
+    this.options = options;
+    this.identity = options.identity;
+    this.url = buildEndpointUrl(options.endpoint, options.identity, options.query);
+    this.headers = { ...options.headers };
+    if (options.password !== undefined) {
+      for (const key of Object.keys(this.headers)) if (key.toLowerCase() === 'authorization') delete this.headers[key];
+      this.headers['authorization'] = basicAuthHeader(options.identity, options.password);
+    }
+    this.backoff = resolveBackoff(options.backoff);
+    this.random = options.random ?? Math.random;
+    this.endpoint = new RpcEndpoint<'ChargingStation', M>({
+      side: 'ChargingStation',
+      ...(options.strictMode !== undefined && { strictMode: options.strictMode }),
+      ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
+      ...(options.callConcurrency !== undefined && { callConcurrency: options.callConcurrency }),
+      ...(options.maxBadMessages !== undefined && { maxBadMessages: options.maxBadMessages }),
+      ...(options.validators !== undefined && { validators: options.validators }),
+      ...(options.generateMessageId !== undefined && { generateMessageId: options.generateMessageId }),
+      offlineQueueSize: options.offlineQueue ?? 0,
+    });
+  }
+
+  /** Connection state. */
+  get state(): ClientState {
+    return this._state;
+  }
+
+  /** The negotiated subprotocol (kept while reconnecting); undefined before the first connect. */
+  get protocol(): string | undefined {
+    return this.negotiated;
+  }
+
+  /**
+   * Opens the connection. Resolves with the negotiated subprotocol; rejects with a {@link ConnectError}
+   * (`ConnectionRefusedError` with the HTTP `status` when the server refuses the upgrade). The first
+   * connect makes one attempt; automatic retries apply to connections that dropped after opening.
+   */
+  connect(): Promise<string> {
+    switch (this._state) {
+      case 'open':
+        return Promise.resolve(this.negotiated as string);
+      case 'connecting':
+      case 'reconnecting':
+        return this.waitForOpen();
+      case 'closing':
+        return Promise.reject(new ConnectAbortedError('connect() called while the client is closing'));
+      case 'idle':
+      case 'closed': {
+        this.negotiated = undefined;
+        this.attempt = 0;
+        this.lastDelayMs = undefined;
+        this.setState('connecting');
+        const opened = this.waitForOpen();
+        void this.runAttempt();
+        return opened;
+      }
+    }
+  }
+
+  /**
+   * Closes the connection and stops reconnecting. Calls that were queued and never sent reject with
+   * `ConnectionClosedError`; with `awaitPending`, outstanding calls settle first.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const code = validCloseCode(options.code);
+    const reason = truncateReason(options.reason);
+    if (this.closePromise) {
+      if (options.force && this.ws) this.ws.terminate();
+      return this.closePromise;
+    }
+    switch (this._state) {
+      case 'idle':
+      case 'closed':
+        this.endpoint.close(code, reason);
+        this.setState('closed');
+        return Promise.resolve();
+      case 'connecting':
+      case 'reconnecting':
+        this.stopConnecting();
+        this.finish({ code, reason });
+        return Promise.resolve();
+      case 'open':
+      case 'closing':
+        break;
+    }
+    this.setState('closing');
+    this.closePromise = new Promise<void>((resolve) => {
+      this.closeDone = resolve;
+    });
+    void this.closeOpenSocket(code, reason, options);
+    return this.closePromise;
+  }
+
+  call<P extends keyof M & string, A extends OutboundActionOf<P, 'ChargingStation', M>>(
+    protocol: P,
+    action: A,
+    params: NoInfer<RequestOf<P, A, M>>,
+    options?: CallOptions,
+  ): Promise<ResponseOf<P, A, M>> {
+    const refused = this.refuseWhenClosed();
+    if (refused) return refused;
+    return this.track(this.endpoint.call(protocol, action, params, options));
+  }
+
+  /** Untyped call, for proxies and tools that relay arbitrary actions. */
+  callRaw(action: string, params: unknown, options?: CallOptions): Promise<unknown> {
+    const refused = this.refuseWhenClosed();
+    if (refused) return refused;
+    return this.track(this.endpoint.callRaw(action, params, options));
+  }
+
+  /** OCPP 2.1 SEND (`[6, …]`, never answered). */
+  send<P extends keyof M & string, A extends SendActionOf<P, 'ChargingStation', M>>(
+    protocol: P,
+    action: A,
+    params: NoInfer<RequestOf<P, A, M>>,
+  ): void {
+    this.endpoint.send(protocol, action, params);
+  }
+
+  /** Untyped SEND. */
+  sendRaw(action: string, params: unknown): void {
+    this.endpoint.sendRaw(action, params);
+  }
+
+  handle<P extends keyof M & string, A extends InboundActionOf<P, 'ChargingStation', M>>(
+    protocol: P,
+    action: A,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+  ): void;
+  handle(handler: WildcardHandler): void;
+  handle(...args: unknown[]): void {
+    (this.endpoint.handle as (...a: unknown[]) => void)(...args);
+  }
+
+  removeHandler(protocol?: string, action?: string): void {
+    this.endpoint.removeHandler(protocol, action);
+  }
+
+  use(middleware: MessageMiddleware): void {
+    this.endpoint.use(middleware);
+  }
+
+  // ─── connection lifecycle ────────────────────────────────────────────────────────────────────────────
+
+  private waitForOpen(): Promise<string> {
+    return new Promise<string>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private setState(state: ClientState): void {
+    this._state = state;
+  }
+
+  private async runAttempt(): Promise<void> {
+    this.reconnectTimer = undefined;
+    const abort = new AbortController();
+    this.attemptAbort = abort;
+    // "keeps the negotiated protocol": after the first connection only that protocol is offered, so the
+    // handlers and queued calls written for it stay valid.
+    const protocols = this.negotiated !== undefined ? [this.negotiated] : [...this.options.protocols];
+    this.emit('connecting', { attempt: this.attempt, url: `${this.url.protocol}//${this.url.host}${this.url.pathname}` });
+    let opened: Awaited<ReturnType<typeof openSocket>>;
+    try {
+      opened = await openSocket({
+        url: this.url,
+        protocols,
+        headers: this.headers,
+        tls: this.options.tls,
+        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+        perMessageDeflate: this.options.perMessageDeflate ?? true,
+        maxPayloadBytes: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      if (abort.signal.aborted || this.attemptAbort !== abort) return; // close() took over
+      this.attemptAbort = undefined;
+      this.onAttemptFailed(err instanceof ConnectError ? err : new ConnectionFailedError(String(err), err));
+      return;
+    }
+    if (this.attemptAbort !== abort || abort.signal.aborted) {
+      opened.ws.terminate();
+      return;
+    }
+    this.attemptAbort = undefined;
+    this.onOpen(opened.ws, opened.protocol);
+  }
+
+  private onOpen(ws: WebSocket, protocol: string): void {
+    this.ws = ws;
+    this.negotiated = protocol;
+    this.attempt = 0;
+    this.lastDelayMs = undefined;
+    this.setState('open');
+    // Attach first: the endpoint's close listener then runs before ours, so in-flight calls are already
+    // rejected when 'disconnect' is emitted.
+    this.endpoint.attach(wsChannel(ws), protocol);
+    ws.once('close', (code: number, reason: Buffer) => this.onSocketClose(ws, code, reason.toString('utf8')));
+    const pingIntervalMs = this.options.pingIntervalMs ?? 30_000;
+    this.keepAlive = new KeepAlive(ws, pingIntervalMs, this.options.deadPeerTimeoutMs ?? pingIntervalMs, () =>
+      ws.terminate(),
+    );
+    this.keepAlive.start();
+    this.emit('open', { protocol });
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w.resolve(protocol);
+  }
+
+  private onSocketClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.keepAlive?.stop();
+    this.keepAlive = undefined;
+    this.ws = undefined;
+    this.emit('disconnect', { code, reason });
+    if (this._state === 'closing') {
+      this.finish({ code, reason });
+      return;
+    }
+    if (this.options.reconnect === false) {
+      this.finish({ code, reason }, new ConnectionFailedError(`Connection closed (${code}${reason ? `: ${reason}` : ''})`));
+      return;
+    }
+    this.setState('reconnecting');
+    this.scheduleReconnect(undefined);
+  }
+
+  private onAttemptFailed(error: ConnectError): void {
+    // The first connect() makes one attempt: its caller decides what to do with the error.
+    if (this._state === 'connecting') {
+      this.finish({ code: 1006, reason: error.message }, error);
+      return;
+    }
+    if (!error.retryable || this.attempt >= this.backoff.maxAttempts) {
+      this.finish({ code: 1006, reason: error.message }, error);
+      return;
+    }
+    this.scheduleReconnect(error);
+  }
+
+  private scheduleReconnect(error: ConnectError | undefined): void {
+    let delayMs = backoffDelay(this.attempt, this.lastDelayMs, this.backoff, this.random());
+    if (error instanceof ConnectionRefusedError && error.retryAfterMs !== undefined) {
+      delayMs = Math.max(delayMs, Math.min(error.retryAfterMs, this.backoff.maxMs));
+    }
+    this.lastDelayMs = delayMs;
+    this.attempt += 1;
+    this.emit('reconnect', { attempt: this.attempt, delayMs, ...(error && { error }) });
+    // Not unref'd on purpose: a client that is reconnecting is work in progress; close() clears it.
+    this.reconnectTimer = setTimeout(() => void this.runAttempt(), delayMs);
+  }
+
+  private stopConnecting(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.attemptAbort?.abort();
+    this.attemptAbort = undefined;
+  }
+
+  /** Terminal transition to `closed`: reject everything still waiting, emit `close` (and `error`). */
+  private finish(close: { code: number; reason: string }, error?: Error): void {
+    this.stopConnecting();
+    this.setState('closed');
+    // Calls queued offline would never be sent now: every call settles.
+    this.endpoint.close(close.code, close.reason);
+    const waiters = this.waiters;
+    this.waiters = [];
+    const failure = error ?? new ConnectAbortedError();
+    for (const w of waiters) w.reject(failure);
+    const done = this.closeDone;
+    this.closeDone = undefined;
+    this.closePromise = undefined;
+    this.emit('close', { ...close, ...(error && { error }) });
+    if (error && !(error instanceof ConnectAbortedError) && this.listenerCount('error') > 0) this.emit('error', error);
+    done?.();
+  }
+
+  private async closeOpenSocket(code: number, reason: string, options: CloseOptions): Promise<void> {
+    const ws = this.ws;
+    if (!ws) return;
+    if (options.awaitPending && !options.force && this.outstanding.size > 0) {
+      await Promise.allSettled([...this.outstanding]);
+      if (this.ws !== ws) return; // dropped meanwhile; onSocketClose finished the close
+    }
+    if (options.force) {
+      ws.terminate();
+      return;
+    }
+    const timer = setTimeout(() => ws.terminate(), this.options.closeTimeoutMs ?? 5000);
+    timer.unref();
+    ws.once('close', () => clearTimeout(timer));
+    this.endpoint.close(code, reason);
+  }
+
+  private refuseWhenClosed(): Promise<never> | undefined {
+    if (this._state === 'closed' || this._state === 'closing') {
+      return Promise.reject(new NotConnectedError(`Client is ${this._state}`));
+    }
+    return undefined;
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.outstanding.add(promise);
+    const remove = (): void => {
+      this.outstanding.delete(promise);
+    };
+    promise.then(remove, remove);
+    return promise;
+  }
+}
