@@ -1,18 +1,16 @@
-export { Adapter } from './adapter/adapter.js';
-export type {
-  AdapterHost,
-  BroadcastReport,
-  PresenceRecord,
-  RemoteCallOutcome,
-  RemoteCallRequest,
-  SerializedError,
-} from './adapter/adapter.js';
-export { InMemoryAdapter, InMemoryCluster } from './adapter/inMemoryAdapter.js';
-export type { InMemoryAdapterOptions } from './adapter/inMemoryAdapter.js';
+export { OCPPServer } from './ocppServer.js';
+export type { BroadcastClientResult, ServerBroadcastReport, ServerCloseOptions } from './ocppServer.js';
+export { Route } from './route.js';
+export { ServerClient } from './serverClient.js';
+export type { ClientCloseEvent } from './serverClient.js';
+export type { ServerClientHandle } from './serverClientHandle.js';
+export { RemoteClient } from './remoteClient.js';
 export type { Handshake } from './handshake.js';
 export { defineMiddleware } from './connectionMiddleware.js';
 export type { ConnectionContext, ConnectionMiddleware } from './connectionMiddleware.js';
 export type { AcceptOptions, AuthContext, AuthHandler } from './auth.js';
+export type { DuplicateIdentityPolicy, OCPPServerOptions, RouteOptions, SecurityProfile } from './options.js';
+export { DEFAULT_PROTOCOLS } from './options.js';
 export { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
 export type { BasicCredentials, PasswordCheck } from './basicAuth.js';
 export { checkIdentity, identityFromPath, MAX_IDENTITY_LENGTH_2X } from './identity.js';
@@ -26,3 +24,16 @@ export type { LatencySummary } from './latencySampler.js';
 export { formatPrometheus } from './prometheus.js';
 export type { MessageRateLimit } from './wsChannel.js';
 export { CloseCodes } from './wsChannel.js';
+export { Adapter } from './adapter/adapter.js';
+export type {
+  AdapterHost,
+  BroadcastReport,
+  PresenceRecord,
+  RemoteCallOutcome,
+  RemoteCallRequest,
+  SerializedError,
+} from './adapter/adapter.js';
+export { InMemoryAdapter, InMemoryCluster } from './adapter/inMemoryAdapter.js';
+export type { InMemoryAdapterOptions } from './adapter/inMemoryAdapter.js';
+export { deserializeError, RemoteCallError, serializeError } from './adapter/serializeError.js';
+export type { DeserializeContext } from './adapter/serializeError.js';

@@ -7,13 +7,22 @@ export interface RoutePattern {
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'rest'; name: string };
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function splitPath(path: string): string[] {
   return path.split('/').filter((s) => s !== '');
 }
 
 /**
  * Compiles a route pattern: literal segments, `:name` (exactly one non-empty segment) and a final `*name`
- * or `*` (one or more remaining segments, joined with '/'). Trailing slashes are ignored.
+ * or `*` (one or more remaining segments, joined with '/'). Trailing slashes are ignored. Parameters are
+ * percent-decoded; one that is not valid percent-encoding keeps its raw text.
  */
 export function compileRoutePattern(pattern: string): RoutePattern {
   if (!pattern.startsWith('/')) throw new TypeError(`Route pattern must start with '/': ${pattern}`);
@@ -49,11 +58,9 @@ export function compileRoutePattern(pattern: string): RoutePattern {
           continue;
         }
         const value = seg.kind === 'rest' ? path.slice(i).join('/') : raw;
-        try {
-          params[seg.name] = seg.kind === 'rest' ? value.split('/').map(decodeURIComponent).join('/') : decodeURIComponent(value);
-        } catch {
-          return undefined;
-        }
+        // Matching is structural: a parameter with broken percent-encoding keeps its raw text, and the
+        // identity check answers 400 for it instead of a misleading 404.
+        params[seg.name] = seg.kind === 'rest' ? value.split('/').map(safeDecode).join('/') : safeDecode(value);
       }
       return params;
     },

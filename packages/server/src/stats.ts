@@ -16,9 +16,9 @@ export interface ServerStats {
     closedByLimit: Record<string, number>;
   };
   calls: {
-    /** CALLs received from chargers. */
+    /** CALLs received from chargers and answered (result or error). */
     in: number;
-    /** CALLs sent to chargers. */
+    /** CALLs sent to chargers and settled (result, error or timeout). */
     out: number;
   };
   /** CALLERRORs sent or received, by internal error code. */

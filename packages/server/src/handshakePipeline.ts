@@ -1,0 +1,120 @@
+import type { IncomingMessage } from 'node:http';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { runAuth } from './auth.js';
+import type { AuthHandler } from './auth.js';
+import { parseBasicAuth } from './basicAuth.js';
+import { runConnectionMiddleware } from './connectionMiddleware.js';
+import type { ConnectionMiddleware } from './connectionMiddleware.js';
+import type { Handshake } from './handshake.js';
+import { checkIdentity, identityFromPath } from './identity.js';
+import type { ResolvedRouteOptions } from './options.js';
+import { parseProtocolHeader, selectProtocol } from './subprotocol.js';
+
+/** What the pipeline decided about one upgrade request. */
+export type HandshakeDecision =
+  | { kind: 'reject'; status: number; message: string; headers?: Record<string, string> }
+  | { kind: 'noProtocol'; offered: readonly string[] }
+  | { kind: 'accept'; handshake: Handshake; session: unknown; state: Record<string, unknown> };
+
+export interface PipelineInput {
+  req: IncomingMessage;
+  path: string;
+  query: string;
+  params: Record<string, string>;
+  options: ResolvedRouteOptions;
+  middleware: readonly ConnectionMiddleware[];
+  auth: AuthHandler | undefined;
+  timeoutMs: number;
+}
+
+const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' };
+
+function reject(status: number, message: string, headers?: Record<string, string>): HandshakeDecision {
+  return headers ? { kind: 'reject', status, message, headers } : { kind: 'reject', status, message };
+}
+
+function certificateCommonName(cert: PeerCertificate | undefined): string | undefined {
+  const cn = cert?.subject?.CN;
+  return Array.isArray(cn) ? cn[0] : cn;
+}
+
+/**
+ * Everything that happens before the WebSocket is accepted, in order: identity from the path (400),
+ * subprotocol by server preference (no match → `noProtocol`), identity rules of the chosen protocol (400),
+ * the security profile's transport and credential requirements (401/403), connection middleware, auth.
+ */
+export async function runHandshakePipeline(input: PipelineInput): Promise<HandshakeDecision> {
+  const { req, options } = input;
+  const fromPath = identityFromPath(input.path);
+  if (!fromPath.ok) return reject(400, fromPath.message);
+
+  const offered = parseProtocolHeader(req.headers['sec-websocket-protocol']);
+  const protocol = selectProtocol(options.protocols, offered);
+  if (protocol === undefined) return { kind: 'noProtocol', offered };
+
+  const checked = checkIdentity(fromPath.identity, protocol);
+  if (!checked.ok) return reject(400, checked.message);
+  let identity = checked.identity;
+
+  const tlsSocket = req.socket as Partial<TLSSocket>;
+  const secure = tlsSocket.encrypted === true;
+  let clientCertificate: PeerCertificate | undefined;
+  if (secure && typeof tlsSocket.getPeerCertificate === 'function') {
+    const cert = tlsSocket.getPeerCertificate();
+    if (cert && Object.keys(cert).length > 0 && tlsSocket.authorized === true) clientCertificate = cert;
+  }
+  const credentials = parseBasicAuth(req.headers.authorization);
+
+  const profile = options.securityProfile;
+  if ((profile === 2 || profile === 3) && !secure) return reject(403, 'TLS is required on this endpoint');
+  if (profile === 1 || profile === 2) {
+    if (!credentials) return reject(401, 'Basic authentication required', BASIC_CHALLENGE);
+    if (credentials.username !== identity) return reject(401, 'Basic auth username must equal the identity', BASIC_CHALLENGE);
+  }
+  if (profile === 3) {
+    const cn = certificateCommonName(clientCertificate);
+    if (!clientCertificate || !cn) return reject(401, 'A valid client certificate is required');
+    // Profile 3: the certificate names the station; a path that names another station is refused.
+    if (cn !== identity) return reject(403, 'Client certificate does not match the identity');
+    identity = cn;
+  }
+
+  const handshake: Handshake = {
+    identity,
+    path: input.path,
+    params: input.params,
+    query: new URLSearchParams(input.query),
+    headers: req.headers,
+    remoteAddress: req.socket.remoteAddress ?? '',
+    protocols: offered,
+    protocol,
+    username: credentials?.username,
+    password: credentials?.password,
+    secure,
+    clientCertificate,
+  };
+  const state: Record<string, unknown> = {};
+
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HandshakeDecision>((resolve) => {
+    timer = setTimeout(() => resolve(reject(408, 'Handshake timed out')), input.timeoutMs);
+  });
+  const decide = async (): Promise<HandshakeDecision> => {
+    // Auth is the innermost step of the middleware onion: middleware code after `await next()` sees its outcome.
+    let session: unknown;
+    const authStep: ConnectionMiddleware = async (ctx, next) => {
+      const auth = await runAuth(input.auth, handshake, state);
+      if (!auth.ok) return ctx.reject(auth.status, auth.message);
+      session = auth.session;
+      await next();
+    };
+    const chain = await runConnectionMiddleware([...input.middleware, authStep], handshake, state);
+    if (!chain.ok) return reject(chain.status, chain.message, chain.status === 401 && profile !== 3 ? BASIC_CHALLENGE : undefined);
+    return { kind: 'accept', handshake, session, state };
+  };
+  try {
+    return await Promise.race([decide(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,469 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import { RpcEndpoint } from '@chargewire/rpc-core';
+import type { WebSocket } from 'ws';
+import type { Adapter, AdapterHost, BroadcastReport, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from './adapter/adapter.js';
+import { InMemoryAdapter } from './adapter/inMemoryAdapter.js';
+import { serializeError } from './adapter/serializeError.js';
+import type { AuthHandler } from './auth.js';
+import type { ConnectionMiddleware } from './connectionMiddleware.js';
+import { runHandshakePipeline } from './handshakePipeline.js';
+import type { Handshake } from './handshake.js';
+import { rejectUpgrade } from './httpReject.js';
+import { KeepAlive } from './keepAlive.js';
+import { silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { resolveRouteOptions } from './options.js';
+import type { OCPPServerOptions, RouteOptions } from './options.js';
+import { WindowRateLimiter } from './rateLimit.js';
+import { RemoteClient } from './remoteClient.js';
+import { Route, selectedProtocols } from './route.js';
+import { ServerClient } from './serverClient.js';
+import type { ServerClientHandle } from './serverClientHandle.js';
+import { StatsCollector } from './stats.js';
+import type { ServerStats } from './stats.js';
+import { CloseCodes, WsChannel } from './wsChannel.js';
+import { attachStats } from './clientStats.js';
+
+/** Result of one client in `broadcast()` (this node's clients only). */
+export interface BroadcastClientResult {
+  identity: string;
+  ok: boolean;
+  result?: unknown;
+  error?: Error;
+}
+
+/** `broadcast()` report: per-node counts from the adapter plus per-client results of this node. */
+export interface ServerBroadcastReport extends BroadcastReport {
+  clients: BroadcastClientResult[];
+}
+
+/** Options of `server.close()`. */
+export interface ServerCloseOptions {
+  /** Wait until outbound calls in flight are answered (bounded by `timeoutMs`). @default false */
+  awaitPending?: boolean;
+  /** @default 1001 (going away) */
+  code?: number;
+  /** @default 'Server shutting down' */
+  reason?: string;
+  /** Upper bound for waiting on pending calls and on clients' closing handshakes. @default 5000 */
+  timeoutMs?: number;
+}
+
+/**
+ * The CSMS side of OCPP-J: accepts charging stations over WebSocket, negotiates the subprotocol, runs
+ * connection middleware and auth, and gives each station a typed `ServerClient`.
+ *
+ * Events: `client` (every accepted client, after its route's own `client` event), `error`
+ * (errors of user listeners and of the adapter), `close`.
+ */
+export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
+  readonly nodeId: string;
+  readonly #options: OCPPServerOptions;
+  readonly #logger: Logger;
+  readonly #adapter: Adapter;
+  readonly #routes: Route<M>[] = [];
+  #defaultRoute: Route<M> | undefined;
+  readonly #middleware: ConnectionMiddleware[] = [];
+  #auth: AuthHandler | undefined;
+  readonly #clients = new Map<string, ServerClient<M>>();
+  readonly #remote = new Map<string, RemoteClient<M>>();
+  readonly #channels = new WeakMap<ServerClient<M>, WsChannel>();
+  readonly #broadcastSinks = new Map<string, BroadcastClientResult[][]>();
+  readonly #stats = new StatsCollector();
+  readonly #keepAlive: KeepAlive;
+  readonly #connectionRate: WindowRateLimiter | undefined;
+  #handshaking = 0;
+  #httpServer: HttpServer | HttpsServer | undefined;
+  #ownsHttpServer = false;
+  #adapterReady: Promise<void> | undefined;
+  #closing = false;
+  #closed: Promise<void> | undefined;
+  readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
+
+  constructor(options: OCPPServerOptions = {}) {
+    super();
+    this.#options = options;
+    this.nodeId = options.nodeId ?? randomUUID();
+    this.#logger = options.logger ?? silentLogger;
+    this.#adapter = options.adapter ?? new InMemoryAdapter();
+    this.#keepAlive = new KeepAlive(options.pingIntervalMs ?? 30_000, (channel) => {
+      this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
+      channel.terminate();
+    });
+    const rate = options.connectionRateLimit;
+    if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
+    // Resolve the default route eagerly so bad options throw from the constructor.
+    resolveRouteOptions({}, options);
+    if (options.server) this.#attach(options.server, false);
+  }
+
+  /** Starts an HTTP server of its own (it answers plain HTTP requests with 426) and listens. */
+  async listen(port = 0, host?: string): Promise<AddressInfo> {
+    if (this.#httpServer) throw new Error('This OCPPServer is already attached to an HTTP server');
+    if (this.#closing) throw new Error('This OCPPServer is closed');
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
+      res.end('This endpoint accepts OCPP-J WebSocket connections only');
+    });
+    this.#attach(server, true);
+    await this.#ensureAdapter();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return server.address() as AddressInfo;
+  }
+
+  /** Adds connection middleware (runs before the WebSocket is accepted, before route middleware). */
+  use(middleware: ConnectionMiddleware): this {
+    this.#middleware.push(middleware);
+    return this;
+  }
+
+  /** Sets the auth handler: `ctx.accept({ session })` or `ctx.reject(status, message)`, sync or async. */
+  auth<Session = unknown>(handler: AuthHandler<Session>): this {
+    this.#auth = handler as AuthHandler;
+    return this;
+  }
+
+  /**
+   * Declares a route with path parameters (`/api/v1/chargers/:id`). Routes are matched in declaration
+   * order; once a route exists, paths that match none get 404 (unless the `path` option keeps a default route).
+   */
+  route(pattern: string, options: RouteOptions = {}): Route<M> {
+    const route = new Route<M>(pattern, resolveRouteOptions(options, this.#options));
+    this.#routes.push(route);
+    return route;
+  }
+
+  override on(event: 'client', listener: (client: ServerClient<M>) => void): this;
+  override on(event: 'close', listener: () => void): this;
+  override on(event: 'error', listener: (error: Error) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  /** Connected clients of this node, by identity. */
+  get clients(): ReadonlyMap<string, ServerClient<M>> {
+    return this.#clients;
+  }
+
+  /** A local client, or a remote one previously found with `findClient()`. */
+  getClient(identity: string): ServerClientHandle<M> | undefined {
+    return this.#clients.get(identity) ?? this.#remote.get(identity);
+  }
+
+  /** Finds a client on any node of the cluster (asks the adapter when it is not local). */
+  async findClient(identity: string): Promise<ServerClientHandle<M> | undefined> {
+    const local = this.#clients.get(identity);
+    if (local) return local;
+    await this.#ensureAdapter();
+    const record = await this.#adapter.locate(identity);
+    if (!record || record.nodeId === this.nodeId) {
+      this.#remote.delete(identity);
+      return undefined;
+    }
+    const handle = new RemoteClient<M>(record, this.#adapter, this.#options.callTimeoutMs ?? 30_000);
+    this.#remote.set(identity, handle);
+    return handle;
+  }
+
+  /** Sends one CALL to every client (on every node) that negotiated `protocol`. */
+  async broadcast(protocol: string, action: string, params: unknown): Promise<ServerBroadcastReport> {
+    await this.#ensureAdapter();
+    const local: BroadcastClientResult[] = [];
+    const key = broadcastKey(protocol, action, params);
+    const sinks = this.#broadcastSinks.get(key) ?? [];
+    sinks.push(local);
+    this.#broadcastSinks.set(key, sinks);
+    try {
+      const report = await this.#adapter.broadcast(protocol, action, params);
+      return { ...report, clients: local };
+    } finally {
+      const left = this.#broadcastSinks.get(key)?.filter((s) => s !== local);
+      if (left?.length) this.#broadcastSinks.set(key, left);
+      else this.#broadcastSinks.delete(key);
+    }
+  }
+
+  /** A snapshot of the counters (connections, calls, errors, bad messages, latency percentiles). */
+  stats(): ServerStats {
+    return this.#stats.snapshot();
+  }
+
+  /**
+   * Handles an HTTP upgrade (for manual wiring: `httpServer.on('upgrade', (req, socket, head) =>
+   * ocpp.handleUpgrade(req, socket, head))`). Paths that match no route get 404.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', destroySocket);
+    this.#handleUpgrade(req, socket, head).catch((err: unknown) => {
+      this.#logger.error({ err }, 'Upgrade handling failed');
+      this.#reject(socket, 500, 'Internal Server Error');
+    });
+  }
+
+  /**
+   * Stops accepting connections, optionally waits for outbound calls in flight, closes every client with
+   * 1001 and releases the adapter. An HTTP server passed in by the user is left open.
+   */
+  close(options: ServerCloseOptions = {}): Promise<void> {
+    this.#closed ??= this.#close(options);
+    return this.#closed;
+  }
+
+  async #close(options: ServerCloseOptions): Promise<void> {
+    this.#closing = true;
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const deadline = Date.now() + timeoutMs;
+    if (this.#httpServer) {
+      this.#httpServer.off('upgrade', this.#onUpgrade);
+      if (this.#ownsHttpServer) this.#httpServer.close();
+    }
+    if (options.awaitPending) {
+      while (Date.now() < deadline && [...this.#clients.values()].some((c) => c.pendingCalls > 0 || c.queuedCalls > 0)) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    const clients = [...this.#clients.values()];
+    for (const client of clients) client.close(options.code ?? CloseCodes.goingAway, options.reason ?? 'Server shutting down');
+    const closedAll = Promise.all(clients.map((c) => c.closed()));
+    const remaining = Math.max(0, deadline - Date.now());
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      closedAll.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(remaining, 1000)))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) for (const client of this.#clients.values()) this.#channels.get(client)?.terminate();
+    this.#keepAlive.stop();
+    for (const route of this.#routes) route.closeWss();
+    this.#defaultRoute?.closeWss();
+    if (this.#adapterReady) {
+      await this.#adapterReady.catch(() => undefined);
+      await this.#adapter.close();
+    }
+    if (this.#httpServer && this.#ownsHttpServer) {
+      this.#httpServer.closeAllConnections?.();
+    }
+    this.emit('close');
+  }
+
+  #attach(server: HttpServer | HttpsServer, owns: boolean): void {
+    this.#httpServer = server;
+    this.#ownsHttpServer = owns;
+    server.on('upgrade', this.#onUpgrade);
+  }
+
+  #ensureAdapter(): Promise<void> {
+    this.#adapterReady ??= this.#adapter.init(this.#adapterHost());
+    return this.#adapterReady;
+  }
+
+  #adapterHost(): AdapterHost {
+    return {
+      nodeId: this.nodeId,
+      callLocal: (req) => this.#callLocal(req),
+      broadcastLocal: (protocol, action, params) => this.#broadcastLocal(protocol, action, params),
+      localPresence: () => [...this.#clients.values()].map((c) => presenceOf(c)),
+    };
+  }
+
+  async #callLocal(req: RemoteCallRequest): Promise<RemoteCallOutcome> {
+    const client = this.#clients.get(req.identity);
+    if (!client) return { ok: false, error: { kind: 'notConnected', message: `${req.identity} is not connected to node ${this.nodeId}` } };
+    if (client.protocol !== req.protocol) {
+      return { ok: false, error: { kind: 'internal', message: `${req.identity} speaks ${client.protocol}, not ${req.protocol}` } };
+    }
+    try {
+      return { ok: true, result: await client.callRaw(req.action, req.params, { timeoutMs: req.timeoutMs }) };
+    } catch (err) {
+      return { ok: false, error: serializeError(err) };
+    }
+  }
+
+  async #broadcastLocal(protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
+    // Per-client results go to the local broadcast() that started this (if it was started here).
+    const sink = this.#broadcastSinks.get(broadcastKey(protocol, action, params))?.shift();
+    const targets = [...this.#clients.values()].filter((c) => c.protocol === protocol);
+    const results = await Promise.all(
+      targets.map(async (client): Promise<BroadcastClientResult> => {
+        try {
+          return { identity: client.identity, ok: true, result: await client.callRaw(action, params) };
+        } catch (err) {
+          return { identity: client.identity, ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+        }
+      }),
+    );
+    sink?.push(...results);
+    const delivered = results.filter((r) => r.ok).length;
+    return { delivered, failed: results.length - delivered };
+  }
+
+  #routeFor(path: string): { route: Route<M>; params: Record<string, string> } | undefined {
+    for (const route of this.#routes) {
+      const params = route.pattern.match(path);
+      if (params) return { route, params };
+    }
+    if (this.#routes.length === 0 || this.#options.path !== undefined) {
+      this.#defaultRoute ??= new Route<M>(this.#options.path ?? '/*', resolveRouteOptions({}, this.#options));
+      const params = this.#defaultRoute.pattern.match(path);
+      if (params) return { route: this.#defaultRoute, params };
+    }
+    return undefined;
+  }
+
+  #reject(socket: Duplex, status: number, message: string, headers?: Record<string, string>): void {
+    this.#stats.reject(status);
+    rejectUpgrade(socket, status, message, headers);
+  }
+
+  async #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.#closing) return this.#reject(socket, 503, 'Server is shutting down');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const match = this.#routeFor(path);
+    if (!match) return this.#reject(socket, 404, 'Not Found');
+    const max = this.#options.maxConnections ?? Infinity;
+    if (this.#clients.size + this.#handshaking >= max) return this.#reject(socket, 503, 'Too many connections');
+    if (this.#connectionRate && !this.#connectionRate.take(req.socket.remoteAddress ?? '')) {
+      return this.#reject(socket, 429, 'Too many connection attempts', { 'Retry-After': String(Math.ceil(this.#connectionRate.windowMs / 1000)) });
+    }
+
+    const { route, params } = match;
+    this.#handshaking++;
+    let decision;
+    try {
+      await this.#ensureAdapter();
+      decision = await runHandshakePipeline({
+        req,
+        path,
+        query,
+        params,
+        options: route.options,
+        middleware: route.middleware.length ? [...this.#middleware, ...route.middleware] : this.#middleware,
+        auth: route.authHandler ?? this.#auth,
+        timeoutMs: this.#options.handshakeTimeoutMs ?? 10_000,
+      });
+    } finally {
+      this.#handshaking--;
+    }
+    if (socket.destroyed) return;
+    if (this.#closing) return this.#reject(socket, 503, 'Server is shutting down');
+
+    if (decision.kind === 'reject') {
+      this.#logger.info({ status: decision.status, path, remoteAddress: req.socket.remoteAddress }, 'Connection refused');
+      return this.#reject(socket, decision.status, decision.message, decision.headers);
+    }
+    if (decision.kind === 'noProtocol') {
+      // DESIGN rule 2 / OCPP-J §3.1.2: finish the handshake without Sec-WebSocket-Protocol and close at once.
+      this.#stats.reject('noSubprotocol');
+      this.#logger.info({ offered: decision.offered, path }, 'No supported subprotocol offered');
+      selectedProtocols.delete(req);
+      socket.off('error', destroySocket);
+      route.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', () => undefined);
+        ws.close(CloseCodes.protocolError, 'No supported subprotocol');
+      });
+      return;
+    }
+
+    const { handshake } = decision;
+    const existing = this.#clients.get(handshake.identity);
+    if (existing && route.options.onDuplicateIdentity === 'refuse') {
+      return this.#reject(socket, 409, 'Identity already connected');
+    }
+    selectedProtocols.set(req, handshake.protocol);
+    socket.off('error', destroySocket);
+    route.wss.handleUpgrade(req, socket, head, (ws) => {
+      selectedProtocols.delete(req);
+      this.#accept(ws, route, handshake, decision.session, decision.state);
+    });
+  }
+
+  #accept(ws: WebSocket, route: Route<M>, handshake: Handshake, session: unknown, state: Record<string, unknown>): void {
+    const options = route.options;
+    const stats = this.#stats;
+    const channel = new WsChannel(ws, options.messageRateLimit, (code) => stats.limitClose(code));
+    // ws closes over-size frames itself with 1009; count those as limit closes too.
+    ws.once('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') stats.limitClose(CloseCodes.messageTooBig);
+    });
+    const endpoint = new RpcEndpoint<'CSMS'>({
+      side: 'CSMS',
+      protocol: handshake.protocol,
+      strictMode: options.strictMode,
+      callTimeoutMs: options.callTimeoutMs,
+      callConcurrency: options.callConcurrency,
+      maxBadMessages: options.maxBadMessages,
+    });
+    const client = new ServerClient<M>({
+      endpoint,
+      handshake,
+      session,
+      state,
+      nodeId: this.nodeId,
+      connectionId: randomUUID(),
+      route: route.pattern.source,
+    });
+    this.#channels.set(client, channel);
+    attachStats(endpoint, stats);
+
+    const previous = this.#clients.get(handshake.identity);
+    this.#clients.set(handshake.identity, client);
+    this.#remote.delete(handshake.identity);
+    stats.opened(handshake.protocol);
+    this.#keepAlive.add(channel);
+    const record = presenceOf(client);
+
+    endpoint.on('close', ({ code, reason }: { code: number; reason: string }) => {
+      this.#keepAlive.delete(channel);
+      stats.closed(handshake.protocol);
+      if (this.#clients.get(handshake.identity) === client) this.#clients.delete(handshake.identity);
+      this.#adapter.unregister(record).catch((err: unknown) => this.#adapterError(err));
+      this.#logger.info({ identity: handshake.identity, code, reason }, 'Client disconnected');
+      client.markClosed(code, reason);
+    });
+    endpoint.attach(channel, handshake.protocol);
+    if (previous) previous.close(CloseCodes.normal, 'Replaced by a new connection');
+    this.#adapter.register(record).catch((err: unknown) => this.#adapterError(err));
+    this.#logger.info({ identity: handshake.identity, protocol: handshake.protocol, route: route.pattern.source }, 'Client connected');
+
+    try {
+      if (route !== this.#defaultRoute) route.emit('client', client);
+      this.emit('client', client);
+    } catch (err) {
+      this.#logger.error({ err, identity: handshake.identity }, 'A client listener threw; closing the connection');
+      client.close(CloseCodes.internalError, 'Internal error');
+    }
+  }
+
+  #adapterError(err: unknown): void {
+    this.#logger.error({ err }, 'Cluster adapter error');
+  }
+}
+
+function broadcastKey(protocol: string, action: string, params: unknown): string {
+  return `${protocol}\u0000${action}\u0000${JSON.stringify(params) ?? ''}`;
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function presenceOf<M extends ProtocolMap>(client: ServerClient<M>): PresenceRecord {
+  return { identity: client.identity, nodeId: client.nodeId, connectionId: client.connectionId, protocol: client.protocol, connectedAt: client.connectedAt };
+}

@@ -1,0 +1,99 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { StrictModeOptions } from '@chargewire/rpc-core';
+import type { PerMessageDeflateOptions } from 'ws';
+import type { Adapter } from './adapter/adapter.js';
+import type { Logger } from './logger.js';
+import type { MessageRateLimit } from './wsChannel.js';
+
+/** Security profile enforced before auth runs (OCPP security profiles, DESIGN rule 9). */
+export type SecurityProfile = 0 | 1 | 2 | 3;
+
+/** What happens when an identity connects while it is already connected. */
+export type DuplicateIdentityPolicy = 'replace' | 'refuse';
+
+/** Options a route may set; unset ones fall back to the server's. */
+export interface RouteOptions {
+  /** Accepted subprotocols in the server's preference order. @default ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'] */
+  protocols?: readonly string[];
+  /** Schema validation (rpc-core). @default true */
+  strictMode?: boolean | StrictModeOptions;
+  /** Timeout of outbound CALLs. @default 30000 */
+  callTimeoutMs?: number;
+  /** Outstanding outbound CALLs per connection (spec: 1). @default 1 */
+  callConcurrency?: number;
+  /** Bad frames tolerated per connection before it is closed with 1002. @default Infinity */
+  maxBadMessages?: number;
+  /** Largest accepted frame in bytes; larger ones close the connection with 1009. @default 1048576 */
+  maxPayload?: number;
+  /** permessage-deflate (RFC 7692). @default true when a 2.x protocol is accepted (2.x Part 4 requires it), else false */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  /**
+   * 0: no transport requirement (auth decides). 1: Basic auth with username = identity. 2: TLS + Basic auth.
+   * 3: mutual TLS; identity taken from the client certificate CN. @default 0
+   */
+  securityProfile?: SecurityProfile;
+  /** @default 'replace' (the new connection wins; the old one is closed with 1000) */
+  onDuplicateIdentity?: DuplicateIdentityPolicy;
+  /** Per-client inbound message rate; exceeding it closes with 1008. @default unlimited */
+  messageRateLimit?: MessageRateLimit;
+}
+
+/** Options of `new OCPPServer()`. */
+export interface OCPPServerOptions extends RouteOptions {
+  /** Attach to an existing HTTP(S) server (its other routes keep working); `close()` never closes it. */
+  server?: HttpServer | HttpsServer;
+  /** Path pattern of the default route (`server.on('client')`). @default any path */
+  path?: string;
+  /** Interval of the shared ping sweep; a peer silent for a whole interval is dropped. 0 disables. @default 30000 */
+  pingIntervalMs?: number;
+  /** Time for middleware + auth to decide; then 408. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** Open connections allowed on this server; more get 503. @default Infinity */
+  maxConnections?: number;
+  /** Connection attempts allowed per remote address; more get 429. @default unlimited */
+  connectionRateLimit?: { connections: number; perMs: number };
+  /** Cluster adapter. @default new InMemoryAdapter() */
+  adapter?: Adapter;
+  /** Any pino-compatible logger. @default silent */
+  logger?: Logger;
+  /** This node's id in a cluster. @default a random UUID */
+  nodeId?: string;
+}
+
+/** Route options with every default applied. */
+export interface ResolvedRouteOptions {
+  protocols: readonly string[];
+  strictMode: boolean | StrictModeOptions;
+  callTimeoutMs: number;
+  callConcurrency: number;
+  maxBadMessages: number;
+  maxPayload: number;
+  perMessageDeflate: boolean | PerMessageDeflateOptions;
+  securityProfile: SecurityProfile;
+  onDuplicateIdentity: DuplicateIdentityPolicy;
+  messageRateLimit: MessageRateLimit | undefined;
+}
+
+export const DEFAULT_PROTOCOLS: readonly string[] = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'];
+
+/** Applies route → server → built-in defaults. */
+export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): ResolvedRouteOptions {
+  const protocols = route.protocols ?? server.protocols ?? DEFAULT_PROTOCOLS;
+  if (protocols.length === 0) throw new TypeError('A route needs at least one subprotocol');
+  const has2x = protocols.some((p) => p.startsWith('ocpp2.'));
+  const rate = route.messageRateLimit ?? server.messageRateLimit;
+  if (rate && !(rate.messages > 0 && rate.perMs > 0)) throw new RangeError('messageRateLimit needs positive messages and perMs');
+  return {
+    protocols,
+    strictMode: route.strictMode ?? server.strictMode ?? true,
+    callTimeoutMs: route.callTimeoutMs ?? server.callTimeoutMs ?? 30_000,
+    callConcurrency: route.callConcurrency ?? server.callConcurrency ?? 1,
+    maxBadMessages: route.maxBadMessages ?? server.maxBadMessages ?? Infinity,
+    maxPayload: route.maxPayload ?? server.maxPayload ?? 1_048_576,
+    perMessageDeflate: route.perMessageDeflate ?? server.perMessageDeflate ?? has2x,
+    securityProfile: route.securityProfile ?? server.securityProfile ?? 0,
+    onDuplicateIdentity: route.onDuplicateIdentity ?? server.onDuplicateIdentity ?? 'replace',
+    messageRateLimit: rate,
+  };
+}

@@ -1,0 +1,53 @@
+import type { OcppProtocols, OutboundActionOf, ProtocolMap, RequestOf, ResponseOf } from '@chargewire/ocpp-types';
+import type { CallOptions } from '@chargewire/rpc-core';
+import type { Adapter, PresenceRecord } from './adapter/adapter.js';
+import { deserializeError } from './adapter/serializeError.js';
+import type { ServerClientHandle } from './serverClientHandle.js';
+
+/**
+ * A charger connected to another node of the cluster: `call()` is routed through the adapter to the
+ * owning node. If the charger moved meanwhile, the call follows it once (fresh `locate`).
+ */
+export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements ServerClientHandle<M> {
+  readonly isLocal = false as const;
+
+  constructor(
+    private record: PresenceRecord,
+    private readonly adapter: Adapter,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  get identity(): string {
+    return this.record.identity;
+  }
+
+  get nodeId(): string {
+    return this.record.nodeId;
+  }
+
+  /** Negotiated subprotocol of the remote connection. */
+  get protocol(): string {
+    return this.record.protocol;
+  }
+
+  async call<P extends keyof M & string, A extends OutboundActionOf<P, 'CSMS', M>>(
+    protocol: P,
+    action: A,
+    params: NoInfer<RequestOf<P, A, M>>,
+    options?: CallOptions,
+  ): Promise<ResponseOf<P, A, M>> {
+    options?.signal?.throwIfAborted();
+    const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
+    const req = { identity: this.record.identity, protocol, action: action as string, params, timeoutMs };
+    let outcome = await this.adapter.sendCall(this.record.nodeId, req);
+    if (!outcome.ok && outcome.error.kind === 'notConnected') {
+      const moved = await this.adapter.locate(this.record.identity);
+      if (moved && moved.connectionId !== this.record.connectionId) {
+        this.record = moved;
+        outcome = await this.adapter.sendCall(moved.nodeId, req);
+      }
+    }
+    if (outcome.ok) return outcome.result as ResponseOf<P, A, M>;
+    throw deserializeError(outcome.error, { action: action as string, timeoutMs });
+  }
+}

@@ -1,0 +1,66 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import { WebSocketServer } from 'ws';
+import type { AuthHandler } from './auth.js';
+import type { ConnectionMiddleware } from './connectionMiddleware.js';
+import type { ResolvedRouteOptions } from './options.js';
+import { compileRoutePattern } from './routePattern.js';
+import type { RoutePattern } from './routePattern.js';
+import type { ServerClient } from './serverClient.js';
+
+/** The subprotocol chosen for a request before the upgrade, read back by ws' `handleProtocols`. */
+export const selectedProtocols = new WeakMap<IncomingMessage, string>();
+
+/**
+ * One URL pattern with its own options, connection middleware, auth and `client` event.
+ * @example
+ * server.route('/api/v1/chargers/:id', { protocols: ['ocpp2.0.1'] }).on('client', (client) => client.handshake.params.id);
+ */
+export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
+  readonly pattern: RoutePattern;
+  readonly middleware: ConnectionMiddleware[] = [];
+  authHandler: AuthHandler | undefined;
+  #wss: WebSocketServer | undefined;
+
+  constructor(pattern: string, readonly options: ResolvedRouteOptions) {
+    super();
+    this.pattern = compileRoutePattern(pattern);
+  }
+
+  /** Adds connection middleware that runs after the server's own, for this route only. */
+  use(middleware: ConnectionMiddleware): this {
+    this.middleware.push(middleware);
+    return this;
+  }
+
+  /** Auth handler for this route (replaces the server's for connections on this route). */
+  auth<Session = unknown>(handler: AuthHandler<Session>): this {
+    this.authHandler = handler as AuthHandler;
+    return this;
+  }
+
+  override on(event: 'client', listener: (client: ServerClient<M>) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  /** @internal the ws server of this route, created on first use with the route's options. */
+  get wss(): WebSocketServer {
+    this.#wss ??= new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: this.options.maxPayload,
+      perMessageDeflate: this.options.perMessageDeflate,
+      handleProtocols: (_offered, req) => selectedProtocols.get(req) ?? false,
+    });
+    return this.#wss;
+  }
+
+  /** @internal */
+  closeWss(): void {
+    this.#wss?.close();
+    this.#wss = undefined;
+  }
+}

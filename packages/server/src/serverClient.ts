@@ -1,0 +1,182 @@
+import { EventEmitter } from 'node:events';
+import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, RequestOf, ResponseOf, SendActionOf } from '@chargewire/ocpp-types';
+import type { CallOptions, Handler, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
+import type { Handshake } from './handshake.js';
+import type { ServerClientHandle } from './serverClientHandle.js';
+
+/** Payload of the `disconnect` and `close` events. */
+export interface ClientCloseEvent {
+  code: number;
+  reason: string;
+}
+
+/** rpc-core endpoint events a ServerClient forwards (subscribed on first listener, so idle clients pay nothing). */
+const FORWARDED_EVENTS = new Set(['call', 'callResult', 'callError', 'badMessage', 'strictValidationFailure']);
+
+/** What the server needs to build a client. */
+export interface ServerClientInit {
+  endpoint: RpcEndpoint<'CSMS'>;
+  handshake: Handshake;
+  session: unknown;
+  state: Record<string, unknown>;
+  nodeId: string;
+  connectionId: string;
+  route: string;
+}
+
+/**
+ * One connected charging station, as seen by the CSMS. Implements the typed `OcppPeer` of rpc-core
+ * (`call`, `send`, `handle`, `use`) and `ServerClientHandle` (so `getClient()` results look alike whether
+ * the charger is local or on another node).
+ *
+ * Events: `disconnect` and then `close` ({ code, reason }) when the connection ends; the rpc-core events
+ * `call`, `callResult`, `callError`, `badMessage`, `strictValidationFailure`.
+ */
+export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unknown>
+  extends EventEmitter
+  implements OcppPeer<'CSMS', M>, ServerClientHandle<M>
+{
+  readonly identity: string;
+  readonly handshake: Handshake;
+  /** What the auth handler passed to `ctx.accept({ session })`. */
+  readonly session: Session;
+  /** State set by connection middleware. */
+  readonly state: Record<string, unknown>;
+  readonly nodeId: string;
+  readonly isLocal = true as const;
+  /** Unique per connection (presence fencing). */
+  readonly connectionId: string;
+  readonly connectedAt = Date.now();
+  /** The route pattern this client connected through. */
+  readonly route: string;
+  readonly #endpoint: RpcEndpoint<'CSMS'>;
+  #forwarded: Set<string> | undefined;
+  #closeEvent: ClientCloseEvent | undefined;
+
+  constructor(init: ServerClientInit) {
+    super();
+    this.#endpoint = init.endpoint;
+    this.identity = init.handshake.identity;
+    this.handshake = init.handshake;
+    this.session = init.session as Session;
+    this.state = init.state;
+    this.nodeId = init.nodeId;
+    this.connectionId = init.connectionId;
+    this.route = init.route;
+  }
+
+  /** The negotiated subprotocol, e.g. `'ocpp1.6'`. */
+  get protocol(): string {
+    return this.handshake.protocol;
+  }
+
+  /** The underlying rpc-core endpoint (advanced use). */
+  get endpoint(): RpcEndpoint<'CSMS'> {
+    return this.#endpoint;
+  }
+
+  /** Whether the connection is still open. */
+  get connected(): boolean {
+    return this.#closeEvent === undefined;
+  }
+
+  /** Outbound calls sent and not yet answered. */
+  get pendingCalls(): number {
+    return this.#endpoint.pendingCalls;
+  }
+
+  /** Outbound calls waiting for their turn (one outstanding CALL per direction, spec §4.1.1). */
+  get queuedCalls(): number {
+    return this.#endpoint.queuedCalls;
+  }
+
+  call<P extends keyof M & string, A extends OutboundActionOf<P, 'CSMS', M>>(
+    protocol: P,
+    action: A,
+    params: NoInfer<RequestOf<P, A, M>>,
+    options?: CallOptions,
+  ): Promise<ResponseOf<P, A, M>> {
+    return (this.#endpoint as unknown as OcppPeer<'CSMS', M>).call(protocol, action, params, options);
+  }
+
+  send<P extends keyof M & string, A extends SendActionOf<P, 'CSMS', M>>(protocol: P, action: A, params: NoInfer<RequestOf<P, A, M>>): void {
+    (this.#endpoint as unknown as OcppPeer<'CSMS', M>).send(protocol, action, params);
+  }
+
+  handle<P extends keyof M & string, A extends InboundActionOf<P, 'CSMS', M>>(
+    protocol: P,
+    action: A,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+  ): void;
+  handle(handler: WildcardHandler): void;
+  handle(...args: [string, string, Handler] | [WildcardHandler]): void {
+    (this.#endpoint.handle as (...a: unknown[]) => void)(...args);
+  }
+
+  removeHandler(protocol?: string, action?: string): void {
+    this.#endpoint.removeHandler(protocol, action);
+  }
+
+  use(middleware: MessageMiddleware): void {
+    this.#endpoint.use(middleware);
+  }
+
+  /** Untyped call (proxies, CLIs, remote calls routed by the adapter). */
+  callRaw(action: string, params: unknown, options?: CallOptions): Promise<unknown> {
+    return this.#endpoint.callRaw(action, params, options);
+  }
+
+  /** Untyped 2.1 SEND. */
+  sendRaw(action: string, params: unknown): void {
+    this.#endpoint.sendRaw(action, params);
+  }
+
+  /**
+   * Closes the connection (pending calls reject with ConnectionClosedError).
+   * @param code WebSocket close code. @default 1000
+   */
+  close(code = 1000, reason = ''): void {
+    this.#endpoint.close(code, reason);
+  }
+
+  /** Resolves once the connection has closed (immediately if it already has). */
+  closed(): Promise<ClientCloseEvent> {
+    if (this.#closeEvent) return Promise.resolve(this.#closeEvent);
+    return new Promise((resolve) => this.once('close', resolve));
+  }
+
+  /** @internal called by the server when the channel has closed. */
+  markClosed(code: number, reason: string): void {
+    if (this.#closeEvent) return;
+    const event = { code, reason };
+    this.#closeEvent = event;
+    this.emit('disconnect', event);
+    this.emit('close', event);
+  }
+
+  override on(event: 'disconnect' | 'close', listener: (event: ClientCloseEvent) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    this.#forward(event);
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override once(event: 'disconnect' | 'close', listener: (event: ClientCloseEvent) => void): this;
+  override once(event: string | symbol, listener: (...args: never[]) => void): this;
+  override once(event: string | symbol, listener: (...args: never[]) => void): this {
+    this.#forward(event);
+    return super.once(event, listener as (...args: unknown[]) => void);
+  }
+
+  override addListener(event: string | symbol, listener: (...args: never[]) => void): this {
+    return this.on(event, listener);
+  }
+
+  #forward(event: string | symbol): void {
+    if (typeof event !== 'string' || !FORWARDED_EVENTS.has(event)) return;
+    this.#forwarded ??= new Set();
+    if (this.#forwarded.has(event)) return;
+    this.#forwarded.add(event);
+    (this.#endpoint as unknown as EventEmitter).on(event, (payload: unknown) => this.emit(event, payload));
+  }
+}
