@@ -23,6 +23,8 @@ export interface CsmsConfig {
   databaseFile: string;
   /** Enables cluster mode (presence and cross-node calls through Redis). */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so several clusters can share one Redis. @default 'chargewire-csms' */
+  redisPrefix: string;
   /** @default a random id per process */
   nodeId: string | undefined;
   /** @default 'accept' */
@@ -78,7 +80,7 @@ function protocolList(raw: string | undefined): CsmsProtocol[] {
 }
 
 /**
- * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, NODE_ID,
+ * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, REDIS_PREFIX, NODE_ID,
  * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL.
  * @throws ConfigError naming the variable when a value is invalid.
  */
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
     host: env.HOST?.trim() || '0.0.0.0',
     databaseFile: databaseFile === ':memory:' ? databaseFile : resolve(appDir, databaseFile),
     redisUrl,
+    redisPrefix: env.REDIS_PREFIX?.trim() || 'chargewire-csms',
     nodeId,
     unknownChargers: oneOf(env, 'UNKNOWN_CHARGERS', ['reject', 'pending', 'accept'], 'accept'),
     protocols: protocolList(env.OCPP_PROTOCOLS),

@@ -1,1 +1,13 @@
-export {};
+export { createCsms, OCPP_ROUTE } from './app.js';
+export type { Csms, CsmsOptions } from './app.js';
+export { loadConfig, ConfigError, SUPPORTED_PROTOCOLS } from './config.js';
+export type { CsmsConfig, CsmsProtocol, SecurityProfile } from './config.js';
+export { CsmsService } from './domain/csmsService.js';
+export type { AuthorizationResult, UnknownChargerPolicy } from './domain/csmsService.js';
+export type { CsmsEvent } from './domain/events.js';
+export { hashPassword, verifyPassword } from './domain/credentials.js';
+export { SqliteStore } from './store/sqliteStore.js';
+export type * from './store/records.js';
+export { createConsoleLogger, silentLogger } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';
+export { DEMO_ID_TAG } from './seed.js';

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { OCPPServer, formatPrometheus, type Logger as ServerLogger } from '@chargewire/server';
+import { createRedisAdapter } from '@chargewire/redis-adapter';
+import { closeCluster, ClusterEventBridge, connectCluster, createClusterConnections } from './cluster.js';
+import type { CsmsProtocol, SecurityProfile } from './config.js';
+import { CsmsService, type UnknownChargerPolicy } from './domain/csmsService.js';
+import { silentLogger, type Logger } from './logger.js';
+import { attachCharger } from './ocpp/attachCharger.js';
+import { chargerAuth } from './ocpp/chargerAuth.js';
+import type { CommandProtocol } from './ocpp/chargerCommands.js';
+import type { ChargerDirectory } from './rest/chargerDirectory.js';
+import { errorHandler } from './rest/errorHandler.js';
+import { EventStream } from './rest/eventStream.js';
+import { restApi } from './rest/restApi.js';
+import { seedFreshDatabase } from './seed.js';
+import { SqliteStore } from './store/sqliteStore.js';
+
+/** The OCPP WebSocket endpoint; the REST API lives under the same `/api/v1` prefix. */
+export const OCPP_ROUTE = '/api/v1/chargers/:id';
+
+/** Options of {@link createCsms}; `loadConfig()` produces a compatible object from the environment. */
+export interface CsmsOptions {
+  /** @default 3000 */
+  port?: number;
+  /** @default '0.0.0.0' */
+  host?: string;
+  /** SQLite file (created and migrated on first start) or `:memory:`. */
+  databaseFile: string;
+  /** Cluster mode: presence and cross-node calls through Redis. */
+  redisUrl?: string | undefined;
+  /** @default 'chargewire-csms' */
+  redisPrefix?: string;
+  /** @default 'node-<random>' */
+  nodeId?: string | undefined;
+  /** @default 'accept' */
+  unknownChargers?: UnknownChargerPolicy;
+  /** Accepted subprotocols in preference order. @default ['ocpp2.0.1', 'ocpp1.6'] */
+  protocols?: CsmsProtocol[];
+  /** 0: auth only for chargers with stored credentials; 1: Basic auth for every charger. @default 0 */
+  securityProfile?: SecurityProfile;
+  /** @default 300 */
+  heartbeatIntervalS?: number;
+  /** Timeout of CALLs to chargers (REST commands may override it with `?timeoutMs=`). @default 30000 */
+  callTimeoutMs?: number;
+  /** WebSocket ping interval; 0 disables. @default 30000 */
+  pingIntervalMs?: number;
+  /** Seed a fresh database with the demo id tag. @default true */
+  seed?: boolean;
+  /** @default silent */
+  logger?: Logger;
+}
+
+/** A running (or ready to run) CSMS instance. */
+export interface Csms {
+  readonly httpServer: HttpServer;
+  readonly ocppServer: OCPPServer;
+  readonly store: SqliteStore;
+  readonly service: CsmsService;
+  readonly nodeId: string;
+  /** Connects Redis (cluster mode), clears stale connection rows, and listens. */
+  listen(): Promise<AddressInfo>;
+  /** Graceful shutdown: chargers closed with 1001, HTTP server closed, Redis released, database closed. */
+  close(): Promise<void>;
+}
+
+const publicDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+
+/** Adapts the app logger to the pino-style `(fields, message)` logger the server package takes. */
+function toServerLogger(logger: Logger): ServerLogger {
+  const wrap = (fn: Logger['info']) => (obj: object, msg?: string) => fn(msg ?? 'ocpp server', obj as Record<string, unknown>);
+  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
+}
+
+/**
+ * Builds the CSMS: Express 5 (REST under `/api/v1`, dashboard, `/health`, `/metrics`) and the OCPP
+ * server on ONE `http.Server`. Nothing listens until `listen()`.
+ */
+export function createCsms(options: CsmsOptions): Csms {
+  const logger = options.logger ?? silentLogger;
+  const nodeId = options.nodeId ?? `node-${randomUUID().slice(0, 8)}`;
+  const protocols = options.protocols ?? ['ocpp2.0.1', 'ocpp1.6'];
+  const securityProfile = options.securityProfile ?? 0;
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+  const redisPrefix = options.redisPrefix ?? 'chargewire-csms';
+
+  const store = new SqliteStore(options.databaseFile);
+  const service = new CsmsService({
+    store,
+    logger,
+    unknownChargers: options.unknownChargers ?? 'accept',
+    heartbeatIntervalS: options.heartbeatIntervalS ?? 300,
+  });
+  if (options.seed !== false && seedFreshDatabase(store, service.now()).seeded) {
+    logger.info('fresh database: seeded the demo id tag');
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  let closing = false;
+  const cluster = options.redisUrl === undefined ? undefined : createClusterConnections(options.redisUrl, logger);
+  const bridge = cluster === undefined ? undefined : new ClusterEventBridge(cluster, redisPrefix, nodeId, logger);
+
+  const ocppServer = new OCPPServer({
+    server: httpServer,
+    protocols,
+    strictMode: true,
+    securityProfile,
+    callTimeoutMs,
+    pingIntervalMs: options.pingIntervalMs ?? 30_000,
+    nodeId,
+    logger: toServerLogger(logger),
+    ...(cluster === undefined ? {} : { adapter: createRedisAdapter({ pub: cluster.pub, sub: cluster.adapterSub, prefix: redisPrefix }) }),
+  });
+  ocppServer.auth(chargerAuth(store, securityProfile, logger));
+  ocppServer.route(OCPP_ROUTE).on('client', (client) => attachCharger(client, service, logger));
+  ocppServer.on('error', (err: unknown) => logger.error('ocpp server error', { err }));
+
+  const events = new EventStream();
+  service.on('event', (event) => {
+    events.publish(event);
+    bridge?.publish(event);
+  });
+
+  const directory: ChargerDirectory = {
+    async find(chargerId) {
+      const handle = await ocppServer.findClient(chargerId);
+      if (handle === undefined) return undefined;
+      const protocol = (handle as { protocol?: unknown }).protocol;
+      if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1') return undefined;
+      return { link: handle, protocol: protocol as CommandProtocol, nodeId: handle.nodeId, isLocal: handle.isLocal };
+    },
+  };
+
+  app.get('/health', (_req, res) => {
+    const healthy = !closing && store.isOpen;
+    res.status(healthy ? 200 : 503).json({
+      status: healthy ? 'ok' : 'shutting-down',
+      nodeId,
+      protocols,
+      cluster: options.redisUrl !== undefined,
+      connectedChargers: ocppServer.clients.size,
+      uptimeSeconds: Math.round(process.uptime()),
+    });
+  });
+  app.get('/metrics', (_req, res) => {
+    const stats = ocppServer.stats();
+    const registered = store.isOpen ? store.chargers.list().length : 0;
+    const active = store.isOpen ? store.transactions.list({ active: true, limit: 1, offset: 0 }).total : 0;
+    const extra = [
+      '# HELP csms_chargers_registered Chargers in the database.',
+      '# TYPE csms_chargers_registered gauge',
+      `csms_chargers_registered ${registered}`,
+      '# HELP csms_transactions_active Transactions not yet stopped.',
+      '# TYPE csms_transactions_active gauge',
+      `csms_transactions_active ${active}`,
+      '',
+    ].join('\n');
+    res.type('text/plain; version=0.0.4').send(formatPrometheus(stats) + extra);
+  });
+  app.use(
+    '/api/v1',
+    restApi({ service, directory, events, commandTimeoutMs: callTimeoutMs }),
+  );
+  app.use(express.static(publicDir, { index: 'index.html', maxAge: 0 }));
+  app.use(errorHandler(logger));
+
+  let closed: Promise<void> | undefined;
+  const csms: Csms = {
+    httpServer,
+    ocppServer,
+    store,
+    service,
+    nodeId,
+
+    async listen() {
+      if (cluster !== undefined && bridge !== undefined) {
+        await connectCluster(cluster);
+        await bridge.start((event) => events.publish(event));
+      }
+      // Rows left "connected" by an earlier run of this node (or, single-instance, by any run) are stale.
+      const stale = store.chargers.clearConnectionsOfNode(options.redisUrl === undefined ? null : nodeId, service.now());
+      if (stale > 0) logger.info('cleared stale connection records', { count: stale });
+      await new Promise<void>((resolveListen, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(options.port ?? 3000, options.host ?? '0.0.0.0', () => {
+          httpServer.off('error', reject);
+          resolveListen();
+        });
+      });
+      return httpServer.address() as AddressInfo;
+    },
+
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        events.close();
+        // Closes every charger with 1001 (going away) and waits for their close handshakes.
+        await ocppServer.close({ code: 1001, reason: 'CSMS shutting down' });
+        await new Promise<void>((resolveClose) => {
+          if (!httpServer.listening) return resolveClose();
+          httpServer.close(() => resolveClose());
+          httpServer.closeIdleConnections();
+          // Keep-alive REST clients would otherwise hold the server open.
+          setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
+        });
+        if (cluster !== undefined) await closeCluster(cluster);
+        store.close();
+      })();
+      return closed;
+    },
+  };
+  return csms;
+}

@@ -1,0 +1,71 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCsms } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createConsoleLogger } from './logger.js';
+import { DEMO_ID_TAG } from './seed.js';
+
+/** The app directory (one level above src/ or dist/): DATABASE_FILE resolves against it. */
+const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, appDir);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createConsoleLogger(config.logLevel);
+  const csms = createCsms({ ...config, logger });
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (signal: string): void => {
+    if (closing !== undefined) {
+      // A second Ctrl-C: the user does not want to wait.
+      logger.warn(`received ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    logger.info(`received ${signal}, shutting down`);
+    closing = csms.close().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const address = await csms.listen();
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const base = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const lines = [
+    '',
+    `  chargewire example CSMS (node ${csms.nodeId}) is listening on ${config.host}:${address.port}`,
+    `  Dashboard:  http://${base}/`,
+    `  REST API:   http://${base}/api/v1/chargers`,
+    `  OCPP:       ws://${base}/api/v1/chargers/<charger id>   (${config.protocols.join(', ')})`,
+    `  Database:   ${config.databaseFile}`,
+    `  Security:   profile ${config.securityProfile}${config.securityProfile === 0 ? ' (no auth for chargers without stored credentials)' : ' (Basic auth required)'}; unknown chargers: ${config.unknownChargers}`,
+    config.redisUrl === undefined ? '  Cluster:    off (set REDIS_URL to share chargers between instances)' : '  Cluster:    on (Redis adapter)',
+    '',
+    '  Connect a simulated charger:',
+    `    npx chargewire simulate --endpoint ws://${base}/api/v1/chargers/CP-1 --protocol ocpp1.6`,
+    `  and charge with the id tag ${DEMO_ID_TAG} (remote start it from the dashboard).`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

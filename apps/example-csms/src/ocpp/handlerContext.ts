@@ -1,0 +1,20 @@
+import { RpcError } from '@chargewire/rpc-core';
+import type { CsmsService } from '../domain/csmsService.js';
+import type { Logger } from '../logger.js';
+
+/** What the per-version handler sets get: the one domain service and a logger. */
+export interface OcppHandlerDeps {
+  service: CsmsService;
+  logger: Logger;
+}
+
+/**
+ * Until its BootNotification is Accepted, a charger may only send BootNotification and Heartbeat
+ * (1.6 §4.2: "SHALL NOT send any other request"; 2.0.1 B02.FR.02/B03). Anything else gets SecurityError
+ * so the charger learns it is not registered instead of its data being dropped silently.
+ */
+export function requireAccepted(service: CsmsService, chargerId: string, action: string): void {
+  if (!service.isAccepted(chargerId)) {
+    throw new RpcError('SecurityError', `${action} refused: charger is not accepted by this CSMS (send BootNotification)`);
+  }
+}
