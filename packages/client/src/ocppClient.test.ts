@@ -206,6 +206,22 @@ describe('OCPPClient over a raw ws server', () => {
     expect(s.requests).toHaveLength(4);
   });
 
+  it('retryInitialConnect keeps the first connect() trying through transient refusals', async () => {
+    let refusals = 2;
+    const s = await server({ refuse: () => (refusals-- > 0 ? 503 : undefined) });
+    const c = client(s, { retryInitialConnect: true, backoff: { initialMs: 5, maxMs: 20, jitter: 'equal' } });
+    const reconnects: number[] = [];
+    c.on('reconnect', ({ attempt }) => reconnects.push(attempt));
+    expect(await c.connect()).toBe('ocpp1.6');
+    expect(reconnects).toEqual([1, 2]);
+    expect(s.requests).toHaveLength(3);
+
+    const denied = await server({ refuse: () => 403 });
+    const d = client(denied, { retryInitialConnect: true });
+    await expect(d.connect()).rejects.toMatchObject({ status: 403, retryable: false });
+    expect(denied.requests).toHaveLength(1);
+  });
+
   it('does not reconnect when reconnect is off', async () => {
     const s = await server();
     const c = client(s, { reconnect: false });

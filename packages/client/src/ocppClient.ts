@@ -115,7 +115,8 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   /**
    * Opens the connection. Resolves with the negotiated subprotocol; rejects with a {@link ConnectError}
    * (`ConnectionRefusedError` with the HTTP `status` when the server refuses the upgrade). The first
-   * connect makes one attempt; automatic retries apply to connections that dropped after opening.
+   * connect makes one attempt (unless `retryInitialConnect`); automatic retries apply to connections that
+   * dropped after opening.
    */
   connect(): Promise<string> {
     switch (this._state) {
@@ -307,12 +308,13 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   }
 
   private onAttemptFailed(error: ConnectError): void {
-    // The first connect() makes one attempt: its caller decides what to do with the error.
-    if (this._state === 'connecting') {
-      this.finish({ code: 1006, reason: error.message }, error);
-      return;
-    }
-    if (!error.retryable || this.attempt >= this.backoff.maxAttempts) {
+    // Unless retryInitialConnect is set, the first connect() makes one attempt and its caller decides.
+    const initial = this._state === 'connecting';
+    if (
+      !error.retryable ||
+      (initial && this.options.retryInitialConnect !== true) ||
+      this.attempt >= this.backoff.maxAttempts
+    ) {
       this.finish({ code: 1006, reason: error.message }, error);
       return;
     }

@@ -39,6 +39,11 @@ export interface OCPPClientOptions<M extends ProtocolMap = OcppProtocols> {
    * change: bad credentials, unknown identity, no common subprotocol). @default true
    */
   reconnect?: boolean;
+  /**
+   * Let the first `connect()` retry retryable failures (network errors, 5xx, timeouts) with the back-off
+   * instead of rejecting at once: for chargers that boot before their CSMS is reachable. @default false
+   */
+  retryInitialConnect?: boolean;
   /** Reconnect back-off. @default { initialMs: 1000, factor: 2, maxMs: 60000, jitter: 'full', maxAttempts: Infinity } */
   backoff?: BackoffOptions;
   /**
