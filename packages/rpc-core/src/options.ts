@@ -17,10 +17,10 @@ export interface StrictModeOptions {
   protocols?: readonly string[];
 }
 
-/** Options of {@link RpcEndpoint}. */
-export interface RpcEndpointOptions {
+/** Options of {@link RpcEndpoint}; `S` is inferred from `side`. */
+export interface RpcEndpointOptions<S extends Side = Side> {
   /** The side this endpoint plays ('CSMS' on the server, 'ChargingStation' on the client). */
-  side: Side;
+  side: S;
   /** Negotiated subprotocol; may be set later with attach(). */
   protocol?: string;
   /** Schema validation of payloads (DESIGN rule 7). @default true */

@@ -111,9 +111,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed. */
   private readonly answered = new RecentIds(64);
 
-  constructor(options: RpcEndpointOptions) {
+  constructor(options: RpcEndpointOptions<S>) {
     super();
-    this.side = options.side as S;
+    this.side = options.side;
     this.peerSide = options.side === 'CSMS' ? 'ChargingStation' : 'CSMS';
     this.strictOption = options.strictMode ?? true;
     this.callTimeoutMs = positive(options.callTimeoutMs, 30_000, 'callTimeoutMs');

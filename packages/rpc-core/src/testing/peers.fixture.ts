@@ -60,19 +60,19 @@ export class RawPeer {
 }
 
 /** An endpoint attached to a RawPeer. */
-export function endpointWithRawPeer(
+export function endpointWithRawPeer<S extends Side>(
   protocol: string,
-  side: Side,
+  side: S,
   options: Partial<RpcEndpointOptions> = {},
-): { endpoint: RpcEndpoint; peer: RawPeer } {
+): { endpoint: RpcEndpoint<S>; peer: RawPeer } {
   const [a, b] = createChannelPair();
-  const endpoint = new RpcEndpoint({ side, protocol, ...options });
+  const endpoint = new RpcEndpoint<S>({ side, protocol, ...options });
   endpoint.attach(a);
   return { endpoint, peer: new RawPeer(b) };
 }
 
 /** Resolves with the next emission of `event`. */
-export function once<K extends keyof RpcEndpointEvents>(endpoint: RpcEndpoint, event: K): Promise<RpcEndpointEvents[K][0]> {
+export function once<K extends keyof RpcEndpointEvents>(endpoint: RpcEndpoint<Side>, event: K): Promise<RpcEndpointEvents[K][0]> {
   return new Promise((resolve) => {
     (endpoint as unknown as { once(e: string, l: (v: unknown) => void): void }).once(event, (v) => resolve(v as RpcEndpointEvents[K][0]));
   });
