@@ -7,8 +7,8 @@ import type { RpcEndpointEvents } from '../events.js';
 /** Two endpoints (CSMS and charger) over an in-memory pair. */
 export function endpointPair(
   protocol: string,
-  csmsOptions: Partial<RpcEndpointOptions> = {},
-  stationOptions: Partial<RpcEndpointOptions> = {},
+  csmsOptions: Partial<Omit<RpcEndpointOptions, 'side'>> = {},
+  stationOptions: Partial<Omit<RpcEndpointOptions, 'side'>> = {},
 ): { csms: RpcEndpoint<'CSMS'>; station: RpcEndpoint<'ChargingStation'>; channels: [RpcChannel, RpcChannel] } {
   const channels = createChannelPair();
   const csms = new RpcEndpoint<'CSMS'>({ side: 'CSMS', protocol, ...csmsOptions });
@@ -63,7 +63,7 @@ export class RawPeer {
 export function endpointWithRawPeer<S extends Side>(
   protocol: string,
   side: S,
-  options: Partial<RpcEndpointOptions> = {},
+  options: Partial<Omit<RpcEndpointOptions, 'side'>> = {},
 ): { endpoint: RpcEndpoint<S>; peer: RawPeer } {
   const [a, b] = createChannelPair();
   const endpoint = new RpcEndpoint<S>({ side, protocol, ...options });
