@@ -398,10 +398,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     const options = route.options;
     const stats = this.#stats;
     const channel = new WsChannel(ws, options.messageRateLimit, (code) => stats.limitClose(code));
-    // ws closes over-size frames itself with 1009; count those as limit closes too.
-    ws.once('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') stats.limitClose(CloseCodes.messageTooBig);
-    });
     const endpoint = new RpcEndpoint<'CSMS'>({
       side: 'CSMS',
       protocol: handshake.protocol,
@@ -448,11 +444,18 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     } catch (err) {
       this.#logger.error({ err, identity: handshake.identity }, 'A client listener threw; closing the connection');
       client.close(CloseCodes.internalError, 'Internal error');
+      this.#emitError(err);
     }
   }
 
   #adapterError(err: unknown): void {
     this.#logger.error({ err }, 'Cluster adapter error');
+    this.#emitError(err);
+  }
+
+  /** 'error' is emitted only when someone listens: a bug in a listener must never crash the process. */
+  #emitError(err: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
 }
 

@@ -34,8 +34,11 @@ function onSocketPong(this: TaggedSocket): void {
   const channel = this[kChannel];
   if (channel) channel.alive = true;
 }
-function onSocketError(this: TaggedSocket): void {
-  // ws closes the socket after an 'error' (e.g. maxPayload → 1009, invalid UTF-8 → 1007); 'close' follows.
+function onSocketError(this: TaggedSocket, err: Error & { code?: string }): void {
+  // ws closes the connection itself after a protocol error (e.g. maxPayload → 1009, invalid UTF-8 → 1007) and
+  // then reports 1006 locally, because it stops reading before the peer's close frame arrives. Remember the
+  // code it sent so the server-side close event tells what really happened.
+  this[kChannel]?.protocolError(err.code);
 }
 
 function rawToString(data: RawData): string {
@@ -56,6 +59,7 @@ export class WsChannel {
   #windowStart = 0;
   #windowCount = 0;
   #closedDone = false;
+  #sentCloseCode: number | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -121,11 +125,19 @@ export class WsChannel {
   }
 
   /** @internal */
+  protocolError(wsErrorCode: string | undefined): void {
+    const code = wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCodes.messageTooBig : wsErrorCode === 'WS_ERR_INVALID_UTF8' ? 1007 : CloseCodes.protocolError;
+    this.#sentCloseCode = code;
+    if (code === CloseCodes.messageTooBig) this.onLimitClose?.(code, 'Message too big');
+  }
+
+  /** @internal */
   closed(code: number, reason: string): void {
     if (this.#closedDone) return;
     this.#closedDone = true;
     delete (this.socket as TaggedSocket)[kChannel];
-    this.#closeListener?.(code, reason);
+    if (code === 1006 && this.#sentCloseCode !== undefined) this.#closeListener?.(this.#sentCloseCode, reason);
+    else this.#closeListener?.(code, reason);
   }
 
   #limitClose(code: number, reason: string): void {
