@@ -112,6 +112,22 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     );
   }
 
+  /**
+   * The tables are written for the 2.0.1 shapes. A 2.1 request that is not also a valid 2.0.1 request uses 2.1
+   * fields or values (V2X periods, dynamic profiles, ImmediateAndResume, customTrigger, …) that a 1.6 charger
+   * cannot honour: NotSupported rather than a silent loss.
+   */
+  function requireV201Shape(action: string, params: unknown): void {
+    const result = validators?.('ocpp2.0.1', action, 'request')?.(params);
+    if (!result || result.valid) return;
+    const first = result.violations[0];
+    throw new TranslationError(
+      'NotSupported',
+      truncate(`${action}: uses OCPP ${upstream.slice(4)} content with no OCPP 1.6 counterpart (${first?.pointer || '/'} ${first?.message ?? ''})`, 255),
+      { action, pointer: first?.pointer ?? '' },
+    );
+  }
+
   async function translateCall(
     direction: CallDirection,
     identity: string,
@@ -137,6 +153,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
         throw new TranslationError('NotSupported', `${action} has no ${other} counterpart in this proxy`, { action });
       }
       check(source, action, 'request', params, `${action} request`);
+      if (direction === 'backend' && upstream !== 'ocpp2.0.1') requireV201Shape(action, params);
       const plan = await (entry.translate as ActionTranslator<unknown>)(params, env);
       for (const call of plan.calls) check(target, call.action, 'request', call.params, `${action} → ${call.action}`);
       const context: TranslationContext = Object.freeze({ identity, direction, action, targets: plan.calls.map((c) => c.action) });
@@ -161,6 +178,13 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
         if (!outcome.ok) return { ok: false, error: translateError(source as 'ocpp1.6', outcome.error) };
         try {
           check(target, call.action, 'response', outcome.result, `${call.action} response`);
+          if (target === 'ocpp2.1') {
+            // A 2.1 answer may carry what 2.0.1 has no field for (transactionLimit, tariff, …); 1.6 cannot carry it either.
+            const compat = validators?.('ocpp2.0.1', call.action, 'response')?.(outcome.result);
+            if (compat && !compat.valid) {
+              notes.push(`${call.action} response: ${compat.violations.map((v) => v.pointer || '/').join(', ')} not representable in OCPP 1.6; left out`);
+            }
+          }
           return outcome;
         } catch (err) {
           return { ok: false, error: failure(err) };

@@ -3,10 +3,14 @@ import { notSupported } from '../errors.js';
 import { connectorOf } from '../numbering.js';
 import { local, single, type ActionTranslator } from '../plan.js';
 
+const RESET_TYPE: Partial<Record<string, 'Hard' | 'Soft'>> = { Immediate: 'Hard', OnIdle: 'Soft' };
+
 /** Reset Immediate → Hard, OnIdle → Soft; a per-EVSE reset has no 1.6 counterpart. */
 export const reset: ActionTranslator<Req201<'Reset'>> = async (p) => {
   if (p.evseId !== undefined) throw notSupported('Reset', 'a 1.6 charger cannot reset a single EVSE', { evseId: p.evseId });
-  return single<Res16<'Reset'>>('Reset', { type: p.type === 'Immediate' ? 'Hard' : 'Soft' }, (r): Res201<'Reset'> => ({ status: r.status }));
+  const type = RESET_TYPE[p.type];
+  if (!type) throw notSupported('Reset', `reset type ${String(p.type)} has no OCPP 1.6 counterpart`);
+  return single<Res16<'Reset'>>('Reset', { type }, (r): Res201<'Reset'> => ({ status: r.status }));
 };
 
 export const changeAvailability: ActionTranslator<Req201<'ChangeAvailability'>> = async (p) =>

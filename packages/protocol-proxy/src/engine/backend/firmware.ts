@@ -38,7 +38,7 @@ export const updateFirmware: ActionTranslator<Req201<'UpdateFirmware'>> = async 
 /** GetLog → GetDiagnostics (or the security extension's GetLog). The requestId labels later status notifications. */
 export const getLog: ActionTranslator<Req201<'GetLog'>> = async (p, env) => {
   await env.store.setValue(env.identity, LOG_REQUEST_ID, String(p.requestId));
-  if (env.policy.securityExtension) {
+  if (env.policy.securityExtension && (p.logType === 'DiagnosticsLog' || p.logType === 'SecurityLog')) {
     return single<Res16<'GetLog'>>(
       'GetLog',
       defined({ log: p.log, logType: p.logType, requestId: p.requestId, retries: p.retries, retryInterval: p.retryInterval }),

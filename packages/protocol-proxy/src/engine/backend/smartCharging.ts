@@ -25,6 +25,11 @@ export const clearChargingProfile: ActionTranslator<Req201<'ClearChargingProfile
   );
 };
 
+/** 1.6 leaves numberPhases unbounded; an AC supply has 1–3 phases (and 2.1 enforces it). */
+function phases(n: number | undefined): number | undefined {
+  return n !== undefined && n >= 1 && n <= 3 ? n : undefined;
+}
+
 /** GetCompositeSchedule: evseId → connectorId; the 1.6 answer becomes the 2.0.1 `schedule` object. */
 export const getCompositeSchedule: ActionTranslator<Req201<'GetCompositeSchedule'>> = async (p, env) =>
   single<Res16<'GetCompositeSchedule'>>(
@@ -32,6 +37,9 @@ export const getCompositeSchedule: ActionTranslator<Req201<'GetCompositeSchedule
     defined({ connectorId: p.evseId, duration: p.duration, chargingRateUnit: p.chargingRateUnit }),
     (r): Res201<'GetCompositeSchedule'> => {
       const schedule = r.chargingSchedule;
+      if (schedule?.chargingSchedulePeriod.some((period) => period.numberPhases !== undefined && phases(period.numberPhases) === undefined)) {
+        env.note('GetCompositeSchedule: numberPhases outside 1–3 left out');
+      }
       if (r.status !== 'Accepted' || !schedule || schedule.chargingSchedulePeriod.length === 0) {
         if (r.status === 'Accepted' && schedule) env.note('GetCompositeSchedule: empty 1.6 schedule answered without `schedule`');
         return { status: r.status };
@@ -46,7 +54,7 @@ export const getCompositeSchedule: ActionTranslator<Req201<'GetCompositeSchedule
           chargingRateUnit: schedule.chargingRateUnit,
           chargingSchedulePeriod: nonEmpty(
             schedule.chargingSchedulePeriod.map((period) =>
-              defined({ startPeriod: period.startPeriod, limit: period.limit, numberPhases: period.numberPhases }),
+              defined({ startPeriod: period.startPeriod, limit: period.limit, numberPhases: phases(period.numberPhases) }),
             ),
             'chargingSchedulePeriod',
           ),
