@@ -20,8 +20,11 @@ export class EndpointError extends Error {
   override readonly name = 'EndpointError';
   /** HTTP status of a refused upgrade, when there was one. */
   readonly status: number | undefined;
-  constructor(message: string, status?: number) {
+  /** True when the upgrade succeeded but the server selected none of the offered subprotocols. */
+  readonly noSubprotocol: boolean;
+  constructor(message: string, status?: number, noSubprotocol = false) {
     super(message);
     this.status = status;
+    this.noSubprotocol = noSubprotocol;
   }
 }

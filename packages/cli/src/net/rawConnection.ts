@@ -184,7 +184,13 @@ export function openRaw(url: string, options: OpenRawOptions = {}): Promise<RawC
       res.resume();
       fail(new EndpointError(`upgrade refused by ${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd(), status));
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => fail(describeNetworkError(url, err)));
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      // ws aborts a handshake whose 101 response selected no (or an unoffered) subprotocol.
+      if (/Server sent (no|an invalid) subprotocol/.test(err.message)) {
+        const offered = (options.protocols ?? []).join(', ');
+        fail(new EndpointError(`${url} accepted none of the offered subprotocols (${offered})`, undefined, true));
+      } else fail(describeNetworkError(url, err));
+    });
     socket.once('open', () => {
       settled = true;
       resolve(new RawConnection(socket, upgrade));

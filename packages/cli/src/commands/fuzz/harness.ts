@@ -129,7 +129,7 @@ export function classify(text: string): Reaction {
   const frame = readFrame(text);
   switch (frame.type) {
     case 'result':
-      return { kind: 'callResult', id: frame.id };
+      return { kind: 'callResult', id: frame.id, payload: frame.payload };
     case 'error':
       return { kind: 'callError', id: frame.id, code: frame.code, description: frame.description, details: frame.details };
     default:

@@ -45,7 +45,7 @@ export type Expectation =
 /** What the CSMS did within the deadline. */
 export type Reaction =
   | { kind: 'none' }
-  | { kind: 'callResult'; id: string }
+  | { kind: 'callResult'; id: string; payload?: unknown }
   | { kind: 'callError'; id: string; code: string; description: unknown; details: unknown }
   | { kind: 'unparseable'; text: string }
   | { kind: 'closed'; code: number; reason: string }
