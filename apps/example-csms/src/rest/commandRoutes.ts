@@ -30,7 +30,8 @@ const changeConfigurationBody = shape({
 
 /** The per-call timeout from `?timeoutMs=`, else the server default. */
 function timeoutOf(req: Request): number | undefined {
-  return parse({ ...(req.query as Record<string, unknown>) }, timeoutQuery, 'query').timeoutMs;
+  const raw = (req.query as Record<string, unknown>).timeoutMs;
+  return parse(raw === undefined ? {} : { timeoutMs: raw }, timeoutQuery, 'query').timeoutMs;
 }
 
 /**
