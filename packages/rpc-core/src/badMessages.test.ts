@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import type { BadMessageEvent } from './events.js';
+import { NOREPLY } from './noreply.js';
+import { endpointWithRawPeer, once } from './testing/peers.fixture.js';
+
+const lax = { strictMode: false } as const;
+
+describe('answers to unexpected frames', () => {
+  it('CALLRESULT / CALLERROR for an unknown id → badMessage, no reply', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    const bad: BadMessageEvent[] = [];
+    endpoint.on('badMessage', (e) => bad.push(e));
+    peer.send('[3,"nobody",{}]');
+    peer.send('[4,"nobody","GenericError","",{}]');
+    await peer.settle();
+    expect(bad.map((b) => b.error.description)).toEqual(['CALLRESULT for an unknown message id', 'CALLERROR for an unknown message id']);
+    expect(bad[0]?.frame).toBe('[3,"nobody",{}]');
+    expect(peer.received).toEqual([]);
+  });
+
+  it('a CALL whose id duplicates one still being handled → RpcFrameworkError (1.6 wire: ProtocolError)', async () => {
+    for (const [protocol, code] of [['ocpp2.0.1', 'RpcFrameworkError'], ['ocpp1.6', 'ProtocolError']] as const) {
+      const { endpoint, peer } = endpointWithRawPeer(protocol, 'CSMS', lax);
+      let calls = 0;
+      endpoint.handle(({ reply }) => {
+        calls++;
+        setTimeout(() => reply({ done: true }), 20);
+        return NOREPLY;
+      });
+      const bad = once(endpoint, 'badMessage');
+      peer.send('[2,"dup","A",{}]');
+      peer.send('[2,"dup","A",{}]');
+      expect(((await peer.next()) as unknown[]).slice(0, 3)).toEqual([4, 'dup', code]);
+      expect((await bad).error.code).toBe('RpcFrameworkError');
+      expect(await peer.next()).toEqual([3, 'dup', { done: true }]);
+      expect(calls).toBe(1);
+      // once answered, the id may be used again
+      peer.send('[2,"dup","A",{}]');
+      expect(await peer.next()).toEqual([3, 'dup', { done: true }]);
+    }
+  });
+
+  it('unknown message types at the endpoint: ignored in 1.6/2.1, answered in 2.0.1, reported always', async () => {
+    for (const [protocol, answered] of [['ocpp1.6', false], ['ocpp2.0.1', true], ['ocpp2.1', false]] as const) {
+      const { endpoint, peer } = endpointWithRawPeer(protocol, 'CSMS', lax);
+      const bad = once(endpoint, 'badMessage');
+      peer.send('[8,"x","A",{}]');
+      expect((await bad).error.code).toBe('MessageTypeNotSupported');
+      await peer.settle();
+      expect(peer.received.length).toBe(answered ? 1 : 0);
+    }
+  });
+
+  it('a malformed CALLERROR for a pending call rejects it at once', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp1.6', 'ChargingStation', lax);
+    const call = endpoint.callRaw('Heartbeat', {});
+    const [, id] = (await peer.next()) as [number, string];
+    peer.send(JSON.stringify([4, id, 'GenericError']));
+    await expect(call).rejects.toMatchObject({ code: 'RpcFrameworkError' });
+    expect(endpoint.pendingCalls).toBe(0);
+  });
+
+  it('reads 1.6 error spellings into the internal code set; unknown codes become GenericError', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp1.6', 'ChargingStation', lax);
+    const first = endpoint.callRaw('A', {});
+    const [, id1] = (await peer.next()) as [number, string];
+    peer.send(JSON.stringify([4, id1, 'OccurenceConstraintViolation', 'missing', { field: 'x' }]));
+    await expect(first).rejects.toMatchObject({ code: 'OccurrenceConstraintViolation', description: 'missing', details: { field: 'x' } });
+    const second = endpoint.callRaw('B', {});
+    const [, id2] = (await peer.next()) as [number, string];
+    peer.send(JSON.stringify([4, id2, 'Weird', '', {}]));
+    await expect(second).rejects.toMatchObject({ code: 'GenericError' });
+  });
+});
+
+describe('maxBadMessages', () => {
+  it('closes with 1002 after more than maxBadMessages consecutive bad frames', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, maxBadMessages: 2 });
+    endpoint.handle(() => ({}));
+    peer.send('garbage');
+    peer.send('garbage');
+    peer.send('[2,"ok","A",{}]'); // a good frame resets the count
+    peer.send('garbage');
+    peer.send('garbage');
+    await peer.settle();
+    expect(endpoint.attached).toBe(true);
+    const closed = once(endpoint, 'close');
+    peer.send('garbage');
+    expect(await closed).toEqual({ code: 1002, reason: 'Too many bad messages' });
+    await peer.settle();
+    expect(peer.closed).toEqual({ code: 1002, reason: 'Too many bad messages' });
+    // the two answered garbage frames + the CALLRESULT + two more answers; the last one closed instead
+    expect(peer.received.length).toBe(5);
+  });
+});
+
+describe('OCPP 2.1 SEND', () => {
+  const stream = { id: 1, pending: 0, basetime: '2026-01-01T00:00:00Z', data: [{ t: 0, v: '1' }] };
+
+  it('delivers an inbound SEND to its handler and never answers, whatever the handler does', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'CSMS');
+    const seen: unknown[] = [];
+    endpoint.handle('ocpp2.1', 'NotifyPeriodicEventStream', ({ params }) => {
+      seen.push(params);
+      return undefined as never;
+    });
+    endpoint.handle(() => {
+      throw new Error('boom');
+    });
+    peer.send(JSON.stringify([6, 's1', 'NotifyPeriodicEventStream', stream]));
+    await peer.settle();
+    expect(seen).toEqual([stream]);
+    expect(peer.received).toEqual([]);
+  });
+
+  it('an invalid SEND is reported and not delivered, and still not answered', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'CSMS');
+    let delivered = false;
+    endpoint.handle('ocpp2.1', 'NotifyPeriodicEventStream', () => {
+      delivered = true;
+      return undefined as never;
+    });
+    const failure = once(endpoint, 'strictValidationFailure');
+    const callError = once(endpoint, 'callError');
+    peer.send('[6,"s1","NotifyPeriodicEventStream",{}]');
+    expect(await failure).toMatchObject({ direction: 'in', kind: 'request', messageId: 's1' });
+    expect((await callError).error.code).toBe('OccurrenceConstraintViolation');
+    peer.send('[6,"s2","BootNotification",{}]'); // not a SEND action
+    peer.send('[6,"s3"]'); // malformed
+    await peer.settle();
+    expect(delivered).toBe(false);
+    expect(peer.received).toEqual([]);
+  });
+
+  it('send() emits [6,…]; it is refused before 2.1, while detached and for CALL actions', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'ChargingStation');
+    endpoint.send('ocpp2.1', 'NotifyPeriodicEventStream', stream);
+    const [type, id, action, payload] = (await peer.next()) as unknown[];
+    expect([type, action, payload]).toEqual([6, 'NotifyPeriodicEventStream', stream]);
+    expect(typeof id).toBe('string');
+    expect(() => endpoint.sendRaw('Heartbeat', {})).toThrow(expect.objectContaining({ code: 'NotSupported' }) as Error);
+    expect(() => endpoint.sendRaw('NotifyPeriodicEventStream', {})).toThrow(expect.objectContaining({ code: 'OccurrenceConstraintViolation' }) as Error);
+    endpoint.close();
+    expect(() => endpoint.sendRaw('NotifyPeriodicEventStream', stream)).toThrow(/not connected/);
+    const old = endpointWithRawPeer('ocpp2.0.1', 'ChargingStation', lax);
+    expect(() => old.endpoint.sendRaw('NotifyPeriodicEventStream', stream)).toThrow(TypeError);
+  });
+
+  it('a CALLRESULTERROR about a result we sent → responseRejected', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'CSMS', lax);
+    endpoint.handle(() => ({ currentTime: 'bad' }));
+    peer.send('[2,"h1","Heartbeat",{}]');
+    await peer.next();
+    const rejected = once(endpoint, 'responseRejected');
+    peer.send('[5,"h1","FormatViolation","currentTime is not a date-time",{}]');
+    expect(await rejected).toMatchObject({ messageId: 'h1', action: 'Heartbeat', error: { code: 'FormatViolation' } });
+    // one for an id we never answered is a bad message
+    const bad = once(endpoint, 'badMessage');
+    peer.send('[5,"h9","FormatViolation","",{}]');
+    expect((await bad).error.description).toMatch(/CALLRESULTERROR for an unknown message id/);
+  });
+
+  it('a CALLRESULTERROR with the id of a pending call rejects it like a CALLERROR', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'ChargingStation', lax);
+    const call = endpoint.callRaw('Heartbeat', {});
+    const [, id] = (await peer.next()) as [number, string];
+    peer.send(JSON.stringify([5, id, 'PropertyConstraintViolation', 'x', {}]));
+    await expect(call).rejects.toMatchObject({ code: 'PropertyConstraintViolation' });
+  });
+});
