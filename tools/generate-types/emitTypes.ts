@@ -1,5 +1,6 @@
 import type { ActionModel, JsonSchema, ProtocolModel } from './schemaModel.js';
 import { typeName } from './schemaModel.js';
+import { hoistInlineObjects } from './hoist.js';
 
 /** Constraint keywords repeated as JSDoc tags so editors show them next to the field. */
 const DOC_TAGS = ['format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
@@ -46,7 +47,11 @@ function literal(value: unknown): string {
 /** TypeScript type expression for a schema. Inline objects (1.6 has no definitions) are emitted in place. */
 export function typeExpression(schema: JsonSchema, indent: string): string {
   if (schema.$ref !== undefined) return refName(schema.$ref);
-  if (Array.isArray(schema.enum)) return schema.enum.map(literal).join(' | ');
+  if (Array.isArray(schema.enum)) {
+    const joined = schema.enum.map(literal).join(' | ');
+    if (joined.length <= 80) return joined;
+    return schema.enum.map((v) => `\n${indent}  | ${literal(v)}`).join('');
+  }
   const types = Array.isArray(schema.type) ? schema.type : schema.type === undefined ? [] : [schema.type];
   if (types.length === 0) return schema.properties ? objectType(schema, indent) : 'unknown';
   const parts = types.map((t) => {
@@ -78,7 +83,8 @@ function objectType(schema: JsonSchema, indent: string): string {
   let out = '{\n';
   for (const [name, prop] of props) {
     out += jsdoc(docLines(prop), inner);
-    out += `${inner}${propertyKey(name)}${required.has(name) ? '' : '?'}: ${typeExpression(prop, inner)};\n`;
+    const expr = typeExpression(prop, inner);
+    out += `${inner}${propertyKey(name)}${required.has(name) ? '' : '?'}:${expr.startsWith('\n') ? '' : ' '}${expr};\n`;
   }
   // CustomDataType and friends omit additionalProperties:false on purpose so vendors can extend them.
   if (open) out += `${inner}[key: string]: unknown;\n`;
@@ -88,7 +94,7 @@ function objectType(schema: JsonSchema, indent: string): string {
 function declaration(name: string, schema: JsonSchema, doc: readonly string[]): string {
   const body = Array.isArray(schema.enum) && schema.enum.length > 3
     ? `\n${schema.enum.map((v) => `  | ${literal(v)}`).join('\n')}`
-    : ` ${typeExpression(schema, '')}`;
+    : ((expr) => (expr.startsWith('\n') ? expr : ` ${expr}`))(typeExpression(schema, ''));
   return `${jsdoc(doc, '')}export type ${name} =${body};\n`;
 }
 
@@ -108,15 +114,19 @@ export function emitProtocolTypes(model: ProtocolModel): string {
     `${GENERATED_HEADER}\n/* eslint-disable */\n`,
     `/** Protocol name of the types in this module. */\nexport type Protocol = '${descriptor.name}';\n`,
   ];
-  for (const [name, def] of [...model.definitions].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const { messages, hoisted } = hoistInlineObjects(model);
+  const named = new Map([...model.definitions, ...hoisted]);
+  for (const [name, def] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) {
     chunks.push(declaration(name, def, docLines(def)));
   }
   for (const a of model.actions) {
     const kindWord = a.send ? 'SEND message' : 'request (CALL)';
-    chunks.push(declaration(typeName(a.action, 'request'), a.request,
+    const request = typeName(a.action, 'request');
+    chunks.push(declaration(request, messages.get(request)!,
       docLines(a.request, [`${a.action} ${kindWord} payload, ${descriptor.name}. ${sender(a)}`])));
     if (a.response) {
-      chunks.push(declaration(typeName(a.action, 'response'), a.response,
+      const response = typeName(a.action, 'response');
+      chunks.push(declaration(response, messages.get(response)!,
         docLines(a.response, [`${a.action} response (CALLRESULT) payload, ${descriptor.name}.`])));
     }
   }

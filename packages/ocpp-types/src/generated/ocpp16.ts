@@ -4,6 +4,12 @@
 /** Protocol name of the types in this module. */
 export type Protocol = 'ocpp1.6';
 
+export type AuthorizationData = {
+  /** @maxLength 20 */
+  idTag: string;
+  idTagInfo?: IdTagInfo;
+};
+
 export type CertificateHashDataType = {
   hashAlgorithm: HashAlgorithmEnumType;
   /** @maxLength 128 */
@@ -17,6 +23,37 @@ export type CertificateHashDataType = {
 export type CertificateSignedStatusEnumType = 'Accepted' | 'Rejected';
 
 export type CertificateUseEnumType = 'CentralSystemRootCertificate' | 'ManufacturerRootCertificate';
+
+export type ChargingProfile = {
+  chargingProfileId: number;
+  transactionId?: number;
+  stackLevel: number;
+  chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+  chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
+  recurrencyKind?: 'Daily' | 'Weekly';
+  /** @format date-time */
+  validFrom?: string;
+  /** @format date-time */
+  validTo?: string;
+  chargingSchedule: ChargingSchedule;
+};
+
+export type ChargingSchedule = {
+  duration?: number;
+  /** @format date-time */
+  startSchedule?: string;
+  chargingRateUnit: 'A' | 'W';
+  chargingSchedulePeriod: ChargingSchedulePeriod[];
+  /** @multipleOf 0.1 */
+  minChargingRate?: number;
+};
+
+export type ChargingSchedulePeriod = {
+  startPeriod: number;
+  /** @multipleOf 0.1 */
+  limit: number;
+  numberPhases?: number;
+};
 
 export type DeleteCertificateStatusEnumType = 'Accepted' | 'Failed' | 'NotFound';
 
@@ -55,7 +92,23 @@ export type GetInstalledCertificateStatusEnumType = 'Accepted' | 'NotFound';
 
 export type HashAlgorithmEnumType = 'SHA256' | 'SHA384' | 'SHA512';
 
+export type IdTagInfo = {
+  /** @format date-time */
+  expiryDate?: string;
+  /** @maxLength 20 */
+  parentIdTag?: string;
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+};
+
 export type InstallCertificateStatusEnumType = 'Accepted' | 'Failed' | 'Rejected';
+
+export type KeyValue = {
+  /** @maxLength 50 */
+  key: string;
+  readonly: boolean;
+  /** @maxLength 500 */
+  value?: string;
+};
 
 export type LogEnumType = 'DiagnosticsLog' | 'SecurityLog';
 
@@ -78,6 +131,79 @@ export type MessageTriggerEnumType =
   | 'MeterValues'
   | 'SignChargePointCertificate'
   | 'StatusNotification';
+
+export type MeterValue = {
+  /** @format date-time */
+  timestamp: string;
+  sampledValue: SampledValue[];
+};
+
+export type SampledValue = {
+  value: string;
+  context?:
+    | 'Interruption.Begin'
+    | 'Interruption.End'
+    | 'Sample.Clock'
+    | 'Sample.Periodic'
+    | 'Transaction.Begin'
+    | 'Transaction.End'
+    | 'Trigger'
+    | 'Other';
+  format?: 'Raw' | 'SignedData';
+  measurand?:
+    | 'Energy.Active.Export.Register'
+    | 'Energy.Active.Import.Register'
+    | 'Energy.Reactive.Export.Register'
+    | 'Energy.Reactive.Import.Register'
+    | 'Energy.Active.Export.Interval'
+    | 'Energy.Active.Import.Interval'
+    | 'Energy.Reactive.Export.Interval'
+    | 'Energy.Reactive.Import.Interval'
+    | 'Power.Active.Export'
+    | 'Power.Active.Import'
+    | 'Power.Offered'
+    | 'Power.Reactive.Export'
+    | 'Power.Reactive.Import'
+    | 'Power.Factor'
+    | 'Current.Import'
+    | 'Current.Export'
+    | 'Current.Offered'
+    | 'Voltage'
+    | 'Frequency'
+    | 'Temperature'
+    | 'SoC'
+    | 'RPM';
+  phase?:
+    | 'L1'
+    | 'L2'
+    | 'L3'
+    | 'N'
+    | 'L1-N'
+    | 'L2-N'
+    | 'L3-N'
+    | 'L1-L2'
+    | 'L2-L3'
+    | 'L3-L1';
+  location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
+  unit?:
+    | 'Wh'
+    | 'kWh'
+    | 'varh'
+    | 'kvarh'
+    | 'W'
+    | 'kW'
+    | 'VA'
+    | 'kVA'
+    | 'var'
+    | 'kvar'
+    | 'A'
+    | 'V'
+    | 'K'
+    | 'Celcius'
+    | 'Celsius'
+    | 'Fahrenheit'
+    | 'Percent';
+};
 
 export type TriggerMessageStatusEnumType = 'Accepted' | 'Rejected' | 'NotImplemented';
 
@@ -105,13 +231,7 @@ export type AuthorizeRequest = {
 
 /** Authorize response (CALLRESULT) payload, ocpp1.6. */
 export type AuthorizeResponse = {
-  idTagInfo: {
-    /** @format date-time */
-    expiryDate?: string;
-    /** @maxLength 20 */
-    parentIdTag?: string;
-    status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-  };
+  idTagInfo: IdTagInfo;
 };
 
 /** BootNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
@@ -256,7 +376,14 @@ export type ExtendedTriggerMessageResponse = {
 
 /** FirmwareStatusNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type FirmwareStatusNotificationRequest = {
-  status: 'Downloaded' | 'DownloadFailed' | 'Downloading' | 'Idle' | 'InstallationFailed' | 'Installing' | 'Installed';
+  status:
+    | 'Downloaded'
+    | 'DownloadFailed'
+    | 'Downloading'
+    | 'Idle'
+    | 'InstallationFailed'
+    | 'Installing'
+    | 'Installed';
 };
 
 /** FirmwareStatusNotification response (CALLRESULT) payload, ocpp1.6. */
@@ -275,20 +402,7 @@ export type GetCompositeScheduleResponse = {
   connectorId?: number;
   /** @format date-time */
   scheduleStart?: string;
-  chargingSchedule?: {
-    duration?: number;
-    /** @format date-time */
-    startSchedule?: string;
-    chargingRateUnit: 'A' | 'W';
-    chargingSchedulePeriod: {
-      startPeriod: number;
-      /** @multipleOf 0.1 */
-      limit: number;
-      numberPhases?: number;
-    }[];
-    /** @multipleOf 0.1 */
-    minChargingRate?: number;
-  };
+  chargingSchedule?: ChargingSchedule;
 };
 
 /** GetConfiguration request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -298,13 +412,7 @@ export type GetConfigurationRequest = {
 
 /** GetConfiguration response (CALLRESULT) payload, ocpp1.6. */
 export type GetConfigurationResponse = {
-  configurationKey?: {
-    /** @maxLength 50 */
-    key: string;
-    readonly: boolean;
-    /** @maxLength 500 */
-    value?: string;
-  }[];
+  configurationKey?: KeyValue[];
   unknownKey?: string[];
 };
 
@@ -396,19 +504,7 @@ export type LogStatusNotificationResponse = Record<string, never>;
 export type MeterValuesRequest = {
   connectorId: number;
   transactionId?: number;
-  meterValue: {
-    /** @format date-time */
-    timestamp: string;
-    sampledValue: {
-      value: string;
-      context?: 'Interruption.Begin' | 'Interruption.End' | 'Sample.Clock' | 'Sample.Periodic' | 'Transaction.Begin' | 'Transaction.End' | 'Trigger' | 'Other';
-      format?: 'Raw' | 'SignedData';
-      measurand?: 'Energy.Active.Export.Register' | 'Energy.Active.Import.Register' | 'Energy.Reactive.Export.Register' | 'Energy.Reactive.Import.Register' | 'Energy.Active.Export.Interval' | 'Energy.Active.Import.Interval' | 'Energy.Reactive.Export.Interval' | 'Energy.Reactive.Import.Interval' | 'Power.Active.Export' | 'Power.Active.Import' | 'Power.Offered' | 'Power.Reactive.Export' | 'Power.Reactive.Import' | 'Power.Factor' | 'Current.Import' | 'Current.Export' | 'Current.Offered' | 'Voltage' | 'Frequency' | 'Temperature' | 'SoC' | 'RPM';
-      phase?: 'L1' | 'L2' | 'L3' | 'N' | 'L1-N' | 'L2-N' | 'L3-N' | 'L1-L2' | 'L2-L3' | 'L3-L1';
-      location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
-      unit?: 'Wh' | 'kWh' | 'varh' | 'kvarh' | 'W' | 'kW' | 'VA' | 'kVA' | 'var' | 'kvar' | 'A' | 'V' | 'K' | 'Celcius' | 'Celsius' | 'Fahrenheit' | 'Percent';
-    }[];
-  }[];
+  meterValue: MeterValue[];
 };
 
 /** MeterValues response (CALLRESULT) payload, ocpp1.6. */
@@ -419,32 +515,7 @@ export type RemoteStartTransactionRequest = {
   connectorId?: number;
   /** @maxLength 20 */
   idTag: string;
-  chargingProfile?: {
-    chargingProfileId: number;
-    transactionId?: number;
-    stackLevel: number;
-    chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-    chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
-    recurrencyKind?: 'Daily' | 'Weekly';
-    /** @format date-time */
-    validFrom?: string;
-    /** @format date-time */
-    validTo?: string;
-    chargingSchedule: {
-      duration?: number;
-      /** @format date-time */
-      startSchedule?: string;
-      chargingRateUnit: 'A' | 'W';
-      chargingSchedulePeriod: {
-        startPeriod: number;
-        /** @multipleOf 0.1 */
-        limit: number;
-        numberPhases?: number;
-      }[];
-      /** @multipleOf 0.1 */
-      minChargingRate?: number;
-    };
-  };
+  chargingProfile?: ChargingProfile;
 };
 
 /** RemoteStartTransaction response (CALLRESULT) payload, ocpp1.6. */
@@ -505,17 +576,7 @@ export type SecurityEventNotificationResponse = Record<string, never>;
 /** SendLocalList request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type SendLocalListRequest = {
   listVersion: number;
-  localAuthorizationList?: {
-    /** @maxLength 20 */
-    idTag: string;
-    idTagInfo?: {
-      /** @format date-time */
-      expiryDate?: string;
-      /** @maxLength 20 */
-      parentIdTag?: string;
-      status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-    };
-  }[];
+  localAuthorizationList?: AuthorizationData[];
   updateType: 'Differential' | 'Full';
 };
 
@@ -527,32 +588,7 @@ export type SendLocalListResponse = {
 /** SetChargingProfile request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type SetChargingProfileRequest = {
   connectorId: number;
-  csChargingProfiles: {
-    chargingProfileId: number;
-    transactionId?: number;
-    stackLevel: number;
-    chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-    chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
-    recurrencyKind?: 'Daily' | 'Weekly';
-    /** @format date-time */
-    validFrom?: string;
-    /** @format date-time */
-    validTo?: string;
-    chargingSchedule: {
-      duration?: number;
-      /** @format date-time */
-      startSchedule?: string;
-      chargingRateUnit: 'A' | 'W';
-      chargingSchedulePeriod: {
-        startPeriod: number;
-        /** @multipleOf 0.1 */
-        limit: number;
-        numberPhases?: number;
-      }[];
-      /** @multipleOf 0.1 */
-      minChargingRate?: number;
-    };
-  };
+  csChargingProfiles: ChargingProfile;
 };
 
 /** SetChargingProfile response (CALLRESULT) payload, ocpp1.6. */
@@ -606,23 +642,42 @@ export type StartTransactionRequest = {
 
 /** StartTransaction response (CALLRESULT) payload, ocpp1.6. */
 export type StartTransactionResponse = {
-  idTagInfo: {
-    /** @format date-time */
-    expiryDate?: string;
-    /** @maxLength 20 */
-    parentIdTag?: string;
-    status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-  };
+  idTagInfo: IdTagInfo;
   transactionId: number;
 };
 
 /** StatusNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type StatusNotificationRequest = {
   connectorId: number;
-  errorCode: 'ConnectorLockFailure' | 'EVCommunicationError' | 'GroundFailure' | 'HighTemperature' | 'InternalError' | 'LocalListConflict' | 'NoError' | 'OtherError' | 'OverCurrentFailure' | 'PowerMeterFailure' | 'PowerSwitchFailure' | 'ReaderFailure' | 'ResetFailure' | 'UnderVoltage' | 'OverVoltage' | 'WeakSignal';
+  errorCode:
+    | 'ConnectorLockFailure'
+    | 'EVCommunicationError'
+    | 'GroundFailure'
+    | 'HighTemperature'
+    | 'InternalError'
+    | 'LocalListConflict'
+    | 'NoError'
+    | 'OtherError'
+    | 'OverCurrentFailure'
+    | 'PowerMeterFailure'
+    | 'PowerSwitchFailure'
+    | 'ReaderFailure'
+    | 'ResetFailure'
+    | 'UnderVoltage'
+    | 'OverVoltage'
+    | 'WeakSignal';
   /** @maxLength 50 */
   info?: string;
-  status: 'Available' | 'Preparing' | 'Charging' | 'SuspendedEVSE' | 'SuspendedEV' | 'Finishing' | 'Reserved' | 'Unavailable' | 'Faulted';
+  status:
+    | 'Available'
+    | 'Preparing'
+    | 'Charging'
+    | 'SuspendedEVSE'
+    | 'SuspendedEV'
+    | 'Finishing'
+    | 'Reserved'
+    | 'Unavailable'
+    | 'Faulted';
   /** @format date-time */
   timestamp?: string;
   /** @maxLength 255 */
@@ -642,36 +697,35 @@ export type StopTransactionRequest = {
   /** @format date-time */
   timestamp: string;
   transactionId: number;
-  reason?: 'EmergencyStop' | 'EVDisconnected' | 'HardReset' | 'Local' | 'Other' | 'PowerLoss' | 'Reboot' | 'Remote' | 'SoftReset' | 'UnlockCommand' | 'DeAuthorized';
-  transactionData?: {
-    /** @format date-time */
-    timestamp: string;
-    sampledValue: {
-      value: string;
-      context?: 'Interruption.Begin' | 'Interruption.End' | 'Sample.Clock' | 'Sample.Periodic' | 'Transaction.Begin' | 'Transaction.End' | 'Trigger' | 'Other';
-      format?: 'Raw' | 'SignedData';
-      measurand?: 'Energy.Active.Export.Register' | 'Energy.Active.Import.Register' | 'Energy.Reactive.Export.Register' | 'Energy.Reactive.Import.Register' | 'Energy.Active.Export.Interval' | 'Energy.Active.Import.Interval' | 'Energy.Reactive.Export.Interval' | 'Energy.Reactive.Import.Interval' | 'Power.Active.Export' | 'Power.Active.Import' | 'Power.Offered' | 'Power.Reactive.Export' | 'Power.Reactive.Import' | 'Power.Factor' | 'Current.Import' | 'Current.Export' | 'Current.Offered' | 'Voltage' | 'Frequency' | 'Temperature' | 'SoC' | 'RPM';
-      phase?: 'L1' | 'L2' | 'L3' | 'N' | 'L1-N' | 'L2-N' | 'L3-N' | 'L1-L2' | 'L2-L3' | 'L3-L1';
-      location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
-      unit?: 'Wh' | 'kWh' | 'varh' | 'kvarh' | 'W' | 'kW' | 'VA' | 'kVA' | 'var' | 'kvar' | 'A' | 'V' | 'K' | 'Celcius' | 'Celsius' | 'Fahrenheit' | 'Percent';
-    }[];
-  }[];
+  reason?:
+    | 'EmergencyStop'
+    | 'EVDisconnected'
+    | 'HardReset'
+    | 'Local'
+    | 'Other'
+    | 'PowerLoss'
+    | 'Reboot'
+    | 'Remote'
+    | 'SoftReset'
+    | 'UnlockCommand'
+    | 'DeAuthorized';
+  transactionData?: MeterValue[];
 };
 
 /** StopTransaction response (CALLRESULT) payload, ocpp1.6. */
 export type StopTransactionResponse = {
-  idTagInfo?: {
-    /** @format date-time */
-    expiryDate?: string;
-    /** @maxLength 20 */
-    parentIdTag?: string;
-    status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-  };
+  idTagInfo?: IdTagInfo;
 };
 
 /** TriggerMessage request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type TriggerMessageRequest = {
-  requestedMessage: 'BootNotification' | 'DiagnosticsStatusNotification' | 'FirmwareStatusNotification' | 'Heartbeat' | 'MeterValues' | 'StatusNotification';
+  requestedMessage:
+    | 'BootNotification'
+    | 'DiagnosticsStatusNotification'
+    | 'FirmwareStatusNotification'
+    | 'Heartbeat'
+    | 'MeterValues'
+    | 'StatusNotification';
   connectorId?: number;
 };
 

@@ -630,7 +630,10 @@ export type ConsumptionCostType = {
  * urn:x-oca:ocpp:uid:1:569243
  * The kind of cost referred to in the message element amount
  */
-export type CostKindEnumType = 'CarbonDioxideEmission' | 'RelativePricePercentage' | 'RenewableGenerationPercentage';
+export type CostKindEnumType =
+  | 'CarbonDioxideEmission'
+  | 'RelativePricePercentage'
+  | 'RenewableGenerationPercentage';
 
 /**
  * Cost

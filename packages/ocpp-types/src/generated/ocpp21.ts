@@ -939,7 +939,10 @@ export type CostDimensionType = {
 };
 
 /** The kind of cost referred to in the message element amount */
-export type CostKindEnumType = 'CarbonDioxideEmission' | 'RelativePricePercentage' | 'RenewableGenerationPercentage';
+export type CostKindEnumType =
+  | 'CarbonDioxideEmission'
+  | 'RelativePricePercentage'
+  | 'RenewableGenerationPercentage';
 
 export type CostType = {
   costKind: CostKindEnumType;
