@@ -1,4 +1,4 @@
-import { ConnectionClosedError, NotConnectedError, TimeoutError } from '@chargewire/rpc-core';
+import { ConnectionClosedError, NOREPLY, NotConnectedError, TimeoutError } from '@chargewire/rpc-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectAbortedError, ConnectionRefusedError, SubprotocolMismatchError } from './errors.js';
 import { OCPPClient } from './ocppClient.js';
@@ -288,6 +288,45 @@ describe('OCPPClient over a raw ws server', () => {
     const pending = c2.call('ocpp1.6', 'Heartbeat', {});
     await c2.close({ force: true });
     await expect(pending).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(c2.state).toBe('closed');
+  });
+
+  it('close({ awaitPending }) lets a handler still working on a CSMS call answer first, within timeoutMs', async () => {
+    const s = await server();
+    const c = client(s);
+    let release: () => void = () => undefined;
+    const handlerStarted = new Promise<void>((started) => {
+      c.handle('ocpp1.6', 'Reset', () => {
+        started();
+        return new Promise((resolve) => {
+          release = () => resolve({ status: 'Accepted' });
+        });
+      });
+    });
+    const conn = s.nextConnection();
+    await c.connect();
+    const { ws } = await conn;
+    const log = new FrameLog(ws);
+    const closedAtServer = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send(JSON.stringify([2, 'srv-reset', 'Reset', { type: 'Soft' }]));
+    await handlerStarted;
+    const closing = c.close({ awaitPending: true });
+    setTimeout(() => release(), 20);
+    await closing;
+    expect(await closedAtServer).toBe(1000);
+    expect(log.frames).toEqual([[3, 'srv-reset', { status: 'Accepted' }]]);
+
+    // A handler that never answers cannot hold close() beyond timeoutMs.
+    const s2 = await server();
+    const c2 = client(s2);
+    c2.handle('ocpp1.6', 'UnlockConnector', () => NOREPLY);
+    const conn2 = s2.nextConnection();
+    await c2.connect();
+    const { ws: ws2 } = await conn2;
+    const seen = new Promise<void>((resolve) => c2.endpoint.once('call', () => resolve()));
+    ws2.send(JSON.stringify([2, 'srv-unlock', 'UnlockConnector', { connectorId: 1 }]));
+    await seen;
+    await c2.close({ awaitPending: true, timeoutMs: 50 });
     expect(c2.state).toBe('closed');
   });
 

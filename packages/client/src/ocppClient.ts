@@ -100,6 +100,12 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       ...(options.generateMessageId !== undefined && { generateMessageId: options.generateMessageId }),
       offlineQueueSize: options.offlineQueue ?? 0,
     });
+    // Outermost middleware: tracks inbound CALLs being handled, so close({ awaitPending }) lets their
+    // answers go out before the socket closes.
+    this.endpoint.use((ctx, next) => {
+      if (ctx.direction !== 'in' || ctx.kind !== 'call') return next();
+      return this.track(next());
+    });
   }
 
   /** Connection state. */
@@ -362,7 +368,18 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     const ws = this.ws;
     if (!ws) return;
     if (options.awaitPending && !options.force && this.outstanding.size > 0) {
-      await Promise.allSettled([...this.outstanding]);
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.timeoutMs ?? 30_000);
+      });
+      // New calls are refused while closing, so the set only shrinks; loop for answers still being sent.
+      while (this.outstanding.size > 0 && this.ws === ws) {
+        const settled = await Promise.race([Promise.allSettled([...this.outstanding]).then(() => true), limit.then(() => false)]);
+        if (!settled) break;
+      }
+      clearTimeout(timer);
+      // Let the endpoint write the answers of handlers that just finished (they are sent after middleware).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.ws !== ws) return; // dropped meanwhile; onSocketClose finished the close
     }
     if (options.force) {

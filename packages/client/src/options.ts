@@ -73,8 +73,13 @@ export interface CloseOptions {
   code?: number;
   /** Close reason (truncated to 123 bytes). @default '' */
   reason?: string;
-  /** Wait for outstanding calls (in flight and queued) to settle before closing. @default false */
+  /**
+   * Wait for outstanding calls to settle before closing: our CALLs in flight or queued, and CALLs from the
+   * CSMS our handlers are still answering. @default false
+   */
   awaitPending?: boolean;
+  /** Longest wait for `awaitPending`; then the connection closes anyway. @default 30000 */
+  timeoutMs?: number;
   /** Terminate the socket without a closing handshake; pending calls reject at once. @default false */
   force?: boolean;
 }
