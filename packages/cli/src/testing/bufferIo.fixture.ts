@@ -5,20 +5,43 @@ import type { CliIo } from '../io.js';
 export interface BufferIo extends CliIo {
   stdout: string;
   stderr: string;
+  /** Aborts the io signal, like Ctrl-C. */
   abort(): void;
+  /** Resolves with the first match of `pattern` in stdout, as soon as it is written. */
+  waitForOut(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
 export function bufferIo(stdin = '', isTTY = false): BufferIo {
   const controller = new AbortController();
+  const listeners = new Set<() => void>();
   const io: BufferIo = {
     stdout: '',
     stderr: '',
-    out: (text) => void (io.stdout += text),
+    out: (text) => {
+      io.stdout += text;
+      for (const l of [...listeners]) l();
+    },
     err: (text) => void (io.stderr += text),
     stdin: Readable.from([stdin]),
     isTTY,
     signal: controller.signal,
     abort: () => controller.abort(),
+    waitForOut: (pattern, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = io.stdout.match(pattern);
+          if (!match) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`stdout never matched ${pattern}: ${io.stdout.slice(-500)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
   };
   return io;
 }

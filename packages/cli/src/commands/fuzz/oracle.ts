@@ -142,8 +142,11 @@ export function expectationFor(c: FuzzCase, family: Family): Expectation {
     case 'invalidJson':
       // Rule 7: id "-1" because no id can be read.
       return { reply: 'callError', ids: ['-1'], codes: frameworkCodes(family) };
-    case 'notAFrame':
-      return { reply: 'callError', ids: ['-1'], codes: frameworkCodes(family) };
+    case 'notAFrame': {
+      // An array whose id slot holds a usable id may be answered with that id (the type is what is unreadable).
+      const id = Array.isArray(c.value) ? readableId(c.value[1]) : undefined;
+      return { reply: 'callError', ids: id ? [id, '-1'] : ['-1'], codes: frameworkCodes(family) };
+    }
     case 'unknownType':
       // Rule 3: ignored in 1.6 and 2.1; 2.0.1 answers MessageTypeNotSupported (with the id when readable).
       return family === '2.0.1' ? { reply: 'callError', ids: [c.id, '-1'], codes: ['MessageTypeNotSupported'] } : { reply: 'none' };
@@ -168,8 +171,17 @@ export function expectationFor(c: FuzzCase, family: Family): Expectation {
       return { reply: 'callError', ids: [c.id], codes: [wireCode(family, 'TypeConstraintViolation'), wireCode(family, 'FormatViolation')] };
     case 'schema':
       if (c.violation === 'valid') return { reply: 'callResult', id: c.id };
+      if (!isPlainObject(c.payload)) return expectationFor({ kind: 'badPayload', id: c.id, action: c.action, payload: c.payload }, family);
       return { reply: 'callError', ids: [c.id], codes: [wireCode(family, c.violation)] };
   }
+}
+
+function readableId(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 36 ? value : undefined;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Describes a deviation of `reaction` from `expected`, or undefined when the CSMS behaved as required. */
