@@ -188,6 +188,22 @@ describe('OCPPClient over a raw ws server', () => {
     expect(s.requests.length).toBe(attempts);
   });
 
+  it('keeps growing the back-off when the server accepts and drops at once (flapping)', async () => {
+    const s = await server();
+    void (async () => {
+      for (let i = 0; i < 3; i++) (await s.nextConnection()).ws.close(1000, 'replaced');
+    })();
+    const c = client(s, { backoff: { initialMs: 10, maxMs: 1000, jitter: 'none' } });
+    const delays: number[] = [];
+    c.on('reconnect', ({ delayMs }) => delays.push(delayMs));
+    let opens = 0;
+    const fourthOpen = new Promise<void>((resolve) => c.on('open', () => ++opens === 4 && resolve()));
+    await c.connect();
+    await fourthOpen;
+    expect(delays).toEqual([10, 20, 40]);
+    expect(c.state).toBe('open');
+  });
+
   it('retries 5xx refusals and gives up after maxAttempts', async () => {
     let refuse = false;
     const s = await server({ refuse: () => (refuse ? 503 : undefined) });

@@ -27,6 +27,9 @@ import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } f
 import { buildEndpointUrl } from './url.js';
 import { truncateReason, validCloseCode, wsChannel } from './wsChannel.js';
 
+/** A connection that stayed open this long resets the reconnect back-off to its initial wait. */
+const STABLE_CONNECTION_MS = 10_000;
+
 interface Waiter {
   resolve(protocol: string): void;
   reject(error: Error): void;
@@ -67,6 +70,9 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private lastDelayMs: number | undefined;
+  /** Consecutive failed attempts since the last open connection (for backoff.maxAttempts). */
+  private failures = 0;
+  private openedAt = 0;
   private waiters: Waiter[] = [];
   private closePromise: Promise<void> | undefined;
   private closeDone: (() => void) | undefined;
@@ -137,6 +143,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       case 'closed': {
         this.negotiated = undefined;
         this.attempt = 0;
+        this.failures = 0;
         this.lastDelayMs = undefined;
         this.setState('connecting');
         const opened = this.waitForOpen();
@@ -277,8 +284,10 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   private onOpen(ws: WebSocket, protocol: string): void {
     this.ws = ws;
     this.negotiated = protocol;
-    this.attempt = 0;
-    this.lastDelayMs = undefined;
+    // The back-off exponent is not reset here but when a connection proves stable (see onSocketClose), so a
+    // server that accepts and drops at once (duplicate identity, crash loop) is not hammered.
+    this.failures = 0;
+    this.openedAt = Date.now();
     this.setState('open');
     // Attach first: the endpoint's close listener then runs before ours, so in-flight calls are already
     // rejected when 'disconnect' is emitted.
@@ -309,6 +318,10 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       this.finish({ code, reason }, new ConnectionFailedError(`Connection closed (${code}${reason ? `: ${reason}` : ''})`));
       return;
     }
+    if (Date.now() - this.openedAt >= STABLE_CONNECTION_MS) {
+      this.attempt = 0;
+      this.lastDelayMs = undefined;
+    }
     this.setState('reconnecting');
     this.scheduleReconnect(undefined);
   }
@@ -319,7 +332,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     if (
       !error.retryable ||
       (initial && this.options.retryInitialConnect !== true) ||
-      this.attempt >= this.backoff.maxAttempts
+      ++this.failures >= this.backoff.maxAttempts
     ) {
       this.finish({ code: 1006, reason: error.message }, error);
       return;
