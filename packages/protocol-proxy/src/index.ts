@@ -21,3 +21,15 @@ export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.j
 export { RedisSessionStore } from './store/redisSessionStore.js';
 export type { RedisSessionStoreOptions } from './store/redisSessionStore.js';
 export type { UpstreamProtocol, ValidatorLookup } from './wire/types.js';
+export { createProtocolProxy, ProtocolProxy } from './proxy/protocolProxy.js';
+export type { RefusedEvent, SessionEvent, TranslationEvent } from './proxy/protocolProxy.js';
+export { ChargerSession } from './proxy/chargerSession.js';
+export type { ProxyCallContext, ProxyMiddleware } from './proxy/middleware.js';
+export type {
+  DownstreamOptions,
+  ProtocolProxyOptions,
+  ProxyAuthOptions,
+  ProxyTlsOptions,
+  UpstreamCredentials,
+  UpstreamOptions,
+} from './proxy/options.js';
