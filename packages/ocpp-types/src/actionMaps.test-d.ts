@@ -1,5 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { BootNotificationRequest as Boot16, ChargingProfile, IdTagInfo, MeterValue } from '@chargewire/ocpp-types/ocpp1.6';
+import type {
+  AuthorizationStatus,
+  BootNotificationRequest as Boot16,
+  ChargePointStatus,
+  ChargingProfile,
+  IdTagInfo,
+  MeterValue,
+  RemoteStartStopStatus,
+} from '@chargewire/ocpp-types/ocpp1.6';
 import type { RequestStartTransactionRequest } from '@chargewire/ocpp-types/ocpp2.0.1';
 import type { NotifyPeriodicEventStreamRequest } from '@chargewire/ocpp-types/ocpp2.1';
 import type {
@@ -73,13 +81,17 @@ describe('action map types', () => {
     expectTypeOf<RequestOf<'ocpp2.1', 'NotifyPeriodicEventStream'>>().toEqualTypeOf<NotifyPeriodicEventStreamRequest>();
   });
 
-  it('names the inline 1.6 object types after the specification', () => {
+  it('names the inline 1.6 object and enum types after the specification', () => {
     expectTypeOf<RequestOf<'ocpp1.6', 'MeterValues'>['meterValue'][number]>().toEqualTypeOf<MeterValue>();
     expectTypeOf<RequestOf<'ocpp1.6', 'StopTransaction'>['transactionData']>().toEqualTypeOf<MeterValue[] | undefined>();
     expectTypeOf<ResponseOf<'ocpp1.6', 'Authorize'>['idTagInfo']>().toEqualTypeOf<IdTagInfo>();
     expectTypeOf<RequestOf<'ocpp1.6', 'SetChargingProfile'>['csChargingProfiles']>().toEqualTypeOf<ChargingProfile>();
     expectTypeOf<RequestOf<'ocpp1.6', 'RemoteStartTransaction'>['chargingProfile']>().toEqualTypeOf<ChargingProfile | undefined>();
-    expectTypeOf<IdTagInfo['status']>().toEqualTypeOf<'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'>();
+    expectTypeOf<IdTagInfo['status']>().toEqualTypeOf<AuthorizationStatus>();
+    expectTypeOf<AuthorizationStatus>().toEqualTypeOf<'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'>();
+    expectTypeOf<RequestOf<'ocpp1.6', 'StatusNotification'>['status']>().toEqualTypeOf<ChargePointStatus>();
+    expectTypeOf<'SuspendedEVSE'>().toExtend<ChargePointStatus>();
+    expectTypeOf<ResponseOf<'ocpp1.6', 'RemoteStopTransaction'>['status']>().toEqualTypeOf<RemoteStartStopStatus>();
   });
 
   it('accepts vendor protocols by intersection', () => {

@@ -10,6 +10,19 @@ export type AuthorizationData = {
   idTagInfo?: IdTagInfo;
 };
 
+export type AuthorizationStatus =
+  | 'Accepted'
+  | 'Blocked'
+  | 'Expired'
+  | 'Invalid'
+  | 'ConcurrentTx';
+
+export type AvailabilityStatus = 'Accepted' | 'Rejected' | 'Scheduled';
+
+export type AvailabilityType = 'Inoperative' | 'Operative';
+
+export type CancelReservationStatus = 'Accepted' | 'Rejected';
+
 export type CertificateHashDataType = {
   hashAlgorithm: HashAlgorithmEnumType;
   /** @maxLength 128 */
@@ -24,13 +37,42 @@ export type CertificateSignedStatusEnumType = 'Accepted' | 'Rejected';
 
 export type CertificateUseEnumType = 'CentralSystemRootCertificate' | 'ManufacturerRootCertificate';
 
+export type ChargePointErrorCode =
+  | 'ConnectorLockFailure'
+  | 'EVCommunicationError'
+  | 'GroundFailure'
+  | 'HighTemperature'
+  | 'InternalError'
+  | 'LocalListConflict'
+  | 'NoError'
+  | 'OtherError'
+  | 'OverCurrentFailure'
+  | 'PowerMeterFailure'
+  | 'PowerSwitchFailure'
+  | 'ReaderFailure'
+  | 'ResetFailure'
+  | 'UnderVoltage'
+  | 'OverVoltage'
+  | 'WeakSignal';
+
+export type ChargePointStatus =
+  | 'Available'
+  | 'Preparing'
+  | 'Charging'
+  | 'SuspendedEVSE'
+  | 'SuspendedEV'
+  | 'Finishing'
+  | 'Reserved'
+  | 'Unavailable'
+  | 'Faulted';
+
 export type ChargingProfile = {
   chargingProfileId: number;
   transactionId?: number;
   stackLevel: number;
-  chargingProfilePurpose: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-  chargingProfileKind: 'Absolute' | 'Recurring' | 'Relative';
-  recurrencyKind?: 'Daily' | 'Weekly';
+  chargingProfilePurpose: ChargingProfilePurposeType;
+  chargingProfileKind: ChargingProfileKindType;
+  recurrencyKind?: RecurrencyKindType;
   /** @format date-time */
   validFrom?: string;
   /** @format date-time */
@@ -38,11 +80,19 @@ export type ChargingProfile = {
   chargingSchedule: ChargingSchedule;
 };
 
+export type ChargingProfileKindType = 'Absolute' | 'Recurring' | 'Relative';
+
+export type ChargingProfilePurposeType = 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+
+export type ChargingProfileStatus = 'Accepted' | 'Rejected' | 'NotSupported';
+
+export type ChargingRateUnitType = 'A' | 'W';
+
 export type ChargingSchedule = {
   duration?: number;
   /** @format date-time */
   startSchedule?: string;
-  chargingRateUnit: 'A' | 'W';
+  chargingRateUnit: ChargingRateUnitType;
   chargingSchedulePeriod: ChargingSchedulePeriod[];
   /** @multipleOf 0.1 */
   minChargingRate?: number;
@@ -55,7 +105,38 @@ export type ChargingSchedulePeriod = {
   numberPhases?: number;
 };
 
+export type ClearCacheStatus = 'Accepted' | 'Rejected';
+
+export type ClearChargingProfileStatus = 'Accepted' | 'Unknown';
+
+export type ConfigurationStatus =
+  | 'Accepted'
+  | 'Rejected'
+  | 'RebootRequired'
+  | 'NotSupported';
+
+export type DataTransferStatus =
+  | 'Accepted'
+  | 'Rejected'
+  | 'UnknownMessageId'
+  | 'UnknownVendorId';
+
 export type DeleteCertificateStatusEnumType = 'Accepted' | 'Failed' | 'NotFound';
+
+export type DiagnosticsStatus =
+  | 'Idle'
+  | 'Uploaded'
+  | 'UploadFailed'
+  | 'Uploading';
+
+export type FirmwareStatus =
+  | 'Downloaded'
+  | 'DownloadFailed'
+  | 'Downloading'
+  | 'Idle'
+  | 'InstallationFailed'
+  | 'Installing'
+  | 'Installed';
 
 export type FirmwareStatusEnumType =
   | 'Downloaded'
@@ -88,6 +169,8 @@ export type FirmwareType = {
 
 export type GenericStatusEnumType = 'Accepted' | 'Rejected';
 
+export type GetCompositeScheduleStatus = 'Accepted' | 'Rejected';
+
 export type GetInstalledCertificateStatusEnumType = 'Accepted' | 'NotFound';
 
 export type HashAlgorithmEnumType = 'SHA256' | 'SHA384' | 'SHA512';
@@ -97,7 +180,7 @@ export type IdTagInfo = {
   expiryDate?: string;
   /** @maxLength 20 */
   parentIdTag?: string;
-  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
+  status: AuthorizationStatus;
 };
 
 export type InstallCertificateStatusEnumType = 'Accepted' | 'Failed' | 'Rejected';
@@ -109,6 +192,13 @@ export type KeyValue = {
   /** @maxLength 500 */
   value?: string;
 };
+
+export type Location =
+  | 'Cable'
+  | 'EV'
+  | 'Inlet'
+  | 'Outlet'
+  | 'Body';
 
 export type LogEnumType = 'DiagnosticsLog' | 'SecurityLog';
 
@@ -122,6 +212,38 @@ export type LogParametersType = {
 };
 
 export type LogStatusEnumType = 'Accepted' | 'Rejected' | 'AcceptedCanceled';
+
+export type Measurand =
+  | 'Energy.Active.Export.Register'
+  | 'Energy.Active.Import.Register'
+  | 'Energy.Reactive.Export.Register'
+  | 'Energy.Reactive.Import.Register'
+  | 'Energy.Active.Export.Interval'
+  | 'Energy.Active.Import.Interval'
+  | 'Energy.Reactive.Export.Interval'
+  | 'Energy.Reactive.Import.Interval'
+  | 'Power.Active.Export'
+  | 'Power.Active.Import'
+  | 'Power.Offered'
+  | 'Power.Reactive.Export'
+  | 'Power.Reactive.Import'
+  | 'Power.Factor'
+  | 'Current.Import'
+  | 'Current.Export'
+  | 'Current.Offered'
+  | 'Voltage'
+  | 'Frequency'
+  | 'Temperature'
+  | 'SoC'
+  | 'RPM';
+
+export type MessageTrigger =
+  | 'BootNotification'
+  | 'DiagnosticsStatusNotification'
+  | 'FirmwareStatusNotification'
+  | 'Heartbeat'
+  | 'MeterValues'
+  | 'StatusNotification';
 
 export type MessageTriggerEnumType =
   | 'BootNotification'
@@ -138,74 +260,92 @@ export type MeterValue = {
   sampledValue: SampledValue[];
 };
 
+export type Phase =
+  | 'L1'
+  | 'L2'
+  | 'L3'
+  | 'N'
+  | 'L1-N'
+  | 'L2-N'
+  | 'L3-N'
+  | 'L1-L2'
+  | 'L2-L3'
+  | 'L3-L1';
+
+export type ReadingContext =
+  | 'Interruption.Begin'
+  | 'Interruption.End'
+  | 'Sample.Clock'
+  | 'Sample.Periodic'
+  | 'Transaction.Begin'
+  | 'Transaction.End'
+  | 'Trigger'
+  | 'Other';
+
+export type Reason =
+  | 'EmergencyStop'
+  | 'EVDisconnected'
+  | 'HardReset'
+  | 'Local'
+  | 'Other'
+  | 'PowerLoss'
+  | 'Reboot'
+  | 'Remote'
+  | 'SoftReset'
+  | 'UnlockCommand'
+  | 'DeAuthorized';
+
+export type RecurrencyKindType = 'Daily' | 'Weekly';
+
+export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+
+export type RemoteStartStopStatus = 'Accepted' | 'Rejected';
+
+export type ReservationStatus =
+  | 'Accepted'
+  | 'Faulted'
+  | 'Occupied'
+  | 'Rejected'
+  | 'Unavailable';
+
+export type ResetStatus = 'Accepted' | 'Rejected';
+
+export type ResetType = 'Hard' | 'Soft';
+
 export type SampledValue = {
   value: string;
-  context?:
-    | 'Interruption.Begin'
-    | 'Interruption.End'
-    | 'Sample.Clock'
-    | 'Sample.Periodic'
-    | 'Transaction.Begin'
-    | 'Transaction.End'
-    | 'Trigger'
-    | 'Other';
-  format?: 'Raw' | 'SignedData';
-  measurand?:
-    | 'Energy.Active.Export.Register'
-    | 'Energy.Active.Import.Register'
-    | 'Energy.Reactive.Export.Register'
-    | 'Energy.Reactive.Import.Register'
-    | 'Energy.Active.Export.Interval'
-    | 'Energy.Active.Import.Interval'
-    | 'Energy.Reactive.Export.Interval'
-    | 'Energy.Reactive.Import.Interval'
-    | 'Power.Active.Export'
-    | 'Power.Active.Import'
-    | 'Power.Offered'
-    | 'Power.Reactive.Export'
-    | 'Power.Reactive.Import'
-    | 'Power.Factor'
-    | 'Current.Import'
-    | 'Current.Export'
-    | 'Current.Offered'
-    | 'Voltage'
-    | 'Frequency'
-    | 'Temperature'
-    | 'SoC'
-    | 'RPM';
-  phase?:
-    | 'L1'
-    | 'L2'
-    | 'L3'
-    | 'N'
-    | 'L1-N'
-    | 'L2-N'
-    | 'L3-N'
-    | 'L1-L2'
-    | 'L2-L3'
-    | 'L3-L1';
-  location?: 'Cable' | 'EV' | 'Inlet' | 'Outlet' | 'Body';
-  unit?:
-    | 'Wh'
-    | 'kWh'
-    | 'varh'
-    | 'kvarh'
-    | 'W'
-    | 'kW'
-    | 'VA'
-    | 'kVA'
-    | 'var'
-    | 'kvar'
-    | 'A'
-    | 'V'
-    | 'K'
-    | 'Celcius'
-    | 'Celsius'
-    | 'Fahrenheit'
-    | 'Percent';
+  context?: ReadingContext;
+  format?: ValueFormat;
+  measurand?: Measurand;
+  phase?: Phase;
+  location?: Location;
+  unit?: UnitOfMeasure;
 };
 
+export type TriggerMessageStatus = 'Accepted' | 'Rejected' | 'NotImplemented';
+
 export type TriggerMessageStatusEnumType = 'Accepted' | 'Rejected' | 'NotImplemented';
+
+export type UnitOfMeasure =
+  | 'Wh'
+  | 'kWh'
+  | 'varh'
+  | 'kvarh'
+  | 'W'
+  | 'kW'
+  | 'VA'
+  | 'kVA'
+  | 'var'
+  | 'kvar'
+  | 'A'
+  | 'V'
+  | 'K'
+  | 'Celcius'
+  | 'Celsius'
+  | 'Fahrenheit'
+  | 'Percent';
+
+export type UnlockStatus = 'Unlocked' | 'UnlockFailed' | 'NotSupported';
 
 export type UpdateFirmwareStatusEnumType =
   | 'Accepted'
@@ -213,6 +353,14 @@ export type UpdateFirmwareStatusEnumType =
   | 'AcceptedCanceled'
   | 'InvalidCertificate'
   | 'RevokedCertificate';
+
+export type UpdateStatus =
+  | 'Accepted'
+  | 'Failed'
+  | 'NotSupported'
+  | 'VersionMismatch';
+
+export type UpdateType = 'Differential' | 'Full';
 
 export type UploadLogStatusEnumType =
   | 'BadMessage'
@@ -222,6 +370,8 @@ export type UploadLogStatusEnumType =
   | 'Uploaded'
   | 'UploadFailure'
   | 'Uploading';
+
+export type ValueFormat = 'Raw' | 'SignedData';
 
 /** Authorize request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type AuthorizeRequest = {
@@ -258,7 +408,7 @@ export type BootNotificationRequest = {
 
 /** BootNotification response (CALLRESULT) payload, ocpp1.6. */
 export type BootNotificationResponse = {
-  status: 'Accepted' | 'Pending' | 'Rejected';
+  status: RegistrationStatus;
   /** @format date-time */
   currentTime: string;
   interval: number;
@@ -271,7 +421,7 @@ export type CancelReservationRequest = {
 
 /** CancelReservation response (CALLRESULT) payload, ocpp1.6. */
 export type CancelReservationResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: CancelReservationStatus;
 };
 
 /** CertificateSigned request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -288,12 +438,12 @@ export type CertificateSignedResponse = {
 /** ChangeAvailability request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type ChangeAvailabilityRequest = {
   connectorId: number;
-  type: 'Inoperative' | 'Operative';
+  type: AvailabilityType;
 };
 
 /** ChangeAvailability response (CALLRESULT) payload, ocpp1.6. */
 export type ChangeAvailabilityResponse = {
-  status: 'Accepted' | 'Rejected' | 'Scheduled';
+  status: AvailabilityStatus;
 };
 
 /** ChangeConfiguration request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -306,7 +456,7 @@ export type ChangeConfigurationRequest = {
 
 /** ChangeConfiguration response (CALLRESULT) payload, ocpp1.6. */
 export type ChangeConfigurationResponse = {
-  status: 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
+  status: ConfigurationStatus;
 };
 
 /** ClearCache request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -314,20 +464,20 @@ export type ClearCacheRequest = Record<string, never>;
 
 /** ClearCache response (CALLRESULT) payload, ocpp1.6. */
 export type ClearCacheResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: ClearCacheStatus;
 };
 
 /** ClearChargingProfile request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type ClearChargingProfileRequest = {
   id?: number;
   connectorId?: number;
-  chargingProfilePurpose?: 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
+  chargingProfilePurpose?: ChargingProfilePurposeType;
   stackLevel?: number;
 };
 
 /** ClearChargingProfile response (CALLRESULT) payload, ocpp1.6. */
 export type ClearChargingProfileResponse = {
-  status: 'Accepted' | 'Unknown';
+  status: ClearChargingProfileStatus;
 };
 
 /** DataTransfer request (CALL) payload, ocpp1.6. Either side may send it. */
@@ -341,7 +491,7 @@ export type DataTransferRequest = {
 
 /** DataTransfer response (CALLRESULT) payload, ocpp1.6. */
 export type DataTransferResponse = {
-  status: 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
+  status: DataTransferStatus;
   data?: string;
 };
 
@@ -357,7 +507,7 @@ export type DeleteCertificateResponse = {
 
 /** DiagnosticsStatusNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type DiagnosticsStatusNotificationRequest = {
-  status: 'Idle' | 'Uploaded' | 'UploadFailed' | 'Uploading';
+  status: DiagnosticsStatus;
 };
 
 /** DiagnosticsStatusNotification response (CALLRESULT) payload, ocpp1.6. */
@@ -376,14 +526,7 @@ export type ExtendedTriggerMessageResponse = {
 
 /** FirmwareStatusNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type FirmwareStatusNotificationRequest = {
-  status:
-    | 'Downloaded'
-    | 'DownloadFailed'
-    | 'Downloading'
-    | 'Idle'
-    | 'InstallationFailed'
-    | 'Installing'
-    | 'Installed';
+  status: FirmwareStatus;
 };
 
 /** FirmwareStatusNotification response (CALLRESULT) payload, ocpp1.6. */
@@ -393,12 +536,12 @@ export type FirmwareStatusNotificationResponse = Record<string, never>;
 export type GetCompositeScheduleRequest = {
   connectorId: number;
   duration: number;
-  chargingRateUnit?: 'A' | 'W';
+  chargingRateUnit?: ChargingRateUnitType;
 };
 
 /** GetCompositeSchedule response (CALLRESULT) payload, ocpp1.6. */
 export type GetCompositeScheduleResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: GetCompositeScheduleStatus;
   connectorId?: number;
   /** @format date-time */
   scheduleStart?: string;
@@ -520,7 +663,7 @@ export type RemoteStartTransactionRequest = {
 
 /** RemoteStartTransaction response (CALLRESULT) payload, ocpp1.6. */
 export type RemoteStartTransactionResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: RemoteStartStopStatus;
 };
 
 /** RemoteStopTransaction request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -530,7 +673,7 @@ export type RemoteStopTransactionRequest = {
 
 /** RemoteStopTransaction response (CALLRESULT) payload, ocpp1.6. */
 export type RemoteStopTransactionResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: RemoteStartStopStatus;
 };
 
 /** ReserveNow request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -547,17 +690,17 @@ export type ReserveNowRequest = {
 
 /** ReserveNow response (CALLRESULT) payload, ocpp1.6. */
 export type ReserveNowResponse = {
-  status: 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable';
+  status: ReservationStatus;
 };
 
 /** Reset request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type ResetRequest = {
-  type: 'Hard' | 'Soft';
+  type: ResetType;
 };
 
 /** Reset response (CALLRESULT) payload, ocpp1.6. */
 export type ResetResponse = {
-  status: 'Accepted' | 'Rejected';
+  status: ResetStatus;
 };
 
 /** SecurityEventNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
@@ -577,12 +720,12 @@ export type SecurityEventNotificationResponse = Record<string, never>;
 export type SendLocalListRequest = {
   listVersion: number;
   localAuthorizationList?: AuthorizationData[];
-  updateType: 'Differential' | 'Full';
+  updateType: UpdateType;
 };
 
 /** SendLocalList response (CALLRESULT) payload, ocpp1.6. */
 export type SendLocalListResponse = {
-  status: 'Accepted' | 'Failed' | 'NotSupported' | 'VersionMismatch';
+  status: UpdateStatus;
 };
 
 /** SetChargingProfile request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -593,7 +736,7 @@ export type SetChargingProfileRequest = {
 
 /** SetChargingProfile response (CALLRESULT) payload, ocpp1.6. */
 export type SetChargingProfileResponse = {
-  status: 'Accepted' | 'Rejected' | 'NotSupported';
+  status: ChargingProfileStatus;
 };
 
 /** SignCertificate request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
@@ -649,35 +792,10 @@ export type StartTransactionResponse = {
 /** StatusNotification request (CALL) payload, ocpp1.6. Sent by the Charging Station. */
 export type StatusNotificationRequest = {
   connectorId: number;
-  errorCode:
-    | 'ConnectorLockFailure'
-    | 'EVCommunicationError'
-    | 'GroundFailure'
-    | 'HighTemperature'
-    | 'InternalError'
-    | 'LocalListConflict'
-    | 'NoError'
-    | 'OtherError'
-    | 'OverCurrentFailure'
-    | 'PowerMeterFailure'
-    | 'PowerSwitchFailure'
-    | 'ReaderFailure'
-    | 'ResetFailure'
-    | 'UnderVoltage'
-    | 'OverVoltage'
-    | 'WeakSignal';
+  errorCode: ChargePointErrorCode;
   /** @maxLength 50 */
   info?: string;
-  status:
-    | 'Available'
-    | 'Preparing'
-    | 'Charging'
-    | 'SuspendedEVSE'
-    | 'SuspendedEV'
-    | 'Finishing'
-    | 'Reserved'
-    | 'Unavailable'
-    | 'Faulted';
+  status: ChargePointStatus;
   /** @format date-time */
   timestamp?: string;
   /** @maxLength 255 */
@@ -697,18 +815,7 @@ export type StopTransactionRequest = {
   /** @format date-time */
   timestamp: string;
   transactionId: number;
-  reason?:
-    | 'EmergencyStop'
-    | 'EVDisconnected'
-    | 'HardReset'
-    | 'Local'
-    | 'Other'
-    | 'PowerLoss'
-    | 'Reboot'
-    | 'Remote'
-    | 'SoftReset'
-    | 'UnlockCommand'
-    | 'DeAuthorized';
+  reason?: Reason;
   transactionData?: MeterValue[];
 };
 
@@ -719,19 +826,13 @@ export type StopTransactionResponse = {
 
 /** TriggerMessage request (CALL) payload, ocpp1.6. Sent by the CSMS. */
 export type TriggerMessageRequest = {
-  requestedMessage:
-    | 'BootNotification'
-    | 'DiagnosticsStatusNotification'
-    | 'FirmwareStatusNotification'
-    | 'Heartbeat'
-    | 'MeterValues'
-    | 'StatusNotification';
+  requestedMessage: MessageTrigger;
   connectorId?: number;
 };
 
 /** TriggerMessage response (CALLRESULT) payload, ocpp1.6. */
 export type TriggerMessageResponse = {
-  status: 'Accepted' | 'Rejected' | 'NotImplemented';
+  status: TriggerMessageStatus;
 };
 
 /** UnlockConnector request (CALL) payload, ocpp1.6. Sent by the CSMS. */
@@ -741,7 +842,7 @@ export type UnlockConnectorRequest = {
 
 /** UnlockConnector response (CALLRESULT) payload, ocpp1.6. */
 export type UnlockConnectorResponse = {
-  status: 'Unlocked' | 'UnlockFailed' | 'NotSupported';
+  status: UnlockStatus;
 };
 
 /** UpdateFirmware request (CALL) payload, ocpp1.6. Sent by the CSMS. */
