@@ -9,6 +9,7 @@ export interface Handshake {
   readonly path: string;
   /** Route path parameters, e.g. `{ id }` for `/api/v1/chargers/:id`. */
   readonly params: Readonly<Record<string, string>>;
+  /** Query-string parameters (parsed on first access). */
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly remoteAddress: string;
@@ -24,4 +25,45 @@ export interface Handshake {
   readonly secure: boolean;
   /** The verified client certificate (mutual TLS, security profile 3), else undefined. */
   readonly clientCertificate: PeerCertificate | undefined;
+}
+
+/** Fields of a handshake as gathered by the pipeline; `query` is kept as text until first read. */
+export interface HandshakeInit extends Omit<Handshake, 'query'> {
+  queryString: string;
+}
+
+/** The server's Handshake: plain data, with the query string parsed lazily (idle connections pay nothing). */
+export class ServerHandshake implements Handshake {
+  readonly identity: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly headers: Handshake['headers'];
+  readonly remoteAddress: string;
+  readonly protocols: readonly string[];
+  readonly protocol: string;
+  readonly username: string | undefined;
+  readonly password: Buffer | undefined;
+  readonly secure: boolean;
+  readonly clientCertificate: Handshake['clientCertificate'];
+  #query: URLSearchParams | string;
+
+  constructor(init: HandshakeInit) {
+    this.identity = init.identity;
+    this.path = init.path;
+    this.params = init.params;
+    this.headers = init.headers;
+    this.remoteAddress = init.remoteAddress;
+    this.protocols = init.protocols;
+    this.protocol = init.protocol;
+    this.username = init.username;
+    this.password = init.password;
+    this.secure = init.secure;
+    this.clientCertificate = init.clientCertificate;
+    this.#query = init.queryString;
+  }
+
+  get query(): URLSearchParams {
+    if (typeof this.#query === 'string') this.#query = new URLSearchParams(this.#query);
+    return this.#query;
+  }
 }

@@ -5,6 +5,7 @@ import type { AuthHandler } from './auth.js';
 import { parseBasicAuth } from './basicAuth.js';
 import { runConnectionMiddleware } from './connectionMiddleware.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
+import { ServerHandshake } from './handshake.js';
 import type { Handshake } from './handshake.js';
 import { checkIdentity, identityFromPath } from './identity.js';
 import type { ResolvedRouteOptions } from './options.js';
@@ -20,7 +21,7 @@ export interface PipelineInput {
   req: IncomingMessage;
   path: string;
   query: string;
-  params: Record<string, string>;
+  params: Readonly<Record<string, string>>;
   options: ResolvedRouteOptions;
   middleware: readonly ConnectionMiddleware[];
   auth: AuthHandler | undefined;
@@ -79,11 +80,11 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
     identity = cn;
   }
 
-  const handshake: Handshake = {
+  const handshake: Handshake = new ServerHandshake({
     identity,
     path: input.path,
     params: input.params,
-    query: new URLSearchParams(input.query),
+    queryString: input.query,
     headers: req.headers,
     remoteAddress: req.socket.remoteAddress ?? '',
     protocols: offered,
@@ -92,7 +93,7 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
     password: credentials?.password,
     secure,
     clientCertificate,
-  };
+  });
   const state: Record<string, unknown> = {};
 
   let timer: NodeJS.Timeout | undefined;

@@ -74,7 +74,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #auth: AuthHandler | undefined;
   readonly #clients = new Map<string, ServerClient<M>>();
   readonly #remote = new Map<string, RemoteClient<M>>();
-  readonly #channels = new WeakMap<ServerClient<M>, WsChannel>();
   readonly #broadcastSinks = new Map<string, BroadcastClientResult[][]>();
   readonly #stats = new StatsCollector();
   readonly #keepAlive: KeepAlive;
@@ -246,7 +245,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(remaining, 1000)))),
     ]);
     clearTimeout(timer);
-    if (timedOut) for (const client of this.#clients.values()) this.#channels.get(client)?.terminate();
+    if (timedOut) for (const client of this.#clients.values()) client.terminate();
     this.#keepAlive.stop();
     for (const route of this.#routes) route.closeWss();
     this.#defaultRoute?.closeWss();
@@ -311,7 +310,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     return { delivered, failed: results.length - delivered };
   }
 
-  #routeFor(path: string): { route: Route<M>; params: Record<string, string> } | undefined {
+  #routeFor(path: string): { route: Route<M>; params: Readonly<Record<string, string>> } | undefined {
     for (const route of this.#routes) {
       const params = route.pattern.match(path);
       if (params) return { route, params };
@@ -319,7 +318,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (this.#routes.length === 0 || this.#options.path !== undefined) {
       this.#defaultRoute ??= new Route<M>(this.#options.path ?? '/*', resolveRouteOptions({}, this.#options));
       const params = this.#defaultRoute.pattern.match(path);
-      if (params) return { route: this.#defaultRoute, params };
+      // The catch-all default route has no meaningful parameters.
+      if (params) return { route: this.#defaultRoute, params: this.#options.path === undefined ? NO_PARAMS : params };
     }
     return undefined;
   }
@@ -414,8 +414,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       nodeId: this.nodeId,
       connectionId: randomUUID(),
       route: route.pattern.source,
+      transport: channel,
     });
-    this.#channels.set(client, channel);
     attachStats(endpoint, stats);
 
     const previous = this.#clients.get(handshake.identity);
@@ -423,19 +423,18 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#remote.delete(handshake.identity);
     stats.opened(handshake.protocol);
     this.#keepAlive.add(channel);
-    const record = presenceOf(client);
 
     endpoint.on('close', ({ code, reason }: { code: number; reason: string }) => {
       this.#keepAlive.delete(channel);
       stats.closed(handshake.protocol);
       if (this.#clients.get(handshake.identity) === client) this.#clients.delete(handshake.identity);
-      this.#adapter.unregister(record).catch((err: unknown) => this.#adapterError(err));
+      this.#adapter.unregister(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
       this.#logger.info({ identity: handshake.identity, code, reason }, 'Client disconnected');
       client.markClosed(code, reason);
     });
     endpoint.attach(channel, handshake.protocol);
     if (previous) previous.close(CloseCodes.normal, 'Replaced by a new connection');
-    this.#adapter.register(record).catch((err: unknown) => this.#adapterError(err));
+    this.#adapter.register(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
     this.#logger.info({ identity: handshake.identity, protocol: handshake.protocol, route: route.pattern.source }, 'Client connected');
 
     try {
@@ -459,6 +458,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   }
 }
 
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
 function broadcastKey(protocol: string, action: string, params: unknown): string {
   return `${protocol}\u0000${action}\u0000${JSON.stringify(params) ?? ''}`;
 }
@@ -468,5 +469,5 @@ function destroySocket(this: Duplex): void {
 }
 
 function presenceOf<M extends ProtocolMap>(client: ServerClient<M>): PresenceRecord {
-  return { identity: client.identity, nodeId: client.nodeId, connectionId: client.connectionId, protocol: client.protocol, connectedAt: client.connectedAt };
+  return Object.freeze({ identity: client.identity, nodeId: client.nodeId, connectionId: client.connectionId, protocol: client.protocol, connectedAt: client.connectedAt });
 }

@@ -22,6 +22,8 @@ export interface ServerClientInit {
   nodeId: string;
   connectionId: string;
   route: string;
+  /** The transport, for hard closes (a peer that does not finish the closing handshake). */
+  transport: { terminate(): void };
 }
 
 /**
@@ -50,12 +52,14 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   /** The route pattern this client connected through. */
   readonly route: string;
   readonly #endpoint: RpcEndpoint<'CSMS'>;
+  readonly #transport: { terminate(): void };
   #forwarded: Set<string> | undefined;
   #closeEvent: ClientCloseEvent | undefined;
 
   constructor(init: ServerClientInit) {
     super();
     this.#endpoint = init.endpoint;
+    this.#transport = init.transport;
     this.identity = init.handshake.identity;
     this.handshake = init.handshake;
     this.session = init.session as Session;
@@ -137,6 +141,11 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
    */
   close(code = 1000, reason = ''): void {
     this.#endpoint.close(code, reason);
+  }
+
+  /** Drops the connection without a closing handshake (the peer sees 1006). */
+  terminate(): void {
+    this.#transport.terminate();
   }
 
   /** Resolves once the connection has closed (immediately if it already has). */

@@ -52,7 +52,8 @@ export class InMemoryAdapter extends Adapter {
   }
 
   override async register(record: PresenceRecord): Promise<void> {
-    this.cluster.presence.set(record.identity, { ...record });
+    // Records are immutable once registered (the server freezes them): no copy needed.
+    this.cluster.presence.set(record.identity, Object.isFrozen(record) ? record : { ...record });
   }
 
   override async unregister(record: PresenceRecord): Promise<void> {

@@ -1,0 +1,196 @@
+/**
+ * Server benchmark: our OCPPServer (strict mode) vs ocpp-rpc's RPCServer (strictMode: true) vs a bare ws
+ * echo server, all measured in the same run by a separate load-generator process on raw ws.
+ *
+ *   npm run bench                      # full run
+ *   BENCH_IDLE=2000 BENCH_SECONDS=2 npm run bench   # shorter run
+ *
+ * Every phase is bounded in time; children are killed on timeout.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LoadArgs, LoadMessage } from './load.js';
+import type { TargetKind, TargetMessage } from './targets.js';
+
+const KINDS: TargetKind[] = ['chargewire', 'ocpp-rpc', 'ws-echo'];
+const CALL_NS = [100, 1000];
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const IDLE_N = Number(process.env.BENCH_IDLE ?? 10_000);
+const CONNECT_N = Number(process.env.BENCH_CONNECT ?? 2000);
+const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+
+/** Runs a TS file in a child with IPC, the soft fd limit raised to the hard one, and the source condition. */
+function child(file: string, arg: string): ChildProcess {
+  const nodeArgs = ['--import', 'tsx', '--conditions=@chargewire/source', '--expose-gc', here(file), arg];
+  return spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function nextMessage<T>(proc: ChildProcess, what: string, timeoutMs = PHASE_TIMEOUT_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${what}: timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (m: T): void => {
+      cleanup();
+      resolve(m);
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`${what}: process exited (${code})`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+    };
+    proc.on('message', onMessage);
+    proc.on('exit', onExit);
+  });
+}
+
+function stop(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    proc.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (proc.connected) proc.send({ type: 'exit' });
+    else proc.kill('SIGTERM');
+  });
+}
+
+async function startTarget(kind: TargetKind): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = child('./targets.ts', kind);
+  const ready = await nextMessage<TargetMessage>(proc, `${kind} start`, 60_000);
+  if (ready.type !== 'ready') throw new Error(`${kind}: unexpected ${ready.type}`);
+  return { proc, port: ready.port };
+}
+
+async function load(args: LoadArgs, what: string): Promise<LoadMessage> {
+  const proc = child('./load.ts', JSON.stringify(args));
+  try {
+    const result = await nextMessage<LoadMessage>(proc, what);
+    if (result.type === 'error') throw new Error(`${what}: ${result.message}`);
+    return result;
+  } finally {
+    await stop(proc);
+  }
+}
+
+async function memory(proc: ChildProcess, kind: TargetKind): Promise<Extract<TargetMessage, { type: 'mem' }>> {
+  proc.send({ type: 'mem' });
+  const m = await nextMessage<TargetMessage>(proc, `${kind} memory`, 60_000);
+  if (m.type !== 'mem') throw new Error('unexpected message');
+  return m;
+}
+
+interface Row {
+  callsPerSec: Record<number, number>;
+  p50: Record<number, number>;
+  p99: Record<number, number>;
+  connectPerSec: number;
+  bytesPerIdle: number;
+  idleReached: number;
+}
+
+async function measure(kind: TargetKind): Promise<Row> {
+  const row: Row = { callsPerSec: {}, p50: {}, p99: {}, connectPerSec: 0, bytesPerIdle: 0, idleReached: 0 };
+  const { proc, port } = await startTarget(kind);
+  try {
+    for (const n of CALL_NS) {
+      const r = await load({ mode: 'calls', port, connections: n, durationMs: SECONDS * 1000, warmupMs: 1000 }, `${kind} calls N=${n}`);
+      if (r.type !== 'calls') throw new Error('unexpected');
+      if (r.errors) throw new Error(`${kind}: ${r.errors} unexpected answers`);
+      row.callsPerSec[n] = r.callsPerSec;
+      row.p50[n] = r.p50Ms;
+      row.p99[n] = r.p99Ms;
+      process.stderr.write(`  ${kind} N=${n}: ${Math.round(r.callsPerSec)} calls/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms\n`);
+      await new Promise((r2) => setTimeout(r2, 500));
+    }
+    const c = await load({ mode: 'connect', port, connections: CONNECT_N, concurrency: 50 }, `${kind} connect`);
+    if (c.type !== 'connect') throw new Error('unexpected');
+    row.connectPerSec = c.connectionsPerSec;
+    process.stderr.write(`  ${kind} connect: ${Math.round(c.connectionsPerSec)} conn/s (${c.opened} opened, ${c.failed} failed)\n`);
+  } finally {
+    await stop(proc);
+  }
+
+  // Idle memory on a fresh server process.
+  const fresh = await startTarget(kind);
+  try {
+    const before = await memory(fresh.proc, kind);
+    const loader = child('./load.ts', JSON.stringify({ mode: 'idle', port: fresh.port, connections: IDLE_N, concurrency: 100 } satisfies LoadArgs));
+    try {
+      const idle = await nextMessage<LoadMessage>(loader, `${kind} idle`);
+      if (idle.type !== 'idle') throw new Error(idle.type === 'error' ? idle.message : 'unexpected');
+      // Let the server finish accepting (its 'client' events trail the clients' 'open').
+      let after = await memory(fresh.proc, kind);
+      for (let i = 0; i < 50 && after.connections < idle.opened; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await memory(fresh.proc, kind);
+      }
+      row.idleReached = after.connections;
+      row.bytesPerIdle = after.connections > 0 ? (after.rss - before.rss) / after.connections : 0;
+      process.stderr.write(
+        `  ${kind} idle: ${after.connections} connections, ${(row.bytesPerIdle / 1024).toFixed(2)} KB RSS each (heap ${((after.heapUsed - before.heapUsed) / after.connections / 1024).toFixed(2)} KB)\n`,
+      );
+    } finally {
+      await stop(loader);
+    }
+  } finally {
+    await stop(fresh.proc);
+  }
+  return row;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+async function main(): Promise<void> {
+  process.stderr.write(`server benchmark: ${SECONDS}s per call run, N=${CALL_NS.join('/')}, idle N=${IDLE_N}, connect N=${CONNECT_N}\n`);
+  const rows = {} as Record<TargetKind, Row>;
+  for (const kind of KINDS) {
+    process.stderr.write(`${kind}\n`);
+    rows[kind] = await measure(kind);
+  }
+  const us = rows.chargewire;
+  const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+  const lines: string[][] = [['metric', 'chargewire', 'ocpp-rpc', 'ws-echo', 'vs ocpp-rpc', 'vs ws-echo']];
+  for (const n of CALL_NS) {
+    lines.push([`calls/s N=${n}`, ...KINDS.map((k) => String(Math.round(rows[k].callsPerSec[n] ?? 0))), ratio(us.callsPerSec[n] ?? 0, rows['ocpp-rpc'].callsPerSec[n] ?? 0), ratio(us.callsPerSec[n] ?? 0, rows['ws-echo'].callsPerSec[n] ?? 0)]);
+    lines.push([`p50 ms N=${n}`, ...KINDS.map((k) => (rows[k].p50[n] ?? 0).toFixed(2)), ratio(us.p50[n] ?? 0, rows['ocpp-rpc'].p50[n] ?? 0), ratio(us.p50[n] ?? 0, rows['ws-echo'].p50[n] ?? 0)]);
+    lines.push([`p99 ms N=${n}`, ...KINDS.map((k) => (rows[k].p99[n] ?? 0).toFixed(2)), ratio(us.p99[n] ?? 0, rows['ocpp-rpc'].p99[n] ?? 0), ratio(us.p99[n] ?? 0, rows['ws-echo'].p99[n] ?? 0)]);
+  }
+  lines.push(['connections/s', ...KINDS.map((k) => String(Math.round(rows[k].connectPerSec))), ratio(us.connectPerSec, rows['ocpp-rpc'].connectPerSec), ratio(us.connectPerSec, rows['ws-echo'].connectPerSec)]);
+  lines.push([`KB RSS / idle conn`, ...KINDS.map((k) => (rows[k].bytesPerIdle / 1024).toFixed(2)), ratio(us.bytesPerIdle, rows['ocpp-rpc'].bytesPerIdle), ratio(us.bytesPerIdle, rows['ws-echo'].bytesPerIdle)]);
+  lines.push(['idle conns reached', ...KINDS.map((k) => String(rows[k].idleReached)), '', '']);
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
+  console.log('');
+  for (const l of lines) console.log(l.map((cell, i) => pad(cell, widths[i]!)).join('  '));
+  console.log('');
+  console.log('Targets: calls/s ≥ 1.5× ocpp-rpc and ≥ 0.8× ws-echo; ≤ 8 KB RSS per idle connection.');
+  if (rows.chargewire.idleReached < IDLE_N) console.log(`Note: only ${rows.chargewire.idleReached} of ${IDLE_N} idle connections were reached.`);
+}
+
+const overall = setTimeout(() => {
+  console.error('benchmark: overall time limit reached');
+  process.exit(2);
+}, Number(process.env.BENCH_TOTAL_TIMEOUT_MS ?? 15 * 60_000));
+overall.unref();
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
