@@ -33,6 +33,11 @@ describe('backoff', () => {
     expect(backoffDelay(5, 9000, o, 0.999999)).toBe(10_000);
   });
 
+  it('an initial wait of 0 stays 0 however many attempts failed', () => {
+    const o = resolveBackoff({ initialMs: 0, jitter: 'none' });
+    expect(backoffDelay(100_000, undefined, o, 0.5)).toBe(0);
+  });
+
   it('rejects invalid options', () => {
     expect(() => resolveBackoff({ initialMs: -1 })).toThrow(RangeError);
     expect(() => resolveBackoff({ initialMs: 10, maxMs: 5 })).toThrow(RangeError);
@@ -58,7 +63,7 @@ describe('backoff', () => {
           expect(d).toBeGreaterThanOrEqual(0);
           expect(d).toBeLessThanOrEqual(o.maxMs);
           if (jitter !== 'decorrelated') {
-            const exp = Math.min(o.maxMs, initialMs * Math.pow(factor, attempt));
+            const exp = initialMs === 0 ? 0 : Math.min(o.maxMs, initialMs * Math.pow(factor, attempt));
             expect(d).toBeLessThanOrEqual(Math.round(exp));
           } else {
             expect(d).toBeGreaterThanOrEqual(Math.min(initialMs, o.maxMs));

@@ -69,8 +69,8 @@ export function backoffDelay(attempt: number, previousMs: number | undefined, op
     const upper = Math.min(maxMs, prev * 3);
     return Math.round(Math.min(maxMs, initialMs + u * (upper - initialMs)));
   }
-  // factor^attempt overflows to Infinity for large attempts; min() keeps the cap.
-  const exp = Math.min(maxMs, initialMs * Math.pow(factor, Math.max(0, attempt)));
+  // factor^attempt overflows to Infinity for large attempts; min() keeps the cap (and 0 · Infinity is NaN).
+  const exp = initialMs === 0 ? 0 : Math.min(maxMs, initialMs * Math.pow(factor, Math.max(0, attempt)));
   switch (jitter) {
     case 'none':
       return Math.round(exp);
