@@ -52,6 +52,7 @@ describe('error codes', () => {
       expect(fromWireErrorCode(protocol, wire)).toBe('GenericError');
     }));
     expect(fromWireErrorCode('ocpp2.0.1', '__proto__')).toBe('GenericError');
+    for (const wire of [null, 42, {}, ['FormatViolation'], undefined]) expect(fromWireErrorCode('ocpp2.1', wire)).toBe('GenericError');
     expect(isRpcErrorCode('constructor')).toBe(false);
   });
 });

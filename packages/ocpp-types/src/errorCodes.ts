@@ -58,10 +58,12 @@ export function toWireErrorCode(protocol: string, code: RpcErrorCode): string {
 
 /**
  * Reads a CALLERROR errorCode received on `protocol` into the internal code set. Both spellings are accepted
- * for every protocol (peers get this wrong); anything unknown becomes 'GenericError'.
+ * for every protocol (peers get this wrong); anything unknown — including a non-string read off the wire —
+ * becomes 'GenericError'.
  */
-export function fromWireErrorCode(protocol: string, wire: string): RpcErrorCode {
+export function fromWireErrorCode(protocol: string, wire: unknown): RpcErrorCode {
   void protocol; // Accepted for symmetry with toWireErrorCode: decoding is lenient across versions.
+  if (typeof wire !== 'string') return 'GenericError';
   const mapped = FROM_16.get(wire);
   if (mapped) return mapped;
   return isRpcErrorCode(wire) ? wire : 'GenericError';
