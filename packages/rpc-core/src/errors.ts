@@ -1,4 +1,4 @@
-import type { RpcErrorCode } from './ocppTypes.js';
+import { isRpcErrorCode, type RpcErrorCode } from './ocppTypes.js';
 
 /**
  * Generic descriptions per code, from the CALLERROR tables of OCPP-J 1.6 §4.2.3 and 2.0.1/2.1 Part 4 §4.3.
@@ -33,11 +33,13 @@ export class RpcError extends Error {
   readonly details: Record<string, unknown>;
 
   constructor(code: RpcErrorCode, description?: string, details?: Record<string, unknown>, options?: ErrorOptions) {
-    const text = description ?? RPC_ERROR_DESCRIPTIONS[code] ?? '';
-    super(`${code}: ${text}`, options);
-    this.code = code;
+    // Untyped callers may pass anything: keep the wire valid (GenericError, a string, an object).
+    const safeCode: RpcErrorCode = isRpcErrorCode(code) ? code : 'GenericError';
+    const text = typeof description === 'string' ? description : RPC_ERROR_DESCRIPTIONS[safeCode];
+    super(`${safeCode}: ${text}`, options);
+    this.code = safeCode;
     this.description = text;
-    this.details = details ?? {};
+    this.details = typeof details === 'object' && details !== null && !Array.isArray(details) ? details : {};
   }
 }
 
@@ -100,5 +102,13 @@ export class ProtocolMismatchError extends Error {
  */
 export function toRpcError(err: unknown): RpcError {
   if (err instanceof RpcError) return err;
+  if (isForeignRpcError(err)) return new RpcError(err.code, err.description, err.details, { cause: err });
   return new RpcError('InternalError', RPC_ERROR_DESCRIPTIONS.InternalError, {}, { cause: err });
+}
+
+/** An RpcError from another copy of this package (two versions installed side by side). */
+function isForeignRpcError(err: unknown): err is { code: RpcErrorCode; description: string; details: Record<string, unknown> } {
+  if (!(err instanceof Error) || err.name !== 'RpcError') return false;
+  const e = err as Error & { code?: unknown; description?: unknown; details?: unknown };
+  return isRpcErrorCode(e.code) && typeof e.description === 'string' && typeof e.details === 'object' && e.details !== null;
 }

@@ -8,6 +8,7 @@ export {
   fromWireErrorCode,
   getValidator,
   isKnownAction,
+  isRpcErrorCode,
   isSendOnly,
   toWireErrorCode,
 } from '@chargewire/ocpp-types';

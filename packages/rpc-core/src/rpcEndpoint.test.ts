@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, NotConnectedError, ProtocolMismatchError, RpcError, TimeoutError } from './errors.js';
 import { NOREPLY } from './noreply.js';
 import { RpcEndpoint } from './rpcEndpoint.js';
-import { createChannelPair } from './channel.js';
+import { createChannelPair, type RpcChannel } from './channel.js';
 import { endpointPair, endpointWithRawPeer, once } from './testing/peers.fixture.js';
 
 const lax = { strictMode: false } as const;
@@ -263,5 +263,54 @@ describe('RpcEndpoint close and attach', () => {
     finish?.();
     await peer.settle();
     expect(peer.received).toEqual([]);
+  });
+});
+
+describe('RpcEndpoint over a synchronous channel', () => {
+  /** A channel pair that delivers inside send(): the worst case for re-entrancy. */
+  function syncPair(): [RpcChannel, RpcChannel] {
+    const make = () => {
+      const listeners: Array<(t: string) => void> = [];
+      const closers: Array<(c: number, r: string) => void> = [];
+      const ch = {
+        peer: undefined as unknown as { listeners: typeof listeners; closers: typeof closers },
+        listeners,
+        closers,
+        send: (t: string) => ch.peer.listeners.forEach((l) => l(t)),
+        close: (c = 1000, r = '') => [...closers, ...ch.peer.closers].forEach((l) => l(c, r)),
+        onMessage: (l: (t: string) => void) => void listeners.push(l),
+        onClose: (l: (c: number, r: string) => void) => void closers.push(l),
+      };
+      return ch;
+    };
+    const a = make();
+    const b = make();
+    a.peer = b;
+    b.peer = a;
+    return [a, b];
+  }
+
+  it('serves 1000 queued calls in order without deep recursion', async () => {
+    const [x, y] = syncPair();
+    const csms = new RpcEndpoint({ side: 'CSMS', protocol: 'ocpp1.6', strictMode: false });
+    const station = new RpcEndpoint({ side: 'ChargingStation', protocol: 'ocpp1.6', strictMode: false });
+    csms.handle(({ params }) => params as Record<string, unknown>);
+    csms.attach(x);
+    station.attach(y);
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, n) => station.callRaw('Echo', { n })));
+    expect(results).toEqual(Array.from({ length: 1000 }, (_, n) => ({ n })));
+  });
+});
+
+describe('timeouts', () => {
+  it('an infinite timeout never fires; a non-positive one is refused', async () => {
+    const { csms, station } = endpointPair('ocpp1.6', lax, { ...lax, callTimeoutMs: Infinity });
+    csms.handle(({ reply }) => {
+      setTimeout(() => reply({ ok: true }), 30);
+      return NOREPLY;
+    });
+    expect(await station.callRaw('Slow', {})).toEqual({ ok: true });
+    await expect(station.callRaw('X', {}, { timeoutMs: 0 })).rejects.toBeInstanceOf(RangeError);
+    expect(() => new RpcEndpoint({ side: 'CSMS', callTimeoutMs: -1 })).toThrow(RangeError);
   });
 });

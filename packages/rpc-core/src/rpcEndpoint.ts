@@ -53,6 +53,7 @@ import { ValidatorCache } from './validatorCache.js';
 
 type AnyHandler = (ctx: InboundCall) => unknown;
 const BAD_FRAME_EXCERPT = 512;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const STRICT_OFF = resolveStrictMode(false, '');
 
 /** Short identifiers are safe to name in an errorDescription; anything else is not echoed (DESIGN rule 6). */
@@ -104,6 +105,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly pending = new Map<string, OutboundCall>();
   private readonly queue = new CallQueue<OutboundCall>();
   private queued = 0;
+  private pumping = false;
   private readonly inbound = new Map<string, InboundCall>();
   private readonly sends = new Set<InboundCall>();
   /** Calls that timed out or were aborted: their late answers are reported but not counted as bad. */
@@ -290,6 +292,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
       return Promise.reject(new NotConnectedError(this.offlineQueueSize > 0 ? `Offline queue is full (${this.offlineQueueSize} calls)` : 'Not connected'));
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
+    if (options?.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+      return Promise.reject(new RangeError('timeoutMs must be a positive number'));
+    }
     let messageId: string;
     try {
       messageId = this.newMessageId();
@@ -385,30 +390,40 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     return violationError(action, 'request', result.violations);
   }
 
-  /** Sends queued calls while fewer than callConcurrency are outstanding. */
+  /**
+   * Sends queued calls while fewer than callConcurrency are outstanding. Not re-entrant: a channel that
+   * delivers synchronously would otherwise recurse once per queued call; the running loop picks up the
+   * work instead.
+   */
   private pump(): void {
     const channel = this.channel;
     const protocol = this.currentProtocol;
-    if (!channel || protocol === undefined) return;
-    while (this.pending.size < this.callConcurrency) {
-      const call = this.queue.shift();
-      if (!call) return;
-      if (call.state !== 'queued') continue; // aborted while queued (already uncounted)
-      this.queued--;
-      const failure = call.text === undefined ? this.prepare(call, protocol) : undefined;
-      if (failure || this.pending.has(call.messageId)) {
-        releaseCall(call);
-        call.reject(failure ?? new TypeError(`Message id ${call.messageId} is already pending`));
-        continue;
+    if (!channel || protocol === undefined || this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.channel === channel && this.pending.size < this.callConcurrency) {
+        const call = this.queue.shift();
+        if (!call) return;
+        if (call.state !== 'queued') continue; // aborted while queued (already uncounted)
+        this.queued--;
+        const failure = call.text === undefined ? this.prepare(call, protocol) : undefined;
+        if (failure || this.pending.has(call.messageId)) {
+          releaseCall(call);
+          call.reject(failure ?? new TypeError(`Message id ${call.messageId} is already pending`));
+          continue;
+        }
+        call.state = 'sent';
+        call.sentAt = performance.now();
+        this.pending.set(call.messageId, call);
+        // setTimeout fires at once for delays beyond 2^31-1 ms: treat those (and Infinity) as "no timeout".
+        if (call.timeoutMs <= MAX_TIMER_MS) call.timer = setTimeout(this.onTimeout, call.timeoutMs, call);
+        if (this.listenerCount('call') > 0) {
+          this.emit('call', { direction: 'out', kind: 'call', messageId: call.messageId, action: call.action, params: call.params });
+        }
+        channel.send(call.text as string);
       }
-      call.state = 'sent';
-      call.sentAt = performance.now();
-      this.pending.set(call.messageId, call);
-      call.timer = setTimeout(this.onTimeout, call.timeoutMs, call);
-      channel.send(call.text as string);
-      if (this.listenerCount('call') > 0) {
-        this.emit('call', { direction: 'out', kind: 'call', messageId: call.messageId, action: call.action, params: call.params });
-      }
+    } finally {
+      this.pumping = false;
     }
   }
 
