@@ -157,6 +157,7 @@ export class ProtocolProxy extends EventEmitter {
       ctx.reject(status, reason);
       this.emit('refused', { identity, status, reason } satisfies RefusedEvent);
     };
+    if (this.#closing) return refuse(503, 'Proxy shutting down');
     try {
       const verify = this.#options.auth?.verify;
       if (verify && !(await verify(ctx.handshake))) return refuse(401, 'Unauthorized');
