@@ -128,6 +128,8 @@ export function createCsms(options: CsmsOptions): Csms {
   });
 
   const directory: ChargerDirectory = {
+    nodeId,
+    isLocal: (chargerId) => ocppServer.clients.has(chargerId),
     async find(chargerId) {
       const handle = await ocppServer.findClient(chargerId);
       if (handle === undefined) return undefined;

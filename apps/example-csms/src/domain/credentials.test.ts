@@ -34,7 +34,7 @@ describe('scrypt credentials', () => {
         expect(await verifyPassword(password, hash)).toBe(true);
         expect(await verifyPassword(other, hash)).toBe(other === password);
       }),
-      { numRuns: 8 },
+      { numRuns: 4 },
     );
   });
 });

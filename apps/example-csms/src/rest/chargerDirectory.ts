@@ -11,7 +11,11 @@ export interface LocatedCharger {
 
 /** How REST finds chargers: `ocppServer.findClient()` underneath, so it works across nodes. */
 export interface ChargerDirectory {
+  /** This instance's node id. */
+  readonly nodeId: string;
   find(chargerId: string): Promise<LocatedCharger | undefined>;
+  /** Whether the charger is connected to THIS node (synchronous, no cluster round trip). */
+  isLocal(chargerId: string): boolean;
 }
 
 /**

@@ -37,7 +37,12 @@ export function chargerRoutes(service: CsmsService, directory: ChargerDirectory)
 
   router.get('/chargers', (_req, res) => {
     const connectors = store.connectors.listAll();
-    res.json({ items: store.chargers.list().map((c) => chargerView(c, connectors.get(c.id) ?? [])) });
+    const items = store.chargers.list().map((c) => {
+      // A row that says "connected here" without a live socket was left by a crash of this node.
+      const stale = c.connected && c.nodeId === directory.nodeId && !directory.isLocal(c.id);
+      return chargerView(stale ? { ...c, connected: false, nodeId: null } : c, connectors.get(c.id) ?? []);
+    });
+    res.json({ items });
   });
 
   router.get('/chargers/:id', async (req, res) => {

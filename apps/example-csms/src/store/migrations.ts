@@ -87,20 +87,27 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Brings the database to the newest schema version inside one transaction per migration step. */
+/**
+ * Brings the database to the newest schema version, one IMMEDIATE transaction per step. The version is
+ * re-read inside each transaction, so two instances starting at once on a fresh shared file (cluster
+ * mode) do not both run a step.
+ */
 export function migrate(db: Database): { from: number; to: number } {
   const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > MIGRATIONS.length) {
-    throw new Error(
-      `database schema version ${from} is newer than this app knows (${MIGRATIONS.length}); refusing to downgrade`,
-    );
-  }
-  for (let version = from; version < MIGRATIONS.length; version++) {
-    const step = db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    });
-    step.immediate();
+  const step = db.transaction((): boolean => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new Error(
+        `database schema version ${version} is newer than this app knows (${MIGRATIONS.length}); refusing to downgrade`,
+      );
+    }
+    if (version === MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[version] as string);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one step per transaction
   }
   return { from, to: MIGRATIONS.length };
 }
