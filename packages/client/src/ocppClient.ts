@@ -23,6 +23,7 @@ import { basicAuthHeader } from './basicAuth.js';
 import { ConnectAbortedError, ConnectError, ConnectionFailedError, ConnectionRefusedError } from './errors.js';
 import { KeepAlive } from './keepAlive.js';
 import { openSocket } from './openSocket.js';
+import { OutstandingWork } from './outstandingWork.js';
 import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } from './options.js';
 import { buildEndpointUrl } from './url.js';
 import { truncateReason, validCloseCode, wsChannel } from './wsChannel.js';
@@ -76,7 +77,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   private waiters: Waiter[] = [];
   private closePromise: Promise<void> | undefined;
   private closeDone: (() => void) | undefined;
-  private readonly outstanding = new Set<Promise<unknown>>();
+  private readonly outstanding = new OutstandingWork();
 
   constructor(options: OCPPClientOptions<NoInfer<M>>) {
     super();
@@ -110,7 +111,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     // answers go out before the socket closes.
     this.endpoint.use((ctx, next) => {
       if (ctx.direction !== 'in' || ctx.kind !== 'call') return next();
-      return this.track(next());
+      return this.outstanding.track(next());
     });
   }
 
@@ -195,14 +196,14 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   ): Promise<ResponseOf<P, A, M>> {
     const refused = this.refuseWhenClosed();
     if (refused) return refused;
-    return this.track(this.endpoint.call(protocol, action, params, options));
+    return this.outstanding.track(this.endpoint.call(protocol, action, params, options));
   }
 
   /** Untyped call, for proxies and tools that relay arbitrary actions. */
   callRaw(action: string, params: unknown, options?: CallOptions): Promise<unknown> {
     const refused = this.refuseWhenClosed();
     if (refused) return refused;
-    return this.track(this.endpoint.callRaw(action, params, options));
+    return this.outstanding.track(this.endpoint.callRaw(action, params, options));
   }
 
   /** OCPP 2.1 SEND (`[6, …]`, never answered). */
@@ -381,16 +382,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     const ws = this.ws;
     if (!ws) return;
     if (options.awaitPending && !options.force && this.outstanding.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, options.timeoutMs ?? 30_000);
-      });
-      // New calls are refused while closing, so the set only shrinks; loop for answers still being sent.
-      while (this.outstanding.size > 0 && this.ws === ws) {
-        const settled = await Promise.race([Promise.allSettled([...this.outstanding]).then(() => true), limit.then(() => false)]);
-        if (!settled) break;
-      }
-      clearTimeout(timer);
+      await this.outstanding.drain(options.timeoutMs ?? 30_000, () => this.ws === ws);
       // Let the endpoint write the answers of handlers that just finished (they are sent after middleware).
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.ws !== ws) return; // dropped meanwhile; onSocketClose finished the close
@@ -412,12 +404,4 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     return undefined;
   }
 
-  private track<T>(promise: Promise<T>): Promise<T> {
-    this.outstanding.add(promise);
-    const remove = (): void => {
-      this.outstanding.delete(promise);
-    };
-    promise.then(remove, remove);
-    return promise;
-  }
 }
