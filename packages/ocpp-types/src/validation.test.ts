@@ -97,6 +97,13 @@ describe('getValidator', () => {
     expect(violationsOf(validate, { 'a/b~c': 1 })[0]?.pointer).toBe('/a~1b~0c');
   });
 
+  it('treats a parsed "__proto__" key as an ordinary unexpected property', () => {
+    const validate = getValidator('ocpp1.6', 'BootNotification', 'request')!;
+    const payload: unknown = JSON.parse('{"__proto__":{"polluted":true},"chargePointVendor":"a","chargePointModel":"b"}');
+    expect(violationsOf(validate, payload)).toMatchObject([{ pointer: '/__proto__', keyword: 'additionalProperties', code: 'PropertyConstraintViolation' }]);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
   it('rejects payloads that are not objects with TypeConstraintViolation at the root', () => {
     const validate = getValidator('ocpp2.1', 'Heartbeat', 'request')!;
     for (const payload of [null, [], 'x', 1, true, undefined]) {
