@@ -101,6 +101,7 @@ describe('example CSMS over real sockets', () => {
     cp.handle('ocpp1.6', 'RemoteStartTransaction', ({ params }) => (got16.push(params), { status: 'Accepted' }));
     cp.handle('ocpp1.6', 'RemoteStopTransaction', ({ params }) => (got16.push(params), { status: 'Accepted' }));
     cs.handle('ocpp2.0.1', 'RequestStartTransaction', ({ params }) => (got201.push(params), { status: 'Accepted' }));
+    cs.handle('ocpp2.0.1', 'RequestStopTransaction', ({ params }) => (got201.push(params), { status: 'Accepted' }));
     await cp.connect();
     await cs.connect();
     await cp.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'One' });
@@ -117,6 +118,18 @@ describe('example CSMS over real sockets', () => {
     const stop = await t.api('POST', '/api/v1/chargers/CP-R16/remote-stop', { transactionId: start.transactionId });
     expect(stop.status).toBe(200);
     expect(got16[1]).toEqual({ transactionId: start.transactionId });
+
+    // The 2.0.1 charger starts the transaction it was asked for; REST stops it by the REST id.
+    await cs.call('ocpp2.0.1', 'TransactionEvent', {
+      eventType: 'Started', timestamp: NOW(), triggerReason: 'RemoteStart', seqNo: 0,
+      transactionInfo: { transactionId: 'remote-1', remoteStartId: r201.body.remoteStartId },
+      evse: { id: 2, connectorId: 1 }, idToken: { idToken: DEMO_ID_TAG, type: 'ISO14443' },
+    });
+    const tx = await t.api<{ items: Array<{ id: number; remoteStartId: number | null; connectorId: number }> }>('GET', '/api/v1/transactions?chargerId=CS-R201');
+    expect(tx.body.items).toEqual([expect.objectContaining({ remoteStartId: r201.body.remoteStartId, connectorId: 2 })]);
+    const stop201 = await t.api('POST', '/api/v1/chargers/CS-R201/remote-stop', { transactionId: tx.body.items[0]!.id });
+    expect(stop201.body).toMatchObject({ protocol: 'ocpp2.0.1', status: 'Accepted' });
+    expect(got201[1]).toEqual({ transactionId: 'remote-1' });
   });
 
   it('refuses bad credentials and, with a stored password, a missing one', async () => {

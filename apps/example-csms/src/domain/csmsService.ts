@@ -227,7 +227,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     return input.idTag === undefined ? {} : { authorization: this.authorize(input.idTag) };
   }
 
-  meterValues16(chargerId: string, connectorId: number, transactionId: number | undefined, samples: SampleInput[]): void {
+  meterValues(chargerId: string, connectorId: number, transactionId: number | undefined, samples: SampleInput[]): void {
     const transaction =
       transactionId === undefined ? undefined : this.store.transactions.findByOcppId(chargerId, String(transactionId));
     if (transactionId !== undefined && transaction === undefined) {

@@ -74,7 +74,7 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
 
   client.handle('ocpp1.6', 'MeterValues', ({ params, action }) => {
     requireAccepted(service, chargerId, action);
-    service.meterValues16(chargerId, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
+    service.meterValues(chargerId, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
     return {};
   });
 

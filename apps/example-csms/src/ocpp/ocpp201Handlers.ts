@@ -62,7 +62,7 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
 
   client.handle('ocpp2.0.1', 'MeterValues', ({ params, action }) => {
     requireAccepted(service, chargerId, action);
-    service.meterValues16(chargerId, params.evseId, undefined, samplesFrom201(params.meterValue));
+    service.meterValues(chargerId, params.evseId, undefined, samplesFrom201(params.meterValue));
     return {};
   });
 
