@@ -1,6 +1,6 @@
 import type { OcppProtocols, OutboundActionOf, ProtocolMap, RequestOf, ResponseOf } from '@chargewire/ocpp-types';
 import type { CallOptions } from '@chargewire/rpc-core';
-import type { Adapter, PresenceRecord } from './adapter/adapter.js';
+import type { Adapter, PresenceRecord, RemoteCallOutcome } from './adapter/adapter.js';
 import { deserializeError } from './adapter/serializeError.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
 
@@ -36,18 +36,41 @@ export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements Serv
     params: NoInfer<RequestOf<P, A, M>>,
     options?: CallOptions,
   ): Promise<ResponseOf<P, A, M>> {
-    options?.signal?.throwIfAborted();
+    const signal = options?.signal;
+    signal?.throwIfAborted();
     const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
     const req = { identity: this.record.identity, protocol, action: action as string, params, timeoutMs };
-    let outcome = await this.adapter.sendCall(this.record.nodeId, req);
-    if (!outcome.ok && outcome.error.kind === 'notConnected') {
-      const moved = await this.adapter.locate(this.record.identity);
-      if (moved && moved.connectionId !== this.record.connectionId) {
-        this.record = moved;
-        outcome = await this.adapter.sendCall(moved.nodeId, req);
+    const route = async (): Promise<RemoteCallOutcome> => {
+      let outcome = await this.adapter.sendCall(this.record.nodeId, req);
+      if (!outcome.ok && outcome.error.kind === 'notConnected') {
+        const moved = await this.adapter.locate(this.record.identity);
+        if (moved && moved.connectionId !== this.record.connectionId) {
+          this.record = moved;
+          outcome = await this.adapter.sendCall(moved.nodeId, req);
+        }
       }
-    }
+      return outcome;
+    };
+    // An abort stops waiting here; the CALL may still run on the owning node (it cannot be recalled).
+    const outcome = signal ? await raceAbort(route(), signal) : await route();
     if (outcome.ok) return outcome.result as ResponseOf<P, A, M>;
     throw deserializeError(outcome.error, { action: action as string, timeoutMs });
   }
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
