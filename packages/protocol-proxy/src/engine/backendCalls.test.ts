@@ -233,4 +233,22 @@ describe('backend-initiated calls', () => {
     const ex = await backendExchange(make(), 'CP1', 'ClearCache', {}, () => ({ status: 'Maybe' }));
     expect(ex.error?.code).toBe('FormatViolation');
   });
+
+  it('security extension: certificates map to the 1.6 security messages; without it they are NotSupported', async () => {
+    const hash = { hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: 'c' };
+    expect((await backendExchange(make(), 'CP1', 'InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: 'PEM' }, accept)).error?.code).toBe('NotSupported');
+    const t = make({ securityExtension: true });
+    const install = await backendExchange(t, 'CP1', 'InstallCertificate', { certificateType: 'CSMSRootCertificate', certificate: 'PEM' }, accept);
+    expect(install.calls[0]?.params).toEqual({ certificateType: 'CentralSystemRootCertificate', certificate: 'PEM' });
+    expect((await backendExchange(t, 'CP1', 'InstallCertificate', { certificateType: 'V2GRootCertificate', certificate: 'PEM' }, accept)).error?.code).toBe('NotSupported');
+    expect((await backendExchange(t, 'CP1', 'CertificateSigned', { certificateChain: 'CHAIN' }, accept)).calls[0]?.params).toEqual({ certificateChain: 'CHAIN' });
+    expect((await backendExchange(t, 'CP1', 'DeleteCertificate', { certificateHashData: hash }, () => ({ status: 'NotFound' }))).result).toEqual({ status: 'NotFound' });
+    const ids = await backendExchange(t, 'CP1', 'GetInstalledCertificateIds', {}, (call) =>
+      (call.params as { certificateType: string }).certificateType === 'CentralSystemRootCertificate' ? { status: 'Accepted', certificateHashData: [hash] } : { status: 'NotFound' },
+    );
+    expect(ids.calls.map((c) => c.params)).toEqual([{ certificateType: 'CentralSystemRootCertificate' }, { certificateType: 'ManufacturerRootCertificate' }]);
+    expect(ids.result).toEqual({ status: 'Accepted', certificateHashDataChain: [{ certificateHashData: hash, certificateType: 'CSMSRootCertificate' }] });
+    const v2g = await backendExchange(t, 'CP1', 'GetInstalledCertificateIds', { certificateType: ['V2GRootCertificate'] }, accept);
+    expect(v2g).toMatchObject({ calls: [], result: { status: 'NotFound' } });
+  });
 });

@@ -5,6 +5,7 @@ import * as firmware from './backend/firmware.js';
 import * as localList from './backend/localList.js';
 import * as remote from './backend/remote.js';
 import * as reservation from './backend/reservation.js';
+import * as security from './backend/security.js';
 import * as smartCharging from './backend/smartCharging.js';
 import * as variables from './backend/variables.js';
 import * as simple from './charger/simple.js';
@@ -54,4 +55,8 @@ export const BACKEND_ACTIONS: BackendTable = {
   GetLocalListVersion: { target: 'GetLocalListVersion', translate: localList.getLocalListVersion },
   SendLocalList: { target: 'SendLocalList', translate: localList.sendLocalList },
   DataTransfer: { target: 'DataTransfer', translate: dataTransfer.dataTransfer },
+  CertificateSigned: { target: 'CertificateSigned', translate: security.certificateSigned },
+  InstallCertificate: { target: 'InstallCertificate', translate: security.installCertificate },
+  DeleteCertificate: { target: 'DeleteCertificate', translate: security.deleteCertificate },
+  GetInstalledCertificateIds: { target: 'GetInstalledCertificateIds', translate: security.getInstalledCertificateIds },
 };

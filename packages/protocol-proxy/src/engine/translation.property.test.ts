@@ -38,8 +38,8 @@ function isValid(protocol: string, action: string, kind: 'request' | 'response',
   return result.valid ? true : `${protocol} ${action} ${kind} invalid: ${JSON.stringify(result.violations.slice(0, 2))} in ${JSON.stringify(payload)}`;
 }
 
-function make(upstream: UpstreamProtocol): Translator {
-  return createTranslator({ store: new InMemorySessionStore(), upstreamProtocol: upstream });
+function make(upstream: UpstreamProtocol, securityExtension = false): Translator {
+  return createTranslator({ store: new InMemorySessionStore(), upstreamProtocol: upstream, policy: { securityExtension } });
 }
 
 const numbers = fc.array(fc.oneof(fc.integer({ min: -1e6, max: 1e9 }), fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true })), {
@@ -77,8 +77,8 @@ describe.each(['ocpp2.0.1', 'ocpp2.1'] as const)('properties with upstream %s', 
 
   it.each(Object.keys(BACKEND_ACTIONS))('backend %s translates to valid frames both ways', async (action) => {
     await fc.assert(
-      fc.asyncProperty(fc.integer(), fc.integer(), async (seed, answerSeed) => {
-        const t = make(upstream);
+      fc.asyncProperty(fc.integer(), fc.integer(), fc.boolean(), async (seed, answerSeed, securityExtension) => {
+        const t = make(upstream, securityExtension);
         const params = exampleFor(upstream, action, 'request', { seed });
         const tr = await t.backendCall('CP', action, params);
         if (!tr.ok) {
