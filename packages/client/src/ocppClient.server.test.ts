@@ -128,6 +128,16 @@ describe('OCPPClient ⇄ OCPPServer round trips', () => {
       getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }],
     });
     expect(vars.getVariableResult[0]).toMatchObject({ attributeStatus: 'Accepted', attributeValue: '42' });
+    // 2.1 SEND [6]: delivered, never answered.
+    const streamed = new Promise<unknown>((resolve) =>
+      sc.handle('ocpp2.1', 'NotifyPeriodicEventStream', ({ params }) => {
+        resolve(params);
+        return NOREPLY;
+      }),
+    );
+    const stream = { id: 1, pending: 0, basetime: now(), data: [{ t: 0, v: '230.1' }] };
+    client.send('ocpp2.1', 'NotifyPeriodicEventStream', stream);
+    expect(await streamed).toEqual(stream);
   });
 
   it('refuses when there is no common subprotocol and does not retry', async () => {

@@ -51,6 +51,15 @@ describe('OCPPClient typing (charge-point side)', () => {
     void client.call('ocpp2.0.1', 'RequestStartTransaction', { idToken: { idToken: 'a', type: 'ISO14443' }, remoteStartId: 1 });
   });
 
+  it('2.1: SEND-only messages go through send(), never call()', () => {
+    const client21 = new OCPPClient({ endpoint: 'ws://127.0.0.1:1/ocpp', identity: 'CP-1', protocols: ['ocpp2.1'] });
+    client21.send('ocpp2.1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [{ t: 0, v: '1' }] });
+    // @ts-expect-error NotifyPeriodicEventStream is SEND-only: it has no response to wait for
+    void client21.call('ocpp2.1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '', data: [] });
+    // @ts-expect-error BootNotification is a CALL, not a SEND
+    client21.send('ocpp2.1', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'X', vendorName: 'V' } });
+  });
+
   it('DataTransfer goes both ways', () => {
     void client.call('ocpp1.6', 'DataTransfer', { vendorId: 'ACME' });
     client.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
