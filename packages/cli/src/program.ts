@@ -4,6 +4,7 @@ import { benchCommand } from './commands/bench/benchCommand.js';
 import { checkCommand } from './commands/check/checkCommand.js';
 import { fuzzCommand } from './commands/fuzz/fuzzCommand.js';
 import { serveCommand } from './commands/serve/serveCommand.js';
+import { simulateCommand } from './commands/simulate/simulateCommand.js';
 import { validateCommand } from './commands/validate/validateCommand.js';
 import type { CommandContext } from './context.js';
 import { EndpointError, EXIT_FAILURES, EXIT_OK, EXIT_USAGE, UsageError, type ExitCode } from './exitCodes.js';
@@ -12,7 +13,7 @@ import type { CliIo } from './io.js';
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand];
+const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [simulateCommand, serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand];
 
 /**
  * Builds the commander program. Commander never exits the process: errors surface as exceptions

@@ -1,0 +1,464 @@
+import { EventEmitter } from 'node:events';
+import { OCPPClient } from '@chargewire/client';
+import { describeNetworkError } from '../../net/rawConnection.js';
+import type { CallErrorEvent, CallEvent, CallResultEvent } from '@chargewire/rpc-core';
+import { toWireErrorCode } from '@chargewire/rpc-core';
+import type { CallOutcome, Outcome, ProtocolDriver, SimulatorHost, StopReason } from './drivers/driver.js';
+import { ocpp16Driver } from './drivers/ocpp16.js';
+import { ocpp201Driver } from './drivers/ocpp201.js';
+import { ocpp16Configuration, ocpp201Variables, type ConfigEntry } from './model/configuration.js';
+import { advance, idleStatus, newConnector, type ConnectorState } from './model/connector.js';
+
+/** Options of {@link Simulator}. */
+export interface SimulatorOptions {
+  /** Base URL, e.g. `ws://host:9000/ocpp` (the identity is appended). */
+  endpoint: string;
+  identity: string;
+  protocol: 'ocpp1.6' | 'ocpp2.0.1';
+  /** Basic-auth password (security profile 1/2). */
+  password?: string;
+  /** @default 1 */
+  connectors?: number;
+  /** Send heartbeats and periodic meter values on timers (interactive and fleet modes). @default false */
+  timers?: boolean;
+  /** Simulated seconds per `meter` step. @default the sample interval */
+  meterStepS?: number;
+  /** @default 30000 */
+  callTimeoutMs?: number;
+  /** Log lines kept. @default 500 */
+  logLimit?: number;
+}
+
+/** One line of the message log. */
+export interface LogLine {
+  at: Date;
+  kind: 'out' | 'in' | 'info' | 'error';
+  text: string;
+}
+
+export type ConnectionState = 'disconnected' | 'connecting' | 'online' | 'offline';
+
+/** Queued while offline: sent in order once back online (transaction messages must not be lost). */
+interface QueuedCall {
+  action: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * A simulated charge point: the electrical model of its connectors, the OCPP messages of one version and
+ * the answers to CSMS commands. Emits 'change' whenever anything visible changes.
+ */
+export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> implements SimulatorHost {
+  readonly identity: string;
+  readonly protocol: 'ocpp1.6' | 'ocpp2.0.1';
+  readonly config: Map<string, ConfigEntry>;
+  readonly log: LogLine[] = [];
+  connectors: ConnectorState[];
+  state: ConnectionState = 'disconnected';
+  booted = false;
+  /** Counters for fleet summaries. */
+  stats = { sent: 0, received: 0, failures: 0 };
+  readonly ops: SimulatorHost['ops'];
+  private readonly client: OCPPClient;
+  private readonly driver: ProtocolDriver;
+  private readonly offlineQueue: QueuedCall[] = [];
+  private readonly tasks = new Set<Promise<unknown>>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private meterTimer: NodeJS.Timeout | undefined;
+  private readonly pendingRemoteStart = new Map<number, { tag: string; remoteStartId?: number }>();
+
+  constructor(private readonly options: SimulatorOptions) {
+    super();
+    this.identity = options.identity;
+    this.protocol = options.protocol;
+    const count = options.connectors ?? 1;
+    this.connectors = Array.from({ length: count }, (_, i) => newConnector(i + 1));
+    this.driver = options.protocol === 'ocpp1.6' ? ocpp16Driver : ocpp201Driver;
+    this.config = options.protocol === 'ocpp1.6' ? ocpp16Configuration(count) : ocpp201Variables(count);
+    this.client = new OCPPClient({
+      endpoint: options.endpoint,
+      identity: options.identity,
+      protocols: [options.protocol],
+      reconnect: true,
+      callTimeoutMs: options.callTimeoutMs ?? 30_000,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+    });
+    this.wireLogging();
+    this.ops = {
+      start: (id, tag, remote) => this.start(id, tag, remote),
+      stop: (id, reason) => this.stop(id, reason),
+      status: (id) => this.sendStatus(id),
+      meter: (id) => this.meter(id, 0),
+      boot: () => this.boot(),
+      heartbeat: () => this.heartbeat(),
+      reset: (hard) => this.reset(hard),
+      setAvailability: (id, operative) => this.setAvailability(id, operative),
+      setLimit: (id, limitA) => void this.update(id, { limitA }),
+      unlock: (id) => this.unlock(id),
+      authorize: (tag) => this.driver.authorize(this, tag),
+      configChanged: (key) => this.configChanged(key),
+    };
+    this.driver.install(this);
+  }
+
+  // ---- SimulatorHost -------------------------------------------------------------------------------
+
+  connector(id: number): ConnectorState | undefined {
+    return this.connectors.find((c) => c.id === id);
+  }
+
+  update(id: number, patch: Partial<ConnectorState>): ConnectorState {
+    const index = this.connectors.findIndex((c) => c.id === id);
+    if (index < 0) throw new RangeError(`no connector ${id}`);
+    const next = advance({ ...(this.connectors[index] as ConnectorState), ...patch }, 0);
+    this.connectors = this.connectors.map((c, i) => (i === index ? next : c));
+    this.changed();
+    return next;
+  }
+
+  async call(action: string, payload: Record<string, unknown>, queueOffline = false): Promise<CallOutcome> {
+    if (this.state !== 'online') {
+      if (queueOffline) {
+        this.offlineQueue.push({ action, payload });
+        this.info(`${action} queued until back online`);
+        return { ok: true, result: {}, queued: true };
+      }
+      return { ok: false, error: `not connected (${this.state})` };
+    }
+    try {
+      const result = (await this.client.callRaw(action, payload)) as Record<string, unknown>;
+      return { ok: true, result };
+    } catch (err) {
+      this.stats.failures++;
+      const e = err as { code?: string; description?: string; message?: string };
+      return { ok: false, error: e.code ? `${toWireErrorCode(this.protocol, e.code as never)}: ${e.description ?? ''}`.trimEnd() : (e.message ?? String(err)) };
+    }
+  }
+
+  handle(action: string, handler: (params: Record<string, unknown>) => unknown): void {
+    (this.client.handle as (p: string, a: string, h: (ctx: { params: unknown }) => unknown) => void)(this.protocol, action, ({ params }) =>
+      handler(params as Record<string, unknown>),
+    );
+  }
+
+  later(task: () => Promise<unknown>): void {
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(task).catch((err: unknown) => this.error(String(err)));
+    this.tasks.add(run);
+    void run.finally(() => this.tasks.delete(run));
+  }
+
+  info(text: string): void {
+    this.push({ at: new Date(), kind: 'info', text });
+  }
+
+  error(text: string): void {
+    this.push({ at: new Date(), kind: 'error', text });
+  }
+
+  /** Resolves once the follow-up work of CSMS commands (remote start, trigger, reset) is done. */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+  }
+
+  // ---- connection ----------------------------------------------------------------------------------
+
+  /** Opens the connection; the outcome explains a refused upgrade or an unreachable endpoint. */
+  async connect(): Promise<Outcome> {
+    this.setState('connecting');
+    try {
+      const protocol = await this.client.connect();
+      this.setState('online');
+      return { ok: true, detail: `connected (${protocol})` };
+    } catch (err) {
+      this.setState('disconnected');
+      const detail = connectFailure(`${this.options.endpoint.replace(/\/$/, '')}/${encodeURIComponent(this.identity)}`, err);
+      this.error(detail);
+      return { ok: false, detail };
+    }
+  }
+
+  /** Simulates losing the network: transaction messages are queued until `online()`. */
+  async offline(): Promise<Outcome> {
+    if (this.state !== 'online') return { ok: false, detail: `not online (${this.state})` };
+    this.setState('offline');
+    this.stopTimers();
+    await this.client.close({ code: 1001, reason: 'simulated network loss' });
+    this.setState('offline');
+    this.info('offline (simulated network loss)');
+    return { ok: true, detail: 'offline' };
+  }
+
+  /** Reconnects after `offline()` and sends what was queued. No BootNotification (DESIGN rule 10). */
+  async online(): Promise<Outcome> {
+    if (this.state !== 'offline') return { ok: false, detail: `not offline (${this.state})` };
+    const connected = await this.connect();
+    if (!connected.ok) {
+      this.setState('offline');
+      return connected;
+    }
+    const queued = this.offlineQueue.splice(0);
+    for (const { action, payload } of queued) {
+      const outcome = await this.call(action, payload);
+      if (!outcome.ok) return { ok: false, detail: `queued ${action} failed: ${outcome.error}` };
+    }
+    for (const c of this.connectors) await this.sendStatus(c.id);
+    this.startTimers();
+    return { ok: true, detail: `back online, ${queued.length} queued message(s) sent` };
+  }
+
+  /** Closes the connection for good. */
+  async close(): Promise<void> {
+    this.stopTimers();
+    await this.idle();
+    this.setState('disconnected');
+    await this.client.close({ awaitPending: true });
+  }
+
+  // ---- operations ----------------------------------------------------------------------------------
+
+  async boot(): Promise<Outcome> {
+    const outcome = await this.driver.boot(this);
+    if (!outcome.ok) return outcome;
+    this.booted = true;
+    if (outcome.intervalS && outcome.intervalS > 0) {
+      const entry = this.config.get(this.driver.heartbeatKey);
+      if (entry) entry.value = String(outcome.intervalS);
+    }
+    for (const c of this.connectors) {
+      const status = await this.sendStatus(c.id);
+      if (!status.ok) return status;
+    }
+    this.startTimers();
+    return outcome;
+  }
+
+  heartbeat(): Promise<Outcome> {
+    return this.driver.heartbeat(this);
+  }
+
+  async plug(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.plugged) return { ok: false, detail: `connector ${id} is already plugged in` };
+    if (c.status === 'Faulted' || c.inoperative) return { ok: false, detail: `connector ${id} is ${c.status}` };
+    this.update(id, { plugged: true, status: 'Preparing' });
+    const status = await this.sendStatus(id);
+    if (!status.ok) return status;
+    const remote = this.pendingRemoteStart.get(id);
+    if (remote) {
+      this.pendingRemoteStart.delete(id);
+      return this.start(id, remote.tag, remote);
+    }
+    return { ok: true, detail: `connector ${id} plugged in` };
+  }
+
+  async unplug(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (!c.plugged) return { ok: false, detail: `connector ${id} is not plugged in` };
+    if (c.transactionId !== undefined) {
+      const stopped = await this.stop(id, 'EVDisconnected');
+      if (!stopped.ok) return stopped;
+    }
+    const now = this.update(id, { plugged: false, authorizedTag: undefined });
+    this.update(id, { status: idleStatus(now) });
+    return this.sendStatus(id);
+  }
+
+  /** Taps an RFID tag: authorizes it for the connector, or stops the running transaction it started. */
+  async tap(id: number, tag: string): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.transactionId !== undefined && c.authorizedTag === tag) return this.stop(id, 'Local');
+    const auth = await this.driver.authorize(this, tag);
+    if (auth.ok) this.update(id, { authorizedTag: tag });
+    return auth;
+  }
+
+  async start(id: number, tag?: string, remote?: { remoteStartId?: number }): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.transactionId !== undefined) return { ok: false, detail: `connector ${id} already has transaction ${c.transactionId}` };
+    const idTag = tag ?? c.authorizedTag;
+    if (!idTag) return { ok: false, detail: `connector ${id}: no authorized tag (tap one first)` };
+    if (c.status === 'Faulted' || c.inoperative) return { ok: false, detail: `connector ${id} is ${c.status}` };
+    if (!c.plugged) {
+      if (remote) {
+        this.pendingRemoteStart.set(id, { tag: idTag, ...remote });
+        this.update(id, { authorizedTag: idTag });
+        this.info(`connector ${id}: remote start waits for the cable`);
+        return { ok: true, detail: 'waiting for the cable' };
+      }
+      return { ok: false, detail: `connector ${id} is not plugged in` };
+    }
+    this.update(id, { authorizedTag: idTag, meterStartWh: c.energyWh, seqNo: 0, remoteStartId: remote?.remoteStartId });
+    const started = await this.driver.startTransaction(this, this.connector(id) as ConnectorState, idTag, remote);
+    if (!started.ok) return started;
+    this.update(id, { status: 'Charging' });
+    const status = await this.sendStatus(id);
+    return status.ok ? started : status;
+  }
+
+  async stop(id: number, reason: StopReason = 'Local'): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.transactionId === undefined) return { ok: false, detail: `connector ${id} has no transaction` };
+    const stopped = await this.driver.stopTransaction(this, c, reason);
+    const after = this.update(id, { transactionId: undefined, authorizedTag: undefined, remoteStartId: undefined });
+    this.update(id, { status: after.status === 'Faulted' ? 'Faulted' : after.plugged ? 'Finishing' : idleStatus(after) });
+    const status = await this.sendStatus(id);
+    if (c.inoperative) await this.setAvailability(id, false);
+    return stopped.ok ? (status.ok ? stopped : status) : stopped;
+  }
+
+  /** Advances the simulated clock by the sample interval (or `seconds`) and sends MeterValues. */
+  async meter(id: number, seconds?: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    const step = seconds ?? this.options.meterStepS ?? Number(this.config.get(this.driver.sampleIntervalKey)?.value ?? 60);
+    const wasCharging = c.status === 'Charging';
+    this.connectors = this.connectors.map((x) => (x.id === id ? advance(x, step) : x));
+    this.changed();
+    const now = this.connector(id) as ConnectorState;
+    const sent = await this.driver.meterValues(this, now);
+    if (sent.ok && wasCharging && now.status !== 'Charging') await this.sendStatus(id);
+    return sent;
+  }
+
+  async fault(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.status === 'Faulted') return { ok: false, detail: `connector ${id} is already faulted` };
+    if (c.transactionId !== undefined) {
+      this.update(id, { status: 'Faulted' });
+      const stopped = await this.stop(id, 'EmergencyStop');
+      if (!stopped.ok) return stopped;
+    }
+    this.update(id, { status: 'Faulted' });
+    return this.sendStatus(id);
+  }
+
+  async clearFault(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.status !== 'Faulted') return { ok: false, detail: `connector ${id} is not faulted` };
+    this.update(id, { status: c.inoperative ? 'Unavailable' : c.plugged ? 'Preparing' : 'Available' });
+    return this.sendStatus(id);
+  }
+
+  async setAvailability(id: number, operative: boolean): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    const base = this.update(id, { inoperative: !operative });
+    if (base.transactionId !== undefined) return { ok: true, detail: `connector ${id}: availability change scheduled after the transaction` };
+    if (base.status !== 'Faulted') this.update(id, { status: operative ? (base.plugged ? 'Preparing' : 'Available') : 'Unavailable' });
+    return this.sendStatus(id);
+  }
+
+  async unlock(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (c.transactionId !== undefined) await this.stop(id, 'UnlockCommand');
+    if (this.connector(id)?.plugged) return this.unplug(id);
+    return { ok: true, detail: `connector ${id} unlocked` };
+  }
+
+  async reset(hard: boolean): Promise<Outcome> {
+    for (const c of this.connectors) if (c.transactionId !== undefined) await this.stop(c.id, hard ? 'HardReset' : 'SoftReset');
+    this.info(`${hard ? 'hard' : 'soft'} reset: rebooting`);
+    this.stopTimers();
+    this.setState('disconnected');
+    this.booted = false;
+    await this.client.close({ code: 1012, reason: 'reset' });
+    const connected = await this.connect();
+    return connected.ok ? this.boot() : connected;
+  }
+
+  async sendStatus(id: number): Promise<Outcome> {
+    const c = this.connector(id);
+    if (!c) return noConnector(id);
+    if (this.state !== 'online') return { ok: true, detail: 'status kept until back online' };
+    return this.driver.status(this, c);
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------
+
+  private configChanged(key: string): void {
+    if (key === this.driver.heartbeatKey || key === this.driver.sampleIntervalKey) this.startTimers();
+  }
+
+  private startTimers(): void {
+    this.stopTimers();
+    if (!this.options.timers) return;
+    const heartbeatS = Number(this.config.get(this.driver.heartbeatKey)?.value ?? 0);
+    if (heartbeatS > 0) this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatS * 1000);
+    const sampleS = Number(this.config.get(this.driver.sampleIntervalKey)?.value ?? 0);
+    if (sampleS > 0) {
+      this.meterTimer = setInterval(() => {
+        for (const c of this.connectors) if (c.transactionId !== undefined) void this.meter(c.id, sampleS);
+      }, sampleS * 1000);
+    }
+  }
+
+  private stopTimers(): void {
+    clearInterval(this.heartbeatTimer);
+    clearInterval(this.meterTimer);
+  }
+
+  private setState(state: ConnectionState): void {
+    this.state = state;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.emit('change');
+  }
+
+  private push(line: LogLine): void {
+    this.log.push(line);
+    this.emit('log', line);
+    const limit = this.options.logLimit ?? 500;
+    if (this.log.length > limit) this.log.splice(0, this.log.length - limit);
+    this.changed();
+  }
+
+  private wireLogging(): void {
+    const endpoint = this.client.endpoint;
+    const frame = (direction: 'in' | 'out', parts: unknown[]): void => {
+      if (direction === 'out') this.stats.sent++;
+      else this.stats.received++;
+      this.push({ at: new Date(), kind: direction, text: JSON.stringify(parts) });
+    };
+    // Our CALLs go out and their answers come in; the CSMS's CALLs come in and our answers go out.
+    endpoint.on('call', (e: CallEvent) => frame(e.direction === 'out' ? 'out' : 'in', [2, e.messageId, e.action, e.params]));
+    endpoint.on('callResult', (e: CallResultEvent) => frame(e.direction === 'out' ? 'in' : 'out', [3, e.messageId, e.result]));
+    endpoint.on('callError', (e: CallErrorEvent) =>
+      frame(e.direction === 'out' ? 'in' : 'out', [4, e.messageId, toWireErrorCode(this.protocol, e.error.code), e.error.description]),
+    );
+    this.client.on('disconnect', ({ code, reason }) => {
+      if (this.state === 'online') {
+        this.setState('connecting');
+        this.error(`connection lost (${code}${reason ? ` ${reason}` : ''}); reconnecting`);
+      }
+    });
+    this.client.on('open', () => {
+      if (this.state === 'connecting' && this.booted) {
+        this.setState('online');
+        this.info('reconnected');
+      }
+    });
+    this.client.on('error', (err) => this.error(err.message));
+  }
+}
+
+/** One line for a failed connect: the refused upgrade's status or the network error. */
+function connectFailure(url: string, err: unknown): string {
+  const e = err as { status?: number; message?: string; cause?: NodeJS.ErrnoException };
+  if (e.status && e.status !== 101) return `upgrade refused by ${url}: HTTP ${e.status}`;
+  if (e.cause?.code) return describeNetworkError(url, e.cause).message;
+  return `cannot connect to ${url}: ${e.message ?? String(err)}`;
+}
+
+function noConnector(id: number): Outcome {
+  return { ok: false, detail: `no connector ${id}` };
+}
