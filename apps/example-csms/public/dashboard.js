@@ -131,6 +131,7 @@ function renderLive(items) {
 function renderRecent(items) {
   const body = $('recent-body');
   body.replaceChildren();
+  if (items.length === 0) body.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No completed transaction yet.')));
   for (const tx of items) {
     body.append(
       el(

@@ -80,6 +80,14 @@ describe('REST API', () => {
     expect((await t.api('DELETE', '/api/v1/id-tags/TAG-B')).status).toBe(404);
   });
 
+  it('closes the connection of a charger whose registration is deleted', async () => {
+    const cp = t.charger('CP-DEL', 'ocpp1.6');
+    await cp.connect();
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => cp.once('disconnect', resolve));
+    expect((await t.api('DELETE', '/api/v1/chargers/CP-DEL')).status).toBe(204);
+    expect(await closed).toEqual({ code: 1000, reason: 'Charger removed' });
+  });
+
   it('answers 409 when the charger is registered but connected nowhere', async () => {
     await t.api('POST', '/api/v1/chargers', { id: 'CP-OFF' });
     const res = await t.api<ErrorBody>('POST', '/api/v1/chargers/CP-OFF/reset', { type: 'Hard' });

@@ -130,6 +130,7 @@ export function createCsms(options: CsmsOptions): Csms {
   const directory: ChargerDirectory = {
     nodeId,
     isLocal: (chargerId) => ocppServer.clients.has(chargerId),
+    disconnectLocal: (chargerId, reason) => ocppServer.clients.get(chargerId)?.close(1000, reason),
     async find(chargerId) {
       const handle = await ocppServer.findClient(chargerId);
       if (handle === undefined) return undefined;

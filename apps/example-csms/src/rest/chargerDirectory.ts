@@ -16,6 +16,8 @@ export interface ChargerDirectory {
   find(chargerId: string): Promise<LocatedCharger | undefined>;
   /** Whether the charger is connected to THIS node (synchronous, no cluster round trip). */
   isLocal(chargerId: string): boolean;
+  /** Closes the charger's connection if it is on this node (after its registration was deleted). */
+  disconnectLocal(chargerId: string, reason: string): void;
 }
 
 /**

@@ -90,6 +90,9 @@ export function chargerRoutes(service: CsmsService, directory: ChargerDirectory)
   router.delete('/chargers/:id', (req, res) => {
     const id = chargerIdParam(req);
     if (!store.chargers.delete(id)) throw notFound(`charger ${id}`);
+    // Its credentials are gone, so its open session must not outlive them (on another node, its next
+    // message is refused with SecurityError because it is no longer registered).
+    directory.disconnectLocal(id, 'Charger removed');
     service.emit('event', { type: 'charger.updated', chargerId: id });
     res.status(204).end();
   });
