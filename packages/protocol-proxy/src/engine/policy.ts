@@ -34,7 +34,7 @@ export interface TranslationPolicy {
   unlockCommandStoppedReason: StoppedReason201;
   /**
    * DataTransfer data toward a 1.6 peer must be a string: `'json'` JSON-encodes non-string data, `'reject'`
-   * answers non-string data with a CALLERROR (backend calls) / DataTransfer status Rejected (responses).
+   * answers non-string data (in a backend call or in the backend's answer) with a CALLERROR NotSupported.
    * Strings always pass unchanged both ways; 1.6 strings are never parsed.
    * @default 'json'
    */
