@@ -271,7 +271,11 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     } catch (err) {
       if (abort.signal.aborted || this.attemptAbort !== abort) return; // close() took over
       this.attemptAbort = undefined;
-      this.onAttemptFailed(err instanceof ConnectError ? err : new ConnectionFailedError(String(err), err));
+      // Anything but a ConnectError was thrown before a byte went out (e.g. an invalid header value):
+      // a configuration problem that another attempt would only repeat.
+      this.onAttemptFailed(
+        err instanceof ConnectError ? err : new ConnectError(`Cannot open the connection: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err }),
+      );
       return;
     }
     if (this.attemptAbort !== abort || abort.signal.aborted) {
