@@ -188,6 +188,11 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     return this.closePromise;
   }
 
+  /**
+   * Sends a charger-originated CALL and resolves with the CSMS's CALLRESULT payload. Rejects with `RpcError`
+   * (CALLERROR or strict-mode violation), `TimeoutError`, `ConnectionClosedError` (dropped while in flight;
+   * never re-sent) or `NotConnectedError` (disconnected and no room in the offline queue).
+   */
   call<P extends keyof M & string, A extends OutboundActionOf<P, 'ChargingStation', M>>(
     protocol: P,
     action: A,
@@ -220,6 +225,11 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     this.endpoint.sendRaw(action, params);
   }
 
+  /**
+   * Registers the handler of a CSMS-originated action (or, with one argument, the wildcard handler for every
+   * action without its own). Handlers survive reconnects. A thrown `RpcError` becomes that CALLERROR;
+   * anything else becomes InternalError without its text.
+   */
   handle<P extends keyof M & string, A extends InboundActionOf<P, 'ChargingStation', M>>(
     protocol: P,
     action: A,
@@ -230,10 +240,12 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     (this.endpoint.handle as (...a: unknown[]) => void)(...args);
   }
 
+  /** No arguments: removes the wildcard handler; a protocol: all of its handlers; both: one handler. */
   removeHandler(protocol?: string, action?: string): void {
     this.endpoint.removeHandler(protocol, action);
   }
 
+  /** Adds message middleware around calls in both directions (runs in the order added). */
   use(middleware: MessageMiddleware): void {
     this.endpoint.use(middleware);
   }
@@ -407,5 +419,4 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     }
     return undefined;
   }
-
 }
