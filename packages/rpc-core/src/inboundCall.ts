@@ -69,12 +69,19 @@ export class InboundCall implements HandlerContext {
     else this.sink.respondError(this, value);
   }
 
-  /** The channel is gone: tell the handler through its signal. */
+  /**
+   * The channel is gone: tell the handler through its signal, and release message middleware still
+   * awaiting an answer (so its `finally` blocks, e.g. in-flight gauges, run).
+   */
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.abortReason = reason;
     this.controller?.abort(reason);
+    if (this.waiter && !this.settled) {
+      this.settled = true;
+      this.waiter.reject(reason);
+    }
   }
 }
 

@@ -87,6 +87,31 @@ describe('message middleware', () => {
     expect(seen[1]?.error).toMatchObject({ code: 'GenericError' });
   });
 
+  it('releases middleware awaiting a handler that never answered when the channel closes', async () => {
+    const { csms, station } = endpointPair('ocpp1.6', lax, lax);
+    let inFlight = 0;
+    const released = new Promise<unknown>((resolve) => {
+      csms.use(async (_ctx, next) => {
+        inFlight++;
+        try {
+          await next();
+        } catch (err) {
+          resolve(err);
+        } finally {
+          inFlight--;
+        }
+      });
+    });
+    csms.handle(() => NOREPLY);
+    const call = station.callRaw('Hang', {});
+    await new Promise((r) => setTimeout(r, 10));
+    expect(inFlight).toBe(1);
+    csms.close();
+    await expect(call).rejects.toBeInstanceOf(Error);
+    expect(await released).toMatchObject({ name: 'ConnectionClosedError' });
+    expect(inFlight).toBe(0);
+  });
+
   it('calling next() twice fails the call', async () => {
     const { csms, station } = endpointPair('ocpp1.6', lax, lax);
     csms.use(async (_ctx, next) => {
