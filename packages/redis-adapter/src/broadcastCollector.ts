@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from './pendingCalls.js';
+
 /** One node's delivery counts in a broadcast. */
 export interface NodeDelivery {
   nodeId: string;
@@ -44,7 +46,7 @@ export class BroadcastCollector {
         this.#open.delete(id);
         resolve({ reports, complete });
       };
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const timer = setTimeout(() => done(false), Math.min(timeoutMs, MAX_TIMER_MS));
       this.#open.set(id, { reports, expected: undefined, arrivals: 0, done, timer });
     });
   }

@@ -4,7 +4,7 @@ import type { RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
 import type { RedisAdapter } from './redisAdapter.js';
 import { waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
-import type { TestHost } from './testing/testHost.fixture.js';
+import { TestHost } from './testing/testHost.fixture.js';
 
 const req = (overrides: Partial<RemoteCallRequest> = {}): RemoteCallRequest => ({
   identity: 'CP-1',
@@ -162,5 +162,50 @@ describe('cross-node calls', () => {
     expect(() => createRedisAdapter({ pub, sub: pub.duplicate({ lazyConnect: true }), presenceTtlSeconds: 1, heartbeatIntervalMs: 1000 })).toThrow(/shorter/);
     expect(() => createRedisAdapter({ pub, sub: pub.duplicate({ lazyConnect: true }), prefix: '' })).toThrow(/prefix/);
     expect(() => createRedisAdapter({ pub: {} as never, sub: pub })).toThrow(/ioredis/);
+  });
+});
+
+describe('lifecycle', () => {
+  let bed: AdapterTestBed;
+  beforeEach(() => {
+    bed = new AdapterTestBed();
+  });
+  afterEach(() => bed.cleanup());
+
+  it('calls made while init() runs wait for it instead of failing', async () => {
+    const { adapter: b, host: hostB } = await bed.node();
+    const a = await bed.adapter();
+    const init = a.init(new TestHost(`node-${randomUUID().slice(0, 8)}`));
+    const record = { identity: `CP-${randomUUID()}`, nodeId: 'x', connectionId: 'c', protocol: 'ocpp1.6', connectedAt: 1 };
+    const [outcome] = await Promise.all([a.sendCall(hostB.nodeId, req()), a.register(record), init]);
+    expect(outcome).toMatchObject({ ok: true });
+    expect(await b.locate(record.identity)).toEqual(record);
+    expect(a.state).toBe('ready');
+  });
+
+  it('concurrent close() calls all wait for the clean-up; close() before init() is harmless', async () => {
+    const { adapter } = await bed.node();
+    const rec = { identity: `CP-${randomUUID()}`, nodeId: adapter.nodeId!, connectionId: 'c', protocol: 'ocpp1.6', connectedAt: 1 };
+    await adapter.register(rec);
+    const observer = (await bed.node()).adapter;
+    await Promise.all([adapter.close(), adapter.close()]);
+    expect(await observer.locate(rec.identity)).toBeUndefined();
+    const never = await bed.adapter();
+    await never.close();
+    expect(never.state).toBe('closed');
+    await expect(never.init(new TestHost('late'))).rejects.toThrow(/closed/);
+  });
+
+  it('a huge timeoutMs does not overflow the timer (the call stays pending until answered)', async () => {
+    const { adapter: a } = await bed.node();
+    const { host: hostB } = await bed.node();
+    let release!: () => void;
+    hostB.answer = () => new Promise((resolve) => (release = () => resolve({ ok: true, result: 'eventually' })));
+    const pending = a.sendCall(hostB.nodeId, req({ timeoutMs: 1e12 }));
+    await waitFor(() => hostB.calls.length === 1, 5000, 'the call to arrive');
+    await new Promise((r) => setTimeout(r, 50)); // an overflowed timer would have fired after 1 ms
+    expect(a.stats().pendingCalls).toBe(1);
+    release();
+    expect(await pending).toEqual({ ok: true, result: 'eventually' });
   });
 });

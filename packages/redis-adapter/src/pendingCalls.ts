@@ -1,5 +1,8 @@
 import type { RemoteCallOutcome } from '@chargewire/server';
 
+/** setTimeout fires at once for delays above 2^31-1 ms; clamp (≈24.8 days is "for ever" here). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Entry {
   settle(outcome: RemoteCallOutcome): void;
   timer: NodeJS.Timeout;
@@ -24,7 +27,7 @@ export class PendingCalls {
       const timer = setTimeout(() => {
         this.#entries.delete(id);
         resolve(onTimeout());
-      }, timeoutMs);
+      }, Math.min(timeoutMs, MAX_TIMER_MS));
       this.#entries.set(id, { settle: resolve, timer, nodeId });
     });
   }

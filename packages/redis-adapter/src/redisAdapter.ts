@@ -71,6 +71,7 @@ export class RedisAdapter extends Adapter {
   #heartbeat: Promise<void> | undefined;
   #channels: string[] = [];
   #starting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: RedisAdapterOptions) {
     super();
@@ -137,26 +138,28 @@ export class RedisAdapter extends Adapter {
     this.#heartbeatTimer.unref();
   }
 
-  override async close(): Promise<void> {
-    if (this.#state === 'closed' || this.#state === 'new') {
-      this.#state = 'closed';
+  override close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#state === 'starting') await this.#starting?.catch(() => undefined);
+    if (this.#state !== 'ready') {
+      this.#state = 'closed'; // never initialised, or init() failed (and cleaned up after itself)
       return;
-    }
-    if (this.#state === 'starting') {
-      await this.#starting?.catch(() => undefined);
-      // init() failed (it then marks the adapter closed itself)
-      if ((this.#state as RedisAdapter['state']) === 'closed') return;
     }
     const host = this.#host;
     this.#state = 'closed';
     clearInterval(this.#heartbeatTimer);
-    this.#detach();
     this.#pending.settleAll(failure('closed', 'the cluster adapter was closed before the remote node answered'));
     this.#broadcasts.abortAll();
     const tracked = [...this.#tracked.values()];
     this.#tracked.clear();
     const cleanup = async (): Promise<void> => {
       await this.#heartbeat?.catch(() => undefined);
+      // Until UNSUBSCRIBE is done, other nodes still count this one as a receiver: the message listener stays
+      // attached and answers "shutting down" (see #onMessage) instead of leaving them waiting.
       await this.options.sub.unsubscribe(...this.#channels);
       if (host) await this.#store.removeNode(host.nodeId);
       await Promise.all(tracked.map((r) => this.#store.unregister(r)));
@@ -164,8 +167,10 @@ export class RedisAdapter extends Adapter {
     try {
       await withTimeout(cleanup(), CLOSE_CLEANUP_MS);
     } catch (err) {
-      // Presence left behind expires within the TTL; the node is already unreachable (its listener is gone).
+      // Presence left behind expires within the TTL.
       this.#emitError(new Error(`RedisAdapter.close(): clean-up failed: ${toError(err).message}`));
+    } finally {
+      this.#detach();
     }
   }
 
@@ -198,6 +203,7 @@ export class RedisAdapter extends Adapter {
   }
 
   override async sendCall(nodeId: string, req: RemoteCallRequest): Promise<RemoteCallOutcome> {
+    if (this.#state === 'starting') await this.#starting?.catch(() => undefined);
     const host = this.#host;
     if (this.#state !== 'ready' || !host) return failure('closed', 'the cluster adapter is not running');
     if (!Number.isFinite(req.timeoutMs) || req.timeoutMs <= 0) return failure('internal', 'cross-node call needs a positive finite timeoutMs');
@@ -229,6 +235,7 @@ export class RedisAdapter extends Adapter {
   }
 
   override async broadcast(protocol: string, action: string, params: unknown): Promise<RedisBroadcastReport> {
+    if (this.#state === 'starting') await this.#starting?.catch(() => undefined);
     const host = this.#host;
     if (this.#state !== 'ready' || !host) throw new Error('RedisAdapter.broadcast(): the adapter is not running');
     const id = randomUUID();
@@ -280,7 +287,12 @@ export class RedisAdapter extends Adapter {
       return;
     }
     const host = this.#host;
-    if (!host || this.#state !== 'ready') return;
+    if (!host) return;
+    if (this.#state === 'closed') {
+      this.#answerWhileClosing(host, msg);
+      return;
+    }
+    // 'starting' or 'ready': a broadcast may arrive between SUBSCRIBE and the end of init(), and counts us in.
     switch (msg.t) {
       case 'call':
         void this.#serveCall(host, msg.id, msg.from, msg.req);
@@ -297,6 +309,17 @@ export class RedisAdapter extends Adapter {
         break;
     }
   };
+
+  /** Between close() and the end of UNSUBSCRIBE: answer at once rather than let the sender wait for a timeout. */
+  #answerWhileClosing(host: AdapterHost, msg: WireMessage): void {
+    if (msg.t === 'call') {
+      // notConnected: the caller's handle looks the charger up again (it may already have reconnected elsewhere).
+      this.#publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
+    } else if (msg.t === 'bcast' && msg.from !== host.nodeId) {
+      const payload = encodeMessage({ t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 });
+      this.options.pub.publish(this.#keys.nodeChannel(msg.from), payload).catch(() => undefined);
+    }
+  }
 
   #onMalformed(err: unknown): void {
     const e = toError(err);
