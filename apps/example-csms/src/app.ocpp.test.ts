@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectionRefusedError } from '@chargewire/client';
+import { ConnectionRefusedError, SubprotocolMismatchError } from '@chargewire/client';
 import { DEMO_ID_TAG } from './seed.js';
 import { NOW, eventually, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
 
@@ -202,6 +202,18 @@ describe('unknown charger policies', () => {
     try {
       const cp = t.charger('CP-X', 'ocpp1.6', { password: 'some-password-1234' });
       await expect(cp.connect()).rejects.toSatisfy((e: unknown) => e instanceof ConnectionRefusedError && e.status === 401);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('accepts only the protocols in OCPP_PROTOCOLS', async () => {
+    const t = await startTestCsms({ protocols: ['ocpp2.0.1'] });
+    try {
+      const old = t.charger('CP-OLD', 'ocpp1.6');
+      await expect(old.connect()).rejects.toBeInstanceOf(SubprotocolMismatchError);
+      const cs = t.charger('CS-NEW', 'ocpp2.0.1');
+      expect(await cs.connect()).toBe('ocpp2.0.1');
     } finally {
       await t.stop();
     }
