@@ -14,7 +14,7 @@ export { DEFAULT_POLICY } from './engine/policy.js';
 export type { BootReason, IdTagStatus16, IdTokenType, StoppedReason201, TranslationPolicy } from './engine/policy.js';
 export { DEFAULT_CONFIG_KEYS, lookupVariable, mergeConfigKeys } from './engine/configKeys.js';
 export type { ConfigKeyMapping, ConfigLookup } from './engine/configKeys.js';
-export { BACKEND_ACTIONS, CHARGER_ACTIONS } from './engine/tables.js';
+export { translatedActions } from './engine/tables.js';
 export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState } from './store/sessionStore.js';
 export { InMemorySessionStore } from './store/inMemorySessionStore.js';
 export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.js';

@@ -188,4 +188,13 @@ describe('charger-initiated calls', () => {
     const tr = await make().chargerCall('CP1', 'Authorize', { idTag: 5 });
     expect(tr.ok ? undefined : tr.error.code).toBe('TypeConstraintViolation');
   });
+
+  it('summarises the translated actions per direction', async () => {
+    const { translatedActions } = await import('./tables.js');
+    const { charger, backend } = translatedActions();
+    expect(charger['StartTransaction']).toBe('TransactionEvent');
+    expect(charger['DiagnosticsStatusNotification']).toBe('LogStatusNotification');
+    expect(backend['GetLog']).toBe('GetDiagnostics');
+    expect(Object.keys(backend)).toContain('SetVariables');
+  });
 });

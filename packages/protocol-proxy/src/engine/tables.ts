@@ -60,3 +60,10 @@ export const BACKEND_ACTIONS: BackendTable = {
   DeleteCertificate: { target: 'DeleteCertificate', translate: security.deleteCertificate },
   GetInstalledCertificateIds: { target: 'GetInstalledCertificateIds', translate: security.getInstalledCertificateIds },
 };
+
+/** Which action each translated action mainly becomes, per direction (read-only summary of the tables). */
+export function translatedActions(): { charger: Readonly<Record<string, string>>; backend: Readonly<Record<string, string>> } {
+  const summary = (table: Record<string, { target: string } | undefined>) =>
+    Object.freeze(Object.fromEntries(Object.entries(table).flatMap(([action, entry]) => (entry ? [[action, entry.target]] : []))));
+  return { charger: summary(CHARGER_ACTIONS), backend: summary(BACKEND_ACTIONS) };
+}

@@ -72,8 +72,8 @@ interface PendingState {
   plan: ActionPlan;
   env: TranslatorEnv;
   notes: string[];
-  source: string;
-  target: string;
+  source: 'ocpp1.6' | UpstreamProtocol;
+  target: 'ocpp1.6' | UpstreamProtocol;
 }
 
 function failure(err: unknown): TranslationFailure {
@@ -134,7 +134,8 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     action: string,
     params: unknown,
   ): Promise<CallTranslation> {
-    const [source, target] = direction === 'charger' ? (['ocpp1.6', upstream] as const) : ([upstream, 'ocpp1.6'] as const);
+    const [source, target]: ['ocpp1.6' | UpstreamProtocol, 'ocpp1.6' | UpstreamProtocol] =
+      direction === 'charger' ? ['ocpp1.6', upstream] : [upstream, 'ocpp1.6'];
     const notes: string[] = [];
     const env: TranslatorEnv = {
       identity,
@@ -175,7 +176,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
       const checked = plan.calls.map((call, i): CallOutcome => {
         const outcome = outcomes[i];
         if (!outcome) return { ok: false, error: { code: 'InternalError', description: `no answer for ${call.action}`, details: {} } };
-        if (!outcome.ok) return { ok: false, error: translateError(source as 'ocpp1.6', outcome.error) };
+        if (!outcome.ok) return { ok: false, error: translateError(source, outcome.error) };
         try {
           check(target, call.action, 'response', outcome.result, `${call.action} response`);
           if (target === 'ocpp2.1') {
@@ -194,7 +195,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
       check(source, context.action, 'response', result, `${context.action} response`);
       return { ok: true, result, notes };
     } catch (err) {
-      return { ok: false, error: translateError(source as 'ocpp1.6', failure(err)), notes };
+      return { ok: false, error: translateError(source, failure(err)), notes };
     }
   }
 

@@ -272,4 +272,21 @@ describe('protocol proxy end to end', () => {
     expect(log).toEqual(['before charger Heartbeat', 'after Heartbeat → Heartbeat', 'before charger DataTransfer']);
     expect(backend.received.some((r) => r.action === 'DataTransfer')).toBe(false);
   });
+
+  it('a second connection of the same identity replaces the first on both legs', async () => {
+    const backend = await startBackend();
+    const { proxy, url } = await startProxy(backend);
+    const first = charger(url, 'CP-9');
+    await first.connect();
+    const firstClosed = new Promise<{ code: number }>((resolve) => first.once('close', resolve));
+    const second = charger(url, 'CP-9');
+    await second.connect();
+    await firstClosed;
+    expect(await second.call('ocpp1.6', 'Heartbeat', {})).toHaveProperty('currentTime');
+    expect(proxy.sessions.size).toBe(1);
+    expect([...backend.server.clients.keys()]).toEqual(['CP-9']);
+    const upstream = await backend.client('CP-9');
+    second.handle('ocpp1.6', 'ClearCache', () => ({ status: 'Accepted' }));
+    expect(await upstream.call('ocpp2.0.1', 'ClearCache', {})).toEqual({ status: 'Accepted' });
+  });
 });
