@@ -35,12 +35,20 @@ export function chargerRoutes(service: CsmsService, directory: ChargerDirectory)
   const router = Router();
   const { store } = service;
 
-  router.get('/chargers', (_req, res) => {
+  router.get('/chargers', async (_req, res) => {
     const connectors = store.connectors.listAll();
-    const items = store.chargers.list().map((c) => {
-      // A row that says "connected here" without a live socket was left by a crash of this node.
-      const stale = c.connected && c.nodeId === directory.nodeId && !directory.isLocal(c.id);
-      return chargerView(stale ? { ...c, connected: false, nodeId: null } : c, connectors.get(c.id) ?? []);
+    const rows = store.chargers.list();
+    // A row that says "connected" may be stale: left by a crash of this node, or of another cluster node.
+    // Local rows are checked against the open sockets, remote ones against the cluster presence.
+    const remoteChecks = rows
+      .filter((c) => c.connected && c.nodeId !== directory.nodeId)
+      .map(async (c) => [c.id, (await directory.find(c.id).catch(() => undefined))?.nodeId] as const);
+    const remote = new Map(await Promise.all(remoteChecks));
+    const items = rows.map((c) => {
+      if (!c.connected) return chargerView(c, connectors.get(c.id) ?? []);
+      const liveNode = c.nodeId === directory.nodeId ? (directory.isLocal(c.id) ? c.nodeId : undefined) : remote.get(c.id);
+      const live = liveNode === undefined ? { ...c, connected: false, nodeId: null } : { ...c, nodeId: liveNode };
+      return chargerView(live, connectors.get(c.id) ?? []);
     });
     res.json({ items });
   });
