@@ -1,0 +1,14 @@
+import type { RpcChannel } from './channel.js';
+import type { ResolvedStrictMode } from './options.js';
+import type { RuleSet } from './protocolRules.js';
+
+/**
+ * The current attachment of an endpoint, shared by its parts (the endpoint updates it on attach/detach).
+ * `channel` is undefined while detached; the other fields describe the current or last protocol.
+ */
+export interface Connection {
+  channel: RpcChannel | undefined;
+  protocol: string;
+  ruleSet: RuleSet;
+  strict: ResolvedStrictMode;
+}

@@ -1,0 +1,231 @@
+import type { RpcChannel } from './channel.js';
+import type { Connection } from './connection.js';
+import { RpcError, toRpcError } from './errors.js';
+import { reportCallError, reportValidationFailure, type EndpointEmitter } from './eventReports.js';
+import { errorFrame, serializeFrame, type CallFrame, type SendFrame } from './frames.js';
+import { InboundCall, invokeHandler, type InboundSink } from './inboundCall.js';
+import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
+import { isKnownAction, type PayloadKind, type Side, type Validator } from './ocppTypes.js';
+import { RecentIds } from './recentIds.js';
+import { checkRequest, nameOf, violationError } from './strict.js';
+
+export type AnyHandler = (ctx: InboundCall) => unknown;
+
+/** What the inbound side needs from its endpoint. */
+export interface InboundDeps {
+  readonly side: Side;
+  readonly conn: Connection;
+  readonly events: EndpointEmitter;
+  readonly middleware: readonly MessageMiddleware[];
+  handlerFor(protocol: string, action: string): AnyHandler | undefined;
+  validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined;
+  /** Reports a bad frame; true when it was one too many and the endpoint closed. */
+  bad(text: string, error: RpcError): boolean;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Inbound CALLs and SENDs: strict checks, handler lookup, message middleware, the answer (validated,
+ * serialised, wire-spelled) and the bookkeeping for duplicate ids and 2.1 CALLRESULTERRORs.
+ */
+export class InboundCalls implements InboundSink {
+  /** CALLs being handled, by message id (for duplicate detection). */
+  private readonly calls = new Map<string, InboundCall>();
+  /** SENDs being handled (only so their signals abort on close). */
+  private readonly sends = new Set<InboundCall>();
+  /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed. */
+  private readonly answered = new RecentIds(64);
+  private readonly peerSide: Side;
+
+  constructor(private readonly deps: InboundDeps) {
+    this.peerSide = deps.side === 'CSMS' ? 'ChargingStation' : 'CSMS';
+  }
+
+  onCall(frame: CallFrame, text: string, channel: RpcChannel): boolean {
+    const { messageId, action, payload } = frame;
+    const { conn } = this.deps;
+    const protocol = conn.protocol;
+    if (this.calls.has(messageId)) {
+      // Message ids are unique per sender (1.6 §4.1.3, 2.x Part 4 §4.1.4): reusing one still being handled
+      // makes the request "not a valid RPC request" → RpcFrameworkError (1.6 wire: ProtocolError).
+      const err = new RpcError('RpcFrameworkError', 'Message id is already in use by a call still being handled');
+      if (!this.deps.bad(text, err)) this.answerError(channel, protocol, messageId, action, err, err);
+      return false;
+    }
+    if (conn.strict.inboundRequests) {
+      const refusal = checkRequest(this.deps.validator(protocol, action, 'request'), protocol, action, payload, this.peerSide, false);
+      if (refusal) {
+        if (refusal.violations) reportValidationFailure(this.deps.events, 'in', 'request', action, messageId, refusal.violations);
+        this.answerError(channel, protocol, messageId, action, refusal.error, refusal.error);
+        return true;
+      }
+    }
+    const handler = this.deps.handlerFor(protocol, action);
+    if (!handler) {
+      const err = this.noHandlerError(protocol, action);
+      this.answerError(channel, protocol, messageId, action, err, err);
+      return true;
+    }
+    const call = new InboundCall(this, channel, 'call', protocol, action, messageId, payload, performance.now());
+    this.calls.set(messageId, call);
+    this.start(call, handler);
+    return true;
+  }
+
+  /** A SEND is never answered, not even when it is invalid (2.1 Part 4 §4.2.6): problems are only reported. */
+  onSend(frame: SendFrame, channel: RpcChannel): void {
+    const { messageId, action, payload } = frame;
+    const protocol = this.deps.conn.protocol;
+    let refusal: RpcError | undefined;
+    if (this.deps.conn.strict.inboundRequests) {
+      const check = checkRequest(this.deps.validator(protocol, action, 'request'), protocol, action, payload, this.peerSide, true);
+      if (check?.violations) reportValidationFailure(this.deps.events, 'in', 'request', action, messageId, check.violations);
+      refusal = check?.error;
+    }
+    const handler = refusal ? undefined : this.deps.handlerFor(protocol, action);
+    if (!handler) {
+      reportCallError(this.deps.events, 'in', messageId, action, refusal ?? this.noHandlerError(protocol, action));
+      return;
+    }
+    const call = new InboundCall(this, channel, 'send', protocol, action, messageId, payload, performance.now());
+    this.sends.add(call);
+    this.start(call, handler);
+  }
+
+  /** The action of a result we sent recently (2.1), forgotten once asked. */
+  takeAnswered(messageId: string): string | undefined {
+    const action = this.answered.get(messageId);
+    if (action !== undefined) this.answered.delete(messageId);
+    return action;
+  }
+
+  /** The channel is gone: answers can no longer be delivered; tell the handlers. */
+  abortAll(reason: unknown): void {
+    for (const call of this.calls.values()) {
+      call.done = true;
+      call.abort(reason);
+    }
+    this.calls.clear();
+    for (const call of this.sends) call.abort(reason);
+    this.sends.clear();
+    this.answered.clear();
+  }
+
+  private start(call: InboundCall, handler: AnyHandler): void {
+    const events = this.deps.events;
+    if (events.listenerCount('call') > 0) {
+      events.emit('call', { direction: 'in', kind: call.kind, messageId: call.messageId, action: call.action, params: call.params });
+    }
+    if (this.deps.middleware.length === 0) invokeHandler(call, handler);
+    else this.runMiddleware(call, handler);
+  }
+
+  private noHandlerError(protocol: string, action: string): RpcError {
+    const known = isKnownAction(protocol, action) || this.deps.validator(protocol, action, 'request') !== undefined;
+    return known
+      ? new RpcError('NotSupported', `${action} is not supported by this ${this.deps.side}`)
+      : new RpcError('NotImplemented', `${nameOf(action)} is not implemented`);
+  }
+
+  private runMiddleware(call: InboundCall, handler: AnyHandler): void {
+    const ctx: MessageContext = {
+      direction: 'in',
+      kind: call.kind,
+      protocol: call.protocol,
+      action: call.action,
+      messageId: call.messageId,
+      params: call.params,
+      state: call.state,
+    };
+    runMiddleware(this.deps.middleware, ctx, () => {
+      call.params = ctx.params;
+      return new Promise<void>((resolve, reject) => {
+        call.waiter = {
+          resolve: (value) => {
+            ctx.result = value;
+            resolve();
+          },
+          reject: (err) => {
+            ctx.error = err;
+            reject(err);
+          },
+        };
+        invokeHandler(call, handler);
+      });
+    }).then(
+      () => this.respond(call, ctx.result),
+      (err: unknown) => this.respondError(call, err),
+    );
+  }
+
+  /** InboundSink: the handler answered. */
+  respond(call: InboundCall, result: unknown): void {
+    if (call.done) return;
+    call.done = true;
+    if (call.kind === 'send') {
+      this.sends.delete(call);
+      return;
+    }
+    if (this.calls.get(call.messageId) === call) this.calls.delete(call.messageId);
+    const { conn, events } = this.deps;
+    const channel = call.channel;
+    if (channel !== conn.channel) return; // the connection this call came on is gone
+    const { protocol, action, messageId } = call;
+    const payload = result === undefined ? {} : result;
+    if (!isPlainObject(payload)) {
+      this.answerError(channel, protocol, messageId, action, new RpcError('InternalError'), new TypeError(`Handler for ${action} returned a non-object`));
+      return;
+    }
+    if (conn.strict.outboundResponses) {
+      const check = this.deps.validator(protocol, action, 'response')?.(payload);
+      if (check && !check.valid) {
+        // Our own handler is at fault: the peer gets a bare InternalError, the details go to the events.
+        reportValidationFailure(events, 'out', 'response', action, messageId, check.violations);
+        this.answerError(channel, protocol, messageId, action, new RpcError('InternalError'), violationError(action, 'response', check.violations));
+        return;
+      }
+    }
+    let text: string;
+    try {
+      text = serializeFrame({ type: 3, messageId, payload });
+    } catch (err) {
+      this.answerError(channel, protocol, messageId, action, new RpcError('InternalError'), err);
+      return;
+    }
+    channel.send(text);
+    if (conn.ruleSet === '2.1') this.answered.add(messageId, action);
+    if (events.listenerCount('callResult') > 0) {
+      events.emit('callResult', { direction: 'in', messageId, action, result: payload, durationMs: performance.now() - call.startedAt });
+    }
+  }
+
+  /** InboundSink: the handler failed. */
+  respondError(call: InboundCall, error: unknown): void {
+    if (call.done) return;
+    call.done = true;
+    if (call.kind === 'send') {
+      this.sends.delete(call);
+      reportCallError(this.deps.events, 'in', call.messageId, call.action, error);
+      return;
+    }
+    if (this.calls.get(call.messageId) === call) this.calls.delete(call.messageId);
+    if (call.channel !== this.deps.conn.channel) return;
+    this.answerError(call.channel, call.protocol, call.messageId, call.action, toRpcError(error), error);
+  }
+
+  /** Sends a CALLERROR (wire-spelled, description capped) and reports it. */
+  private answerError(channel: RpcChannel, protocol: string, messageId: string, action: string, error: RpcError, cause: unknown): void {
+    let text: string;
+    try {
+      text = serializeFrame(errorFrame(protocol, messageId, error));
+    } catch {
+      // details that cannot be serialised are dropped rather than failing the answer
+      text = serializeFrame(errorFrame(protocol, messageId, new RpcError(error.code, error.description)));
+    }
+    channel.send(text);
+    reportCallError(this.deps.events, 'in', messageId, action, cause, error);
+  }
+}
