@@ -1,6 +1,7 @@
 export { createTranslator } from './engine/translator.js';
 export type {
   CallDirection,
+  ChargerCallOptions,
   CallTranslation,
   ResultTranslation,
   TranslationContext,

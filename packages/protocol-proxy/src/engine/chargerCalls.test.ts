@@ -197,4 +197,15 @@ describe('charger-initiated calls', () => {
     expect(backend['GetLog']).toBe('GetDiagnostics');
     expect(Object.keys(backend)).toContain('SetVariables');
   });
+
+  it('marks transaction events that predate the charger connection as offline', async () => {
+    const t = make();
+    const connectedSince = new Date(NOW);
+    const earlier = new Date(Date.parse(NOW) - 3_600_000).toISOString();
+    const skewed = new Date(Date.parse(NOW) - 30_000).toISOString();
+    const queued = await t.chargerCall('CP1', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: earlier }, { connectedSince });
+    expect(queued.ok && queued.calls[0]?.params).toMatchObject({ offline: true });
+    const live = await t.chargerCall('CP2', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: skewed }, { connectedSince });
+    expect(live.ok && 'offline' in (live.calls[0]?.params ?? {})).toBe(false);
+  });
 });

@@ -21,6 +21,8 @@ export interface TranslatorEnv {
   readonly configKeys: readonly ConfigKeyMapping[];
   readonly upstream: UpstreamProtocol;
   now(): Date;
+  /** When the charger's current connection opened, if known (offline detection). */
+  readonly connectedSince?: Date;
   /** A new 2.0.1 transaction id (≤ 36 characters). */
   newTransactionId(): string;
   /** Records something the translation could not carry over (emitted with the translation event). */

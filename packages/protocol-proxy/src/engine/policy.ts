@@ -75,6 +75,13 @@ export interface TranslationPolicy {
    * @default 600000
    */
   remoteStartTimeoutMs: number;
+  /**
+   * A transaction message timestamped more than this before the charger's current connection opened is
+   * reported with `offline: true` (it was queued while the charger was offline). Allows for clock skew;
+   * `Infinity` never sets the flag.
+   * @default 60000
+   */
+  offlineSkewMs: number;
 }
 
 export const DEFAULT_POLICY: Readonly<TranslationPolicy> = Object.freeze({
@@ -89,6 +96,7 @@ export const DEFAULT_POLICY: Readonly<TranslationPolicy> = Object.freeze({
   unmappableSamples: 'drop',
   securityExtension: false,
   remoteStartTimeoutMs: 600_000,
+  offlineSkewMs: 60_000,
 } satisfies TranslationPolicy);
 
 export function resolvePolicy(policy: Partial<TranslationPolicy> | undefined): TranslationPolicy {

@@ -30,6 +30,15 @@ export interface TranslatorOptions {
   newTransactionId?: () => string;
 }
 
+/** What the engine may know about the charger's connection when it translates one of its calls. */
+export interface ChargerCallOptions {
+  /**
+   * When the charger's current connection opened. Transaction messages timestamped earlier (beyond the
+   * policy's `offlineSkewMs`) happened while it was offline: their TransactionEvent gets `offline: true`.
+   */
+  connectedSince?: Date;
+}
+
 /** Which side started the call being translated. */
 export type CallDirection = 'charger' | 'backend';
 
@@ -57,7 +66,7 @@ export interface Translator {
   readonly store: SessionStore;
   readonly configKeys: readonly ConfigKeyMapping[];
   /** A 1.6 CALL from the charger → the 2.0.1 CALL(s) for the backend. */
-  chargerCall(identity: string, action: string, params: unknown): Promise<CallTranslation>;
+  chargerCall(identity: string, action: string, params: unknown, options?: ChargerCallOptions): Promise<CallTranslation>;
   /** The backend's answers (in call order) → the 1.6 CALLRESULT or CALLERROR for the charger. */
   chargerResult(context: TranslationContext, outcomes: readonly CallOutcome[]): Promise<ResultTranslation>;
   /** A 2.0.1 CALL from the backend → the 1.6 CALL(s) for the charger. */
@@ -133,6 +142,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     identity: string,
     action: string,
     params: unknown,
+    options: ChargerCallOptions = {},
   ): Promise<CallTranslation> {
     const [source, target]: ['ocpp1.6' | UpstreamProtocol, 'ocpp1.6' | UpstreamProtocol] =
       direction === 'charger' ? ['ocpp1.6', upstream] : [upstream, 'ocpp1.6'];
@@ -146,6 +156,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
       now,
       newTransactionId,
       note: (text) => void notes.push(text),
+      ...(options.connectedSince && { connectedSince: options.connectedSince }),
     };
     try {
       const entry = direction === 'charger' ? CHARGER_ACTIONS[action as keyof typeof CHARGER_ACTIONS] : BACKEND_ACTIONS[action as keyof typeof BACKEND_ACTIONS];
@@ -203,7 +214,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     upstreamProtocol: upstream,
     store,
     configKeys,
-    chargerCall: (identity, action, params) => translateCall('charger', identity, action, params),
+    chargerCall: (identity, action, params, options) => translateCall('charger', identity, action, params, options),
     chargerResult: translateResult,
     backendCall: (identity, action, params) => translateCall('backend', identity, action, params),
     backendResult: translateResult,

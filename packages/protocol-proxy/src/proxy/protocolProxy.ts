@@ -48,8 +48,9 @@ export interface RefusedEvent {
 /** The close codes the proxy uses toward chargers (RFC 6455 §7.4.1). */
 const TRY_AGAIN_LATER = 1013;
 
-function rpcError(failure: TranslationFailure): RpcError {
-  return new RpcError(failure.code, failure.description, failure.details);
+function connectedSince(session: ChargerSession): { connectedSince?: Date } {
+  const at = session.charger?.connectedAt;
+  return at === undefined ? {} : { connectedSince: new Date(at) };
 }
 
 /**
@@ -293,7 +294,7 @@ export class ProtocolProxy extends EventEmitter {
           return fail({ code: 'InternalError', description: 'The backend is unreachable; try again later', details: {} });
         }
         const tr = direction === 'charger'
-          ? await this.translator.chargerCall(identity, ctx.action, ctx.params)
+          ? await this.translator.chargerCall(identity, ctx.action, ctx.params, connectedSince(session))
           : await this.translator.backendCall(identity, ctx.action, ctx.params);
         notes = tr.notes;
         if (!tr.ok) return fail(tr.error);

@@ -16,6 +16,13 @@ export async function nextSeqNo(env: TranslatorEnv, id201: string): Promise<numb
   return (await env.store.increment(env.identity, `seq:${id201}`)) - 1;
 }
 
+/** `true` when the event happened before the charger's current connection (OCPP 2.0.1 E04: offline transaction events). */
+export function offline(env: TranslatorEnv, timestamp: string): true | undefined {
+  const since = env.connectedSince?.getTime();
+  const at = Date.parse(timestamp);
+  return since !== undefined && Number.isFinite(at) && at < since - env.policy.offlineSkewMs ? true : undefined;
+}
+
 function idTagInfoFrom(r: Res201<'TransactionEvent'>, env: TranslatorEnv) {
   return r.idTokenInfo ? toIdTagInfo(r.idTokenInfo, env) : undefined;
 }
@@ -59,6 +66,7 @@ export const startTransaction: ActionTranslator<Req16<'StartTransaction'>> = asy
     timestamp: p.timestamp,
     triggerReason: record.remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
     seqNo,
+    offline: offline(env, p.timestamp),
     transactionInfo: defined({ transactionId: record.id201, remoteStartId: record.remoteStartId }),
     idToken: toIdToken(p.idTag, env),
     evse,
@@ -97,6 +105,7 @@ export const meterValues: ActionTranslator<Req16<'MeterValues'>> = async (p, env
     timestamp: converted[0]?.timestamp ?? env.now().toISOString(),
     triggerReason: meterTrigger(converted),
     seqNo: await nextSeqNo(env, record.id201),
+    offline: offline(env, converted[0]?.timestamp ?? ''),
     transactionInfo: { transactionId: record.id201 },
     evse: evseOf(p.connectorId),
     meterValue: nonEmpty(converted, 'meterValue'),
@@ -147,6 +156,7 @@ export const stopTransaction: ActionTranslator<Req16<'StopTransaction'>> = async
     timestamp: p.timestamp,
     triggerReason: STOP_TRIGGER[reason],
     seqNo,
+    offline: offline(env, p.timestamp),
     transactionInfo: { transactionId: record.id201, stoppedReason: stoppedReason(reason, env) },
     evse: record.evseId === undefined ? undefined : evseOf(record.evseId),
     idToken: p.idTag === undefined ? undefined : toIdToken(p.idTag, env),
