@@ -67,8 +67,8 @@ describe('cluster mode (REDIS_URL): two instances, one database', () => {
       return res.status === 200 && res.body.connected ? res.body : undefined;
     });
     expect(view).toMatchObject({ nodeId: 'node-b', protocol: 'ocpp1.6' });
-    const list = await a.api<{ items: Array<{ id: string; connected: boolean; nodeId: string | null }> }>('GET', '/api/v1/chargers');
-    expect(list.body.items.filter((c) => c.id.includes('-CL'))).toEqual([
+    const chargers = await a.api<{ items: Array<{ id: string; connected: boolean; nodeId: string | null }> }>('GET', '/api/v1/chargers');
+    expect(chargers.body.items.filter((c) => c.id.includes('-CL'))).toEqual([
       expect.objectContaining({ id: 'CP-CL16', connected: true, nodeId: 'node-b' }),
       expect.objectContaining({ id: 'CS-CL201', connected: true, nodeId: 'node-b' }),
     ]);
