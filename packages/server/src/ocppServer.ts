@@ -79,6 +79,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #keepAlive: KeepAlive;
   readonly #connectionRate: WindowRateLimiter | undefined;
   #handshaking = 0;
+  readonly #upgrading = new Set<string>();
   #httpServer: HttpServer | HttpsServer | undefined;
   #ownsHttpServer = false;
   #adapterReady: Promise<void> | undefined;
@@ -382,13 +383,20 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     }
 
     const { handshake } = decision;
-    const existing = this.#clients.get(handshake.identity);
-    if (existing && route.options.onDuplicateIdentity === 'refuse') {
-      return this.#reject(socket, 409, 'Identity already connected');
+    const identity = handshake.identity;
+    if (route.options.onDuplicateIdentity === 'refuse') {
+      if (this.#clients.has(identity) || this.#upgrading.has(identity)) return this.#reject(socket, 409, 'Identity already connected');
     }
+    // Reserve the identity until the upgrade completes or fails, so two concurrent handshakes of one
+    // identity cannot both pass the duplicate check.
+    this.#upgrading.add(identity);
+    const release = (): void => void this.#upgrading.delete(identity);
+    socket.once('close', release);
     selectedProtocols.set(req, handshake.protocol);
     socket.off('error', destroySocket);
     route.wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('close', release);
+      release();
       selectedProtocols.delete(req);
       this.#accept(ws, route, handshake, decision.session, decision.state);
     });

@@ -114,4 +114,24 @@ describe('duplicate identity', () => {
     const again = await connectRaw(`${url}/CP-1`);
     again.ws.close();
   });
+
+  it('refuse: two concurrent handshakes of one identity cannot both be accepted', async () => {
+    const { server, url } = await start({ onDuplicateIdentity: 'refuse' });
+    let waiting = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.auth(async (ctx) => {
+      if (++waiting === 2) release();
+      await gate; // both handshakes are inside auth at the same time
+      ctx.accept();
+    });
+    const results = await Promise.allSettled([connectRaw(`${url}/CP-1`), connectRaw(`${url}/CP-1`)]);
+    const accepted = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ status: 409 });
+    for (const r of accepted) (r as PromiseFulfilledResult<Awaited<ReturnType<typeof connectRaw>>>).value.ws.close();
+  });
 });
+

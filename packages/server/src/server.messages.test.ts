@@ -138,4 +138,19 @@ describe('message phase', () => {
     expect(errors).toHaveLength(2);
     expect((errors[0] as Error).message).toBe('listener bug');
   });
+
+  it('client.close() sends the code and reason; codes that may not be sent throw RangeError', async () => {
+    const { server, url } = await start();
+    const accepted = nextClient(server);
+    const raw = await connectRaw(`${url}/CP-1`, 'ocpp1.6');
+    const client = await accepted;
+    expect(() => client.close(1006)).toThrow(RangeError);
+    expect(() => client.close(999)).toThrow(RangeError);
+    expect(client.connected).toBe(true);
+    client.close(4001, 'x'.repeat(300)); // reasons are cut to the 123 bytes a close frame can carry
+    const closed = await raw.closed;
+    expect(closed.code).toBe(4001);
+    expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123);
+  });
 });
+

@@ -3,6 +3,7 @@ import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, Req
 import type { CallOptions, Handler, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
 import type { Handshake } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
+import { isSendableCloseCode } from './wsChannel.js';
 
 /** Payload of the `disconnect` and `close` events. */
 export interface ClientCloseEvent {
@@ -140,6 +141,7 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
    * @param code WebSocket close code. @default 1000
    */
   close(code = 1000, reason = ''): void {
+    if (!isSendableCloseCode(code)) throw new RangeError(`${code} is not a close code that may be sent (RFC 6455 §7.4)`);
     this.#endpoint.close(code, reason);
   }
 
