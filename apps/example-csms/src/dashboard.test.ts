@@ -11,7 +11,7 @@ if (!hasChromium) {
   console.warn(`dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
 }
 
-describe.skipIf(!hasChromium)('dashboard in a headless browser', () => {
+describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_000 }, () => {
   let t: TestCsms;
   let browser: Browser;
   beforeAll(async () => {

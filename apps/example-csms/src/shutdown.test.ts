@@ -38,7 +38,7 @@ async function startApp(env: Record<string, string>): Promise<{ child: ChildProc
   return { child, port, output: () => output };
 }
 
-describe('npm start and graceful shutdown', () => {
+describe('npm start and graceful shutdown', { timeout: 60_000 }, () => {
   let dir: string | undefined;
   let child: ChildProcess | undefined;
   afterEach(() => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from './credentials.js';
 
-describe('scrypt credentials', () => {
+describe('scrypt credentials', { timeout: 60_000 }, () => {
   it('verifies the right password and refuses others', async () => {
     const hash = await hashPassword('correct-horse-battery');
     expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);

@@ -94,10 +94,12 @@ export function commandRoutes(service: CsmsService, directory: ChargerDirectory,
   });
 
   router.get('/chargers/:id/configuration', async (req, res) => {
-    const { timeoutMs: _ignored, key, ...rest } = req.query as Record<string, unknown>;
-    if (Object.keys(rest).length > 0) {
-      throw new HttpError(400, 'ValidationError', `invalid query: unknown parameter ${Object.keys(rest).join(', ')}`);
+    const query = req.query as Record<string, unknown>;
+    const unknown = Object.keys(query).filter((name) => name !== 'key' && name !== 'timeoutMs');
+    if (unknown.length > 0) {
+      throw new HttpError(400, 'ValidationError', `invalid query: unknown parameter ${unknown.join(', ')}`);
     }
+    const key = query.key;
     const keys = (key === undefined ? [] : Array.isArray(key) ? key : [key]).flatMap((k) => String(k).split(',')).filter((k) => k !== '');
     for (const k of keys) {
       if (k.length > 50) throw new HttpError(400, 'ValidationError', `invalid query: key ${JSON.stringify(k.slice(0, 60))} is longer than 50 characters`);

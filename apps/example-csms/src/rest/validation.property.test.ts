@@ -40,7 +40,7 @@ describe('REST input (property)', () => {
           expect(typeof json.message).toBe('string');
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
@@ -52,7 +52,7 @@ describe('REST input (property)', () => {
         const tx = await fetch(`${t.baseUrl}/api/v1/transactions/${encodeURIComponent(segment)}`);
         expect([200, 400, 404]).toContain(tx.status);
       }),
-      { numRuns: 100 },
+      { numRuns: 50 },
     );
   });
 });
