@@ -6,7 +6,9 @@ import { BroadcastCollector, type BroadcastCollection, type NodeDelivery } from 
 import type { PresenceConflict, RedisAdapterEvents } from './events.js';
 import { keyLayout, type KeyLayout } from './keys.js';
 import { resolveOptions, type RedisAdapterOptions, type ResolvedRedisAdapterOptions } from './options.js';
+import { assertPresenceRecord, failure, toError, withTimeout } from './outcomes.js';
 import { PendingCalls } from './pendingCalls.js';
+import { PresenceKeeper } from './presenceKeeper.js';
 import { PresenceStore } from './presenceStore.js';
 import { decodeMessage, encodeMessage, MalformedMessageError, type WireMessage } from './wireMessages.js';
 
@@ -24,33 +26,6 @@ export interface RedisAdapterStats {
 
 /** Bound on the best-effort Redis clean-up in close(), so close() never hangs on a dead Redis. */
 const CLOSE_CLEANUP_MS = 3000;
-/** Records per heartbeat pipeline: keeps each round trip (and Redis' work per batch) small. */
-const HEARTBEAT_BATCH = 500;
-
-const failure = (kind: 'timeout' | 'notConnected' | 'closed' | 'internal', message: string): RemoteCallOutcome => ({
-  ok: false,
-  error: { kind, message },
-});
-
-function toError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(toError(e));
-      },
-    );
-  });
-}
 
 /**
  * Cluster adapter over Redis: presence (identity → node) with fenced Lua writes and TTL heartbeats, cross-node
@@ -66,6 +41,7 @@ export class RedisAdapter extends Adapter {
   /** Records registered through this adapter and not unregistered: removed (fenced) on close. */
   readonly #tracked = new Map<string, PresenceRecord>();
   #host: AdapterHost | undefined;
+  #keeper: PresenceKeeper | undefined;
   #state: 'new' | 'starting' | 'ready' | 'closed' = 'new';
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #heartbeat: Promise<void> | undefined;
@@ -120,6 +96,11 @@ export class RedisAdapter extends Adapter {
       const numsub = await pub.pubsub('NUMSUB', own);
       if (Number(numsub[1] ?? 0) > 0) throw new Error(`node id "${host.nodeId}" is already used by a live node of this cluster`);
       this.#host = host;
+      this.#keeper = new PresenceKeeper(this.#store, host, {
+        conflict: (c) => this.#conflict(c),
+        error: (e) => this.#emitError(e),
+        active: () => this.#state === 'ready',
+      });
       this.#channels = [own, this.#keys.broadcastChannel];
       sub.on('message', this.#onMessage);
       sub.on('close', this.#onSubscriberLost);
@@ -176,14 +157,14 @@ export class RedisAdapter extends Adapter {
 
   override async register(record: PresenceRecord): Promise<void> {
     await this.#ready('register');
-    assertRecord(record);
+    assertPresenceRecord(record);
     this.#tracked.set(record.identity, { ...record });
     const result = await this.#store.register(record);
     if (!result.written) this.#conflict({ identity: record.identity, connectionId: record.connectionId, owner: result.owner, during: 'register' });
   }
 
   override async unregister(record: PresenceRecord): Promise<void> {
-    assertRecord(record);
+    assertPresenceRecord(record);
     // close() already removed this node's presence; a disconnect reported afterwards has nothing left to do.
     if (this.#state === 'closed') return;
     await this.#ready('unregister');
@@ -392,65 +373,24 @@ export class RedisAdapter extends Adapter {
   };
 
   async #reregister(): Promise<void> {
-    const host = this.#host;
-    if (!host) return;
+    if (!this.#keeper) return;
     try {
-      await this.#store.touchNode(host.nodeId);
-      const records = host.localPresence();
-      let written = 0;
-      for (let i = 0; i < records.length; i += HEARTBEAT_BATCH) {
-        const batch = records.slice(i, i + HEARTBEAT_BATCH);
-        const results = await Promise.all(batch.map((r) => this.#store.register(r).catch((err: unknown) => toError(err))));
-        results.forEach((res, j) => {
-          const r = batch[j];
-          if (!r) return;
-          if (res instanceof Error) this.#emitError(new Error(`re-registering "${r.identity}" failed: ${res.message}`));
-          else if (res.written) written++;
-          else this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'reregister' });
-        });
-      }
-      if (this.#state === 'ready') this.#events.emit('reregistered', { records: written });
+      const records = await this.#keeper.reregister();
+      if (this.#state === 'ready') this.#events.emit('reregistered', { records });
     } catch (err) {
       this.#emitError(new Error(`re-registration after reconnect failed: ${toError(err).message}`));
     }
   }
 
   #runHeartbeat(): void {
-    if (this.#heartbeat || this.#state !== 'ready') return; // never overlap beats on a slow Redis
-    this.#heartbeat = this.#beat()
+    const keeper = this.#keeper;
+    if (!keeper || this.#heartbeat || this.#state !== 'ready') return; // never overlap beats on a slow Redis
+    this.#heartbeat = keeper
+      .beat()
       .catch((err: unknown) => this.#emitError(new Error(`heartbeat failed: ${toError(err).message}`)))
       .finally(() => {
         this.#heartbeat = undefined;
       });
-  }
-
-  async #beat(): Promise<void> {
-    const host = this.#host;
-    if (!host) return;
-    await this.#store.touchNode(host.nodeId);
-    const records = host.localPresence();
-    for (let i = 0; i < records.length; i += HEARTBEAT_BATCH) {
-      if (this.#state !== 'ready') return;
-      const batch = records.slice(i, i + HEARTBEAT_BATCH);
-      const results = await this.#store.refresh(batch);
-      const missing: PresenceRecord[] = [];
-      results.forEach((res, j) => {
-        const r = batch[j];
-        if (!r) return;
-        if (res.status === 'missing') missing.push(r);
-        else if (res.status === 'superseded') this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'heartbeat' });
-        else if (res.status === 'failed') this.#emitError(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
-      });
-      if (missing.length === 0) continue;
-      // The record expired (or Redis lost it). Re-create it only if the connection is still live now: one that
-      // disconnected while the refresh was in flight must not come back.
-      const live = new Set(host.localPresence().map((r) => r.connectionId));
-      for (const r of missing) {
-        if (!live.has(r.connectionId)) continue;
-        const res = await this.#store.register(r);
-        if (!res.written) this.#conflict({ identity: r.identity, connectionId: r.connectionId, owner: res.owner, during: 'heartbeat' });
-      }
-    }
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -476,20 +416,4 @@ export class RedisAdapter extends Adapter {
     if (this.#events.listenerCount('error') > 0) this.#events.emit('error', err);
     else process.emitWarning(err.message, { code: 'CHARGEWIRE_REDIS_ADAPTER' });
   }
-}
-
-function assertRecord(record: PresenceRecord): void {
-  const ok =
-    typeof record === 'object' &&
-    record !== null &&
-    typeof record.identity === 'string' &&
-    record.identity.length > 0 &&
-    typeof record.nodeId === 'string' &&
-    record.nodeId.length > 0 &&
-    typeof record.connectionId === 'string' &&
-    record.connectionId.length > 0 &&
-    typeof record.protocol === 'string' &&
-    record.protocol.length > 0 &&
-    Number.isFinite(record.connectedAt);
-  if (!ok) throw new TypeError('invalid presence record: identity, nodeId, connectionId and protocol must be non-empty strings, connectedAt a finite number');
 }

@@ -1,0 +1,82 @@
+import type { AdapterHost, PresenceRecord } from '@chargewire/server';
+import type { PresenceConflict } from './events.js';
+import { toError } from './outcomes.js';
+import type { PresenceStore } from './presenceStore.js';
+
+/** Records per round trip: keeps each pipeline (and Redis' work per batch) small. */
+const BATCH = 500;
+
+/** Where the keeper reports what it finds. */
+export interface PresenceKeeperSink {
+  conflict(conflict: PresenceConflict): void;
+  error(error: Error): void;
+  /** False once the adapter is closing: stop between batches. */
+  active(): boolean;
+}
+
+/**
+ * Keeps this node's presence in Redis true to the server's live connections (`AdapterHost.localPresence()`):
+ * the periodic heartbeat, and the full re-registration after Redis came back.
+ */
+export class PresenceKeeper {
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly host: AdapterHost,
+    private readonly sink: PresenceKeeperSink,
+  ) {}
+
+  /** Heartbeat: node liveness, then extend the TTL of every record its connection still owns. */
+  async beat(): Promise<void> {
+    await this.store.touchNode(this.host.nodeId);
+    const records = this.host.localPresence();
+    for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
+      const batch = records.slice(i, i + BATCH);
+      const results = await this.store.refresh(batch);
+      const missing: PresenceRecord[] = [];
+      results.forEach((res, j) => {
+        const r = batch[j];
+        if (!r) return;
+        if (res.status === 'missing') missing.push(r);
+        else if (res.status === 'superseded') this.#conflict(r, res.owner, 'heartbeat');
+        else if (res.status === 'failed') this.sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
+      });
+      // The record expired or Redis lost it: write it again, but only for connections still live now (one that
+      // disconnected while the refresh was in flight must not come back as a ghost).
+      if (missing.length > 0) await this.#registerLive(missing, 'heartbeat');
+    }
+  }
+
+  /** After a reconnect (Redis may have restarted empty): liveness and every live record. Returns how many were written. */
+  async reregister(): Promise<number> {
+    await this.store.touchNode(this.host.nodeId);
+    const records = this.host.localPresence();
+    let written = 0;
+    for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
+      written += await this.#registerLive(records.slice(i, i + BATCH), 'reregister');
+    }
+    return written;
+  }
+
+  /**
+   * Registers the records whose connection is still live. The check and the commands happen in the same tick, so an
+   * unregister issued by a disconnect after the check reaches Redis after the register (one connection, in order).
+   */
+  async #registerLive(records: readonly PresenceRecord[], during: 'heartbeat' | 'reregister'): Promise<number> {
+    const live = new Set(this.host.localPresence().map((r) => r.connectionId));
+    const todo = records.filter((r) => live.has(r.connectionId));
+    const results = await Promise.all(todo.map((r) => this.store.register(r).catch((err: unknown) => toError(err))));
+    let written = 0;
+    results.forEach((res, j) => {
+      const r = todo[j];
+      if (!r) return;
+      if (res instanceof Error) this.sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
+      else if (res.written) written++;
+      else this.#conflict(r, res.owner, during);
+    });
+    return written;
+  }
+
+  #conflict(r: PresenceRecord, owner: PresenceConflict['owner'], during: PresenceConflict['during']): void {
+    this.sink.conflict({ identity: r.identity, connectionId: r.connectionId, owner, during });
+  }
+}
