@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Outcome } from '../drivers/driver.js';
 import type { Simulator } from '../simulator.js';
 import { CONNECTOR_HEADER, connectorCells, formatLogLine } from './format.js';
@@ -26,8 +26,12 @@ export function SimulatorApp({ sim, tag, logLines = 12, onQuit }: SimulatorAppPr
   const { exit } = useApp();
   const [, setVersion] = useState(0);
   const [selected, setSelected] = useState(1);
+  // The key handler reads the selection through a ref so a key typed right after a switch sees it.
+  const selectedRef = useRef(1);
   const [last, setLast] = useState<Outcome | undefined>();
-  const [busy, setBusy] = useState(false);
+  const [pending, setPending] = useState(0);
+  // Keys are never dropped: operations run one after another in the order they were typed.
+  const queue = useRef<Promise<void>>(Promise.resolve());
 
   useEffect(() => {
     const rerender = (): void => setVersion((v) => v + 1);
@@ -36,29 +40,35 @@ export function SimulatorApp({ sim, tag, logLines = 12, onQuit }: SimulatorAppPr
   }, [sim]);
 
   const run = (op: () => Promise<Outcome>): void => {
-    if (busy) return;
-    setBusy(true);
-    void op()
+    setPending((n) => n + 1);
+    queue.current = queue.current
+      .then(op)
       .then(setLast, (err: unknown) => setLast({ ok: false, detail: String(err) }))
-      .finally(() => setBusy(false));
+      .finally(() => setPending((n) => n - 1));
   };
 
   useInput((input) => {
-    const c = sim.connector(selected);
-    if (/^[1-9]$/.test(input) && sim.connector(Number(input))) return setSelected(Number(input));
+    const selected = selectedRef.current;
+    if (/^[1-9]$/.test(input) && sim.connector(Number(input))) {
+      selectedRef.current = Number(input);
+      return setSelected(Number(input));
+    }
     switch (input) {
       case 'p':
-        return run(() => (c?.plugged ? sim.unplug(selected) : sim.plug(selected)));
+        return run(() => (sim.connector(selected)?.plugged ? sim.unplug(selected) : sim.plug(selected)));
       case 't':
         return run(() => sim.tap(selected, tag));
       case 's':
-        return run(() => (c?.transactionId !== undefined ? sim.stop(selected, 'Local') : sim.start(selected, c?.authorizedTag ?? tag)));
+        return run(() => {
+          const now = sim.connector(selected);
+          return now?.transactionId !== undefined ? sim.stop(selected, 'Local') : sim.start(selected, now?.authorizedTag ?? tag);
+        });
       case 'm':
         return run(() => sim.meter(selected));
       case 'o':
         return run(() => (sim.state === 'offline' ? sim.online() : sim.offline()));
       case 'f':
-        return run(() => (c?.status === 'Faulted' ? sim.clearFault(selected) : sim.fault(selected)));
+        return run(() => (sim.connector(selected)?.status === 'Faulted' ? sim.clearFault(selected) : sim.fault(selected)));
       case 'b':
         return run(() => sim.boot());
       case 'h':
@@ -98,7 +108,7 @@ export function SimulatorApp({ sim, tag, logLines = 12, onQuit }: SimulatorAppPr
         [1-9] connector [p] plug/unplug [t] tap {tag} [s] start/stop [m] meter [o] offline/online [f] fault/clear [b] boot [h] heartbeat [q] quit
       </Text>
       {last && <Text color={last.ok ? 'green' : 'red'}>{`${last.ok ? '✔' : '✘'} ${last.detail}`}</Text>}
-      {busy && <Text color="yellow">…</Text>}
+      {pending > 0 && <Text color="yellow">{`… ${pending} pending`}</Text>}
     </Box>
   );
 }
