@@ -77,6 +77,25 @@ describe('KeepAlive', () => {
     client.close();
   });
 
+  it('a ping from the server also proves it is alive', async () => {
+    const { client, serverSide } = await connect(false);
+    let dead = false;
+    const ka = new KeepAlive(client, 10, 60_000, () => {
+      dead = true;
+    });
+    let pings = 0;
+    await new Promise<void>((resolve) => {
+      serverSide.on('ping', () => {
+        serverSide.ping();
+        if (++pings === 3) resolve();
+      });
+      ka.start();
+    });
+    ka.stop();
+    expect(dead).toBe(false);
+    client.close();
+  });
+
   it('is disabled by an interval of 0', async () => {
     const { client, serverSide } = await connect(true);
     let pinged = false;

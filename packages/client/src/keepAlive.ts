@@ -2,8 +2,9 @@ import { WebSocket } from 'ws';
 
 /**
  * Ping/pong keep-alive (DESIGN rule 8, OCPP-J §5 `WebSocketPingInterval`): sends a ping every
- * `intervalMs`; if neither a pong nor any other frame arrives within `deadPeerTimeoutMs`, the peer is
- * considered dead and `onDead` runs (the client terminates the socket and reconnects).
+ * `intervalMs`; if neither a pong nor any other frame (a server ping, a message) arrives within
+ * `deadPeerTimeoutMs`, the peer is considered dead and `onDead` runs (the client terminates the socket and
+ * reconnects).
  * Timers are unref'd so an idle client never keeps the process alive.
  */
 export class KeepAlive {
@@ -21,6 +22,7 @@ export class KeepAlive {
   start(): void {
     if (this.intervalMs <= 0 || this.interval) return;
     this.ws.on('pong', this.onAlive);
+    this.ws.on('ping', this.onAlive);
     this.ws.on('message', this.onAlive);
     this.interval = setInterval(() => this.tick(), this.intervalMs);
     this.interval.unref();
@@ -32,6 +34,7 @@ export class KeepAlive {
     this.interval = undefined;
     this.deadline = undefined;
     this.ws.off('pong', this.onAlive);
+    this.ws.off('ping', this.onAlive);
     this.ws.off('message', this.onAlive);
   }
 
