@@ -87,7 +87,14 @@ function renderChargers(chargers) {
         'tr',
         { dataset: { testid: `charger-${c.id}`, connected: c.connected } },
         el('td', {}, c.id),
-        el('td', {}, el('span', { class: `dot${c.connected ? ' on' : ''}` }), c.connected ? 'connected' : 'offline', c.registrationStatus !== 'Accepted' ? ` (${c.registrationStatus})` : ''),
+        el(
+          'td',
+          {},
+          el('span', { class: `dot${c.connected ? ' on' : ''}` }),
+          c.connected ? 'connected' : 'offline',
+          c.registrationStatus !== 'Accepted' ? ` (${c.registrationStatus}) ` : '',
+          c.registrationStatus === 'Accepted' ? '' : el('button', { type: 'button', dataset: { testid: `accept-${c.id}` }, onclick: () => accept(c) }, 'Accept'),
+        ),
         el('td', {}, c.protocol ?? '—'),
         el('td', {}, c.nodeId ?? '—'),
         el('td', {}, time(c.lastHeartbeatAt)),
@@ -95,6 +102,17 @@ function renderChargers(chargers) {
         el('td', {}, startForm(c)),
       ),
     );
+  }
+}
+
+// Pending / Rejected chargers (UNKNOWN_CHARGERS=pending) are accepted here; the charger's next
+// BootNotification then gets Accepted.
+async function accept(charger) {
+  try {
+    await api('PATCH', `/chargers/${encodeURIComponent(charger.id)}`, { registrationStatus: 'Accepted' });
+    toast(`${charger.id} accepted; it is admitted at its next BootNotification`);
+  } catch (err) {
+    toast(`Accepting ${charger.id} failed: ${err.message}`, true);
   }
 }
 

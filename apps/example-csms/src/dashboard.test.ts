@@ -92,6 +92,12 @@ describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_0
     await page.goto(t.baseUrl);
     await page.getByTestId('charger-CP-OFFLINE').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('start-CP-OFFLINE').isDisabled()).resolves.toBe(true);
+    // A Pending charger can be accepted from the page.
+    await t.api('POST', '/api/v1/chargers', { id: 'CP-WAIT', registrationStatus: 'Pending' });
+    await page.getByTestId('accept-CP-WAIT').click();
+    await page.getByTestId('accept-CP-WAIT').waitFor({ state: 'detached', timeout: 15_000 });
+    expect((await t.api<{ registrationStatus: string }>('GET', '/api/v1/chargers/CP-WAIT')).body.registrationStatus).toBe('Accepted');
+
     await page.getByTestId('start-CP-ERR').click();
     await page.getByTestId('toast').getByText('Remote start on CP-ERR failed: charger CP-ERR answered NotSupported').waitFor({ timeout: 15_000 });
   });
