@@ -1,5 +1,7 @@
 import { ConnectionClosedError, NOREPLY, NotConnectedError } from '@chargewire/rpc-core';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { OCPPClient } from './ocppClient.js';
 import { ConnectAbortedError } from './errors.js';
 import { FrameLog } from './testing/frames.fixture.js';
 import { useClientHarness, once } from './testing/clientHarness.fixture.js';
@@ -98,6 +100,26 @@ describe('OCPPClient: close and the offline queue (raw ws server)', () => {
     await expect(waiting).rejects.toBeInstanceOf(ConnectAbortedError);
     expect(c.state).toBe('closed');
     expect(s.requests).toHaveLength(1);
+  });
+
+  it('close() during the first connect aborts it without leaving a socket behind', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const sockets = new Promise<Socket>((resolve) => silent.once('connection', resolve));
+      const c = new OCPPClient({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP-1', protocols: ['ocpp1.6'] });
+      const pending = c.connect();
+      expect(c.state).toBe('connecting');
+      const socket = await sockets; // the upgrade request is out, the server never answers
+      const socketClosed = new Promise((resolve) => socket.once('close', resolve));
+      await c.close();
+      await expect(pending).rejects.toBeInstanceOf(ConnectAbortedError);
+      expect(c.state).toBe('closed');
+      await socketClosed;
+    } finally {
+      silent.close();
+    }
   });
 
   it('can connect again after close()', async () => {

@@ -24,7 +24,9 @@ describe('OCPPClient: reconnect (raw ws server)', () => {
     expect((await disconnect).code).toBe(1006);
     expect(await reconnect).toEqual({ attempt: 1, delayMs: 20 });
     expect(c.state).toBe('reconnecting');
+    const waiting = c.connect(); // joins the reconnect instead of starting another connection
     await reopened;
+    expect(await waiting).toBe('ocpp2.0.1');
     const b = await second;
     expect(b.req.headers['sec-websocket-protocol']).toBe('ocpp2.0.1');
     const bLog = new FrameLog(b.ws);
