@@ -45,18 +45,21 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
   client.handle('ocpp2.0.1', 'TransactionEvent', ({ params, action }) => {
     requireAccepted(service, chargerId, action);
     const info = params.transactionInfo;
+    // A NoAuthorization token (free charging, 2.0.1 C.IdTokenEnumType) has nothing to look up.
+    const freeCharging = params.idToken?.type === 'NoAuthorization';
     const { authorization } = service.transactionEvent(chargerId, {
       eventType: params.eventType,
       ocppTransactionId: info.transactionId,
       timestamp: new Date(params.timestamp).toISOString(),
       connectorId: params.evse?.id,
-      idTag: params.idToken?.idToken,
+      idTag: freeCharging ? undefined : params.idToken?.idToken,
       chargingState: info.chargingState,
       stoppedReason: info.stoppedReason,
       remoteStartId: info.remoteStartId,
       samples: samplesFrom201(params.meterValue),
     });
-    // E01.FR.xx: idTokenInfo is answered when the request carried an idToken.
+    // idTokenInfo is answered when the request carried an idToken (E01/E05).
+    if (freeCharging) return { idTokenInfo: { status: 'Accepted' } };
     return authorization === undefined ? {} : { idTokenInfo: idTokenInfo201(authorization) };
   });
 
