@@ -289,4 +289,14 @@ describe('protocol proxy end to end', () => {
     second.handle('ocpp1.6', 'ClearCache', () => ({ status: 'Accepted' }));
     expect(await upstream.call('ocpp2.0.1', 'ClearCache', {})).toEqual({ status: 'Accepted' });
   });
+
+  it('a refused connection attempt under an existing identity does not disturb the connected charger', async () => {
+    const backend = await startBackend();
+    const { url } = await startProxy(backend);
+    const legit = charger(url, 'CP-10');
+    await legit.connect();
+    await expect(charger(url, 'CP-10', 'not-the-password-000000').connect()).rejects.toMatchObject({ status: 401 });
+    expect(legit.state).toBe('open');
+    expect(await legit.call('ocpp1.6', 'Heartbeat', {})).toHaveProperty('currentTime');
+  });
 });

@@ -162,9 +162,6 @@ export class ProtocolProxy extends EventEmitter {
     try {
       const verify = this.#options.auth?.verify;
       if (verify && !(await verify(ctx.handshake))) return refuse(401, 'Unauthorized');
-      // A new connection for an identity replaces the old one: end the old upstream before opening the new,
-      // or its reconnect could push the new one out at the backend.
-      await this.#sessions.get(identity)?.close(1000, 'Replaced by a new connection');
       const up = this.#options.upstream;
       const password = await this.#upstreamPassword(ctx);
       const upstream = new OCPPClient({
@@ -191,6 +188,14 @@ export class ProtocolProxy extends EventEmitter {
         await upstream.close().catch(() => undefined);
         if (err instanceof ConnectionRefusedError && (err.status === 401 || err.status === 403)) return refuse(err.status, 'Refused by the backend');
         return refuse(503, 'Backend unreachable');
+      }
+      // The new connection replaces an old one of the same identity only once the backend accepted it (so an
+      // unauthenticated attempt cannot kick a charger off); ending the old upstream at once also stops it from
+      // reconnecting and pushing the new one out at the backend.
+      const previous = this.#sessions.get(identity);
+      if (previous) {
+        this.#sessions.delete(identity);
+        await previous.close(1000, 'Replaced by a new connection');
       }
       ctx.accept({ session });
       // If the charger's socket never arrives (it went away mid-handshake), do not keep its upstream open.
