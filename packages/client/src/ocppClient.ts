@@ -211,7 +211,10 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     return this.outstanding.track(this.endpoint.callRaw(action, params, options));
   }
 
-  /** OCPP 2.1 SEND (`[6, …]`, never answered). */
+  /**
+   * OCPP 2.1 SEND (`[6, …]`, never answered). Fire-and-forget, so never queued: throws `NotConnectedError`
+   * while disconnected, and the strict-mode `RpcError` for an invalid payload.
+   */
   send<P extends keyof M & string, A extends SendActionOf<P, 'ChargingStation', M>>(
     protocol: P,
     action: A,
