@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench/benchCommand.js';
 import { checkCommand } from './commands/check/checkCommand.js';
 import { fuzzCommand } from './commands/fuzz/fuzzCommand.js';
+import { proxyCommand } from './commands/proxy/proxyCommand.js';
 import { serveCommand } from './commands/serve/serveCommand.js';
 import { simulateCommand } from './commands/simulate/simulateCommand.js';
 import { validateCommand } from './commands/validate/validateCommand.js';
@@ -13,7 +14,7 @@ import type { CliIo } from './io.js';
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [simulateCommand, serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand];
+const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [simulateCommand, proxyCommand, serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand];
 
 /**
  * Builds the commander program. Commander never exits the process: errors surface as exceptions
