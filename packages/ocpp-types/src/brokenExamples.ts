@@ -47,7 +47,21 @@ function push(out: BrokenExample[], description: string, payload: unknown, path:
   out.push({ description, payload, pointer: pointerOf(path), keyword, code: codeForKeyword(keyword) });
 }
 
-function collect(root: JsonSchemaObject, input: JsonSchemaObject, base: unknown, value: unknown, path: Path, out: BrokenExample[]): void {
+interface Walk {
+  root: JsonSchemaObject;
+  base: unknown;
+  out: BrokenExample[];
+  /** Definitions already broken once: a shared type (CustomDataType, …) is exercised at its first use only. */
+  visited: Set<string>;
+}
+
+function collect(walk: Walk, input: JsonSchemaObject, value: unknown, path: Path): void {
+  const ref = input['$ref'];
+  if (typeof ref === 'string') {
+    if (walk.visited.has(ref)) return;
+    walk.visited.add(ref);
+  }
+  const { root, base, out } = walk;
   const schema = resolveRef(root, input);
   const type = schemaType(schema);
   const at = pointerOf(path) || '(root)';
@@ -77,7 +91,7 @@ function collect(root: JsonSchemaObject, input: JsonSchemaObject, base: unknown,
     if (maxItems !== undefined && value.length > 0) {
       push(out, `more than ${maxItems} items at ${at}`, mutate(base, path, Array.from({ length: maxItems + 1 }, () => value[0])), path, 'maxItems');
     }
-    if (items && value.length > 0) collect(root, items, base, value[0], [...path, 0], out);
+    if (items && value.length > 0) collect(walk, items, value[0], [...path, 0]);
   }
   if (type === 'object' && isObject(value)) {
     const props = propertiesOf(schema);
@@ -89,16 +103,17 @@ function collect(root: JsonSchemaObject, input: JsonSchemaObject, base: unknown,
       push(out, `unexpected property ${pointerOf(extra)}`, mutate(base, extra, 1), extra, 'additionalProperties');
     }
     for (const [name, prop] of Object.entries(props)) {
-      if (name in value) collect(root, prop, base, value[name], [...path, name], out);
+      if (name in value) collect(walk, prop, value[name], [...path, name]);
     }
   }
 }
 
 /**
  * Payloads that each break one rule of the official schema — a missing required field, a wrong type, a value
- * outside an enum, a string too long, an unexpected property, … — at every level of a full example, each with
- * the violation (pointer, keyword, CALLERROR code) a conforming validator reports. For conformance tests and
- * fuzzing of CSMS and charger implementations.
+ * outside an enum, a string too long, an unexpected property, … — at every level of a full example (a shared
+ * definition such as CustomDataType at its first occurrence only), each with the violation (pointer, keyword,
+ * CALLERROR code) a conforming validator reports. For conformance tests and fuzzing of CSMS and charger
+ * implementations.
  * @throws TypeError for an unknown action, or the response of a SEND-only message.
  */
 export function brokenExamplesFor(protocol: ProtocolName, action: string, kind: PayloadKind): BrokenExample[] {
@@ -106,6 +121,6 @@ export function brokenExamplesFor(protocol: ProtocolName, action: string, kind: 
   if (!root) throw new TypeError(`No ${kind} schema for ${protocol} ${action}`);
   const base = exampleFor(protocol, action, kind, { optional: 'all' });
   const out: BrokenExample[] = [];
-  collect(root, root, base, base, [], out);
+  collect({ root, base, out, visited: new Set() }, root, base, []);
   return out;
 }
