@@ -26,6 +26,11 @@ export interface ChargerTransaction {
 export class Charger16 {
   readonly client: OCPPClient;
   readonly transactions: ChargerTransaction[] = [];
+  /** The charger's configuration keys (GetConfiguration / ChangeConfiguration). */
+  readonly configuration = new Map<string, string>([
+    ['HeartbeatInterval', '300'],
+    ['MeterValueSampleInterval', '60'],
+  ]);
   #meter = 0;
   #active: ChargerTransaction | undefined;
   #work: Promise<unknown> = Promise.resolve();
@@ -47,6 +52,18 @@ export class Charger16 {
     this.client.handle('ocpp1.6', 'RemoteStartTransaction', ({ params }) => {
       if (this.#active) return { status: 'Rejected' };
       this.#enqueue(() => this.#runTransaction(params.idTag));
+      return { status: 'Accepted' };
+    });
+    this.client.handle('ocpp1.6', 'GetConfiguration', ({ params }) => {
+      const keys = params.key ?? [...this.configuration.keys()];
+      return {
+        configurationKey: keys.filter((k) => this.configuration.has(k)).map((key) => ({ key, readonly: false, value: this.configuration.get(key) ?? '' })),
+        unknownKey: keys.filter((k) => !this.configuration.has(k)),
+      };
+    });
+    this.client.handle('ocpp1.6', 'ChangeConfiguration', ({ params }) => {
+      if (!this.configuration.has(params.key)) return { status: 'NotSupported' };
+      this.configuration.set(params.key, params.value);
       return { status: 'Accepted' };
     });
     this.client.handle('ocpp1.6', 'RemoteStopTransaction', ({ params }) => {
