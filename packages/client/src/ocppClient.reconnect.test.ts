@@ -118,6 +118,22 @@ describe('OCPPClient: reconnect (raw ws server)', () => {
     expect(s.requests).toHaveLength(4);
   });
 
+  it('waits at least the Retry-After of a 503, capped by backoff.maxMs', async () => {
+    let refuse = false;
+    const s = await server({ refuse: () => (refuse ? { status: 503, headers: { 'retry-after': '1' } } : undefined) });
+    const c = client(s, { backoff: { initialMs: 10, maxMs: 300, jitter: 'none', maxAttempts: 2 } });
+    const conn = s.nextConnection();
+    await c.connect();
+    refuse = true;
+    const delays: number[] = [];
+    c.on('reconnect', ({ delayMs }) => delays.push(delayMs));
+    const closed = once(c, 'close');
+    (await conn).ws.terminate();
+    await closed;
+    // First wait: plain back-off (the drop carried no Retry-After); second: the server's 1 s, capped at 300 ms.
+    expect(delays).toEqual([10, 300]);
+  });
+
   it('retryInitialConnect keeps the first connect() trying through transient refusals', async () => {
     let refusals = 2;
     const s = await server({ refuse: () => (refusals-- > 0 ? 503 : undefined) });
