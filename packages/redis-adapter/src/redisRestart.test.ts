@@ -56,4 +56,25 @@ describe('Redis restart', () => {
     expect((await b.adapter.liveNodes()).sort()).toEqual([a.host.nodeId, b.host.nodeId].sort());
     expect(a.adapter.stats().pendingCalls + b.adapter.stats().pendingCalls).toBe(0);
   });
+  it('a dropped subscriber connection fails in-flight calls at once; ioredis resubscribes and calls work again', async () => {
+    const a = await bed.node();
+    const b = await bed.node();
+    a.host.answer = () => new Promise<RemoteCallOutcome>(() => undefined);
+    const inFlight = b.adapter.sendCall(a.host.nodeId, req('CP-sub'));
+    await waitFor(() => a.host.calls.length === 1, 5000, 'the call to reach node A');
+    const admin = await bed.client();
+    const name = b.adapter.options.sub.options.connectionName;
+    const line = String(await admin.client('LIST')).split('\n').find((l) => l.includes(` name=${name} `));
+    const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+    expect(id).toBeDefined();
+    await admin.client('KILL', 'ID', id!); // only B's subscriber connection; its command connection lives on
+    expect(await inFlight).toMatchObject({ ok: false, error: { kind: 'closed', message: expect.stringContaining('Redis connection was lost') } });
+    a.host.answer = async () => ({ ok: true, result: 'back' });
+    const outcome = await waitFor(async () => {
+      const o = await b.adapter.sendCall(a.host.nodeId, req('CP-sub'));
+      return o.ok ? o : undefined;
+    }, 10_000, 'calls after the resubscribe');
+    expect(outcome).toEqual({ ok: true, result: 'back' });
+    expect(b.adapter.stats().pendingCalls).toBe(0);
+  });
 });

@@ -30,7 +30,7 @@ export class AdapterTestBed {
   /** A fresh, uninitialised adapter with its own pub and sub connections. */
   async adapter(overrides: AdapterOverrides = {}): Promise<RedisAdapter> {
     const pub = await this.client();
-    const sub = pub.duplicate();
+    const sub = pub.duplicate({ connectionName: `cw-sub-${randomUUID().slice(0, 8)}` }); // findable in CLIENT LIST
     sub.on('error', () => undefined);
     this.clients.push(sub);
     const adapter = createRedisAdapter({ pub, sub, prefix: this.prefix, ...this.defaults, ...overrides });
