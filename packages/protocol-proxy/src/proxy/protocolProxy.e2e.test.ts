@@ -254,7 +254,9 @@ describe('protocol proxy end to end', () => {
 
   it('runs middleware before and after translation', async () => {
     const backend = await startBackend();
-    const { proxy, url } = await startProxy(backend);
+    const logged: object[] = [];
+    const noop = () => undefined;
+    const { proxy, url } = await startProxy(backend, { logger: { debug: (obj: object) => void logged.push(obj), info: noop, warn: noop, error: noop } });
     const log: string[] = [];
     proxy.use(async (ctx, next) => {
       log.push(`before ${ctx.direction} ${ctx.action}`);
@@ -271,6 +273,10 @@ describe('protocol proxy end to end', () => {
     expect(await cp.call('ocpp1.6', 'DataTransfer', { vendorId: 'acme' })).toEqual({ status: 'Rejected' });
     expect(log).toEqual(['before charger Heartbeat', 'after Heartbeat → Heartbeat', 'before charger DataTransfer']);
     expect(backend.received.some((r) => r.action === 'DataTransfer')).toBe(false);
+    expect(logged.filter((o) => (o as { event?: string }).event === 'translation')).toEqual([
+      expect.objectContaining({ actionIn: 'Heartbeat', actionsOut: ['Heartbeat'], ok: true }),
+      expect.objectContaining({ actionIn: 'DataTransfer', actionsOut: [], ok: true }),
+    ]);
   });
 
   it('a second connection of the same identity replaces the first on both legs', async () => {

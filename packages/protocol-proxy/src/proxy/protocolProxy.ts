@@ -317,7 +317,7 @@ export class ProtocolProxy extends EventEmitter {
       ctx.error = { code: 'InternalError', description: 'The proxy failed to handle this call' };
     }
     const error = ctx.error ?? (ctx.result === undefined ? { code: 'InternalError', description: 'No answer was produced' } : undefined);
-    this.emit('translation', {
+    const event: TranslationEvent = {
       identity,
       direction,
       actionIn: ctx.action,
@@ -326,7 +326,9 @@ export class ProtocolProxy extends EventEmitter {
       ...(error && { errorCode: error.code }),
       latencyMs: performance.now() - started,
       notes,
-    } satisfies TranslationEvent);
+    };
+    this.#options.logger?.debug({ event: 'translation', ...event }, `${event.actionIn} → ${event.actionsOut.join(', ') || '(none)'}`);
+    this.emit('translation', event);
     if (error) throw new RpcError(error.code as TranslationFailure['code'], error.description, details);
     return ctx.result;
   }
