@@ -111,7 +111,9 @@ function sender(a: ActionModel): string {
 export function emitProtocolTypes(model: ProtocolModel): string {
   const { descriptor } = model;
   const chunks: string[] = [
-    `${GENERATED_HEADER}\n/* eslint-disable */\n`,
+    `${GENERATED_HEADER}\n` +
+      `// The JSDoc descriptions are quoted verbatim from the official ${descriptor.name.replace('ocpp', 'OCPP ')} JSON schemas, ` +
+      `© Open Charge Alliance${descriptor.name === 'ocpp2.1' ? ', licensed CC BY-ND 4.0' : ''}.\n/* eslint-disable */\n`,
     `/** Protocol name of the types in this module. */\nexport type Protocol = '${descriptor.name}';\n`,
   ];
   const { messages, hoisted } = hoistInlineObjects(model);
