@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { csmsMain, workspaceRoot } from './paths.js';
+
+/** An example-CSMS instance running in its own process, as `npm start` runs it. */
+export interface CsmsProcess {
+  readonly nodeId: string;
+  readonly port: number;
+  readonly api: string;
+  readonly child: ChildProcess;
+  /** Output so far, for failure messages. */
+  output(): string;
+  /** SIGKILL: the node dies without any goodbye (no presence clean-up, no close frames). */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `apps/example-csms` from its sources with the given environment; resolves once it listens. */
+export function startCsmsProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<CsmsProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@chargewire/source', csmsMain], {
+    cwd: workspaceRoot,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ID: nodeId, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`CSMS ${nodeId} did not start:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /is listening on [^\s]+:(\d+)/.exec(output);
+      if (!match?.[1]) return;
+      clearTimeout(timer);
+      const port = Number(match[1]);
+      resolve({
+        nodeId,
+        port,
+        api: `http://127.0.0.1:${port}`,
+        child,
+        output: () => output,
+        kill: async () => {
+          child.kill('SIGKILL');
+          await exited;
+        },
+        stop: async () => {
+          child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`CSMS ${nodeId} exited with ${code}:\n${output}`));
+    });
+  });
+}
