@@ -1,4 +1,4 @@
-import type { Ocpp16, Ocpp201 } from '@chargewire/ocpp-types';
+import type { Ocpp16, Ocpp201, OcppProtocols } from '@chargewire/ocpp-types';
 import { describe, expectTypeOf, it } from 'vitest';
 import { OCPPClient } from './ocppClient.js';
 
@@ -63,6 +63,16 @@ describe('OCPPClient typing (charge-point side)', () => {
   it('DataTransfer goes both ways', () => {
     void client.call('ocpp1.6', 'DataTransfer', { vendorId: 'ACME' });
     client.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
+  });
+
+  it('accepts vendor protocol maps', () => {
+    type Acme = { 'acme1.0': { Ping: { request: { n: number }; response: { n: number }; origin: 'ChargingStation' } } };
+    const vendor = new OCPPClient<OcppProtocols & Acme>({ endpoint: 'ws://h/ocpp', identity: 'CP-1', protocols: ['acme1.0', 'ocpp1.6'] });
+    expectTypeOf(vendor.call('acme1.0', 'Ping', { n: 1 })).resolves.toEqualTypeOf<{ n: number }>();
+    // @ts-expect-error n must be a number
+    void vendor.call('acme1.0', 'Ping', { n: 'one' });
+    // @ts-expect-error unknown protocols cannot be offered
+    void new OCPPClient({ endpoint: 'ws://h/ocpp', identity: 'CP-1', protocols: ['ocpp9'] });
   });
 
   it('exposes state, protocol and connect/close shapes', () => {
