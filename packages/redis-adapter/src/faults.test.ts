@@ -6,7 +6,7 @@ import { NodeProcess } from './testing/nodeProcess.fixture.js';
 import { RawCharger } from './testing/rawCharger.fixture.js';
 import { RedisServerProcess, uniquePrefix, waitFor } from './testing/redis.fixture.js';
 
-const TTL_SECONDS = 2;
+const TTL_SECONDS = 3;
 
 /** Counts of outcomes by error name, in order of first appearance (for failure messages). */
 function summary(outcomes: CallReport[]): string {
@@ -29,7 +29,7 @@ describe('faults (nodes in separate processes)', () => {
   const connect = async (node: NodeProcess, identity = `CP-${randomUUID().slice(0, 8)}`): Promise<RawCharger> => {
     const charger = await RawCharger.connect(node.url, identity);
     chargers.push(charger);
-    await waitFor(async () => (await node.request<PresenceRecord | null>({ cmd: 'locate', identity }))?.nodeId === node.nodeId, 10_000, `${identity} presence`);
+    await waitFor(async () => (await node.request<PresenceRecord | null>({ cmd: 'locate', identity }))?.nodeId === node.nodeId, 20_000, `${identity} presence`);
     return charger;
   };
   const call = (from: NodeProcess, identity: string, action: string, params: unknown, timeoutMs?: number): Promise<CallReport> =>
@@ -37,7 +37,7 @@ describe('faults (nodes in separate processes)', () => {
 
   beforeAll(async () => {
     redis = await RedisServerProcess.start();
-    const config = { redisUrl: redis.url, prefix: uniquePrefix('faults'), presenceTtlSeconds: TTL_SECONDS, heartbeatIntervalMs: 400, callTimeoutMs: 5000, callGraceMs: 500 };
+    const config = { redisUrl: redis.url, prefix: uniquePrefix('faults'), presenceTtlSeconds: TTL_SECONDS, heartbeatIntervalMs: 500, callTimeoutMs: 5000, callGraceMs: 500 };
     [a, b, c] = await Promise.all([
       NodeProcess.spawn({ ...config, nodeId: 'node-a' }),
       NodeProcess.spawn({ ...config, nodeId: 'node-b' }),
@@ -100,7 +100,7 @@ describe('faults (nodes in separate processes)', () => {
     // one call is parked on a charger that never answers: it must not hang until its 20 s timeout
     const parked = call(c, onB[0]!.identity, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, 20_000);
     parked.catch(() => undefined); // awaited below; only a dead child process rejects it
-    await waitFor(() => onB[0]!.calls.some((x) => x.action === 'TriggerMessage'), 10_000, 'the parked call to reach the charger');
+    await waitFor(() => onB[0]!.calls.some((x) => x.action === 'TriggerMessage'), 20_000, 'the parked call to reach the charger');
 
     // steady traffic from C to B's chargers while Redis goes away
     let stop = false;
@@ -113,7 +113,7 @@ describe('faults (nodes in separate processes)', () => {
       }
     })();
     traffic.catch(() => undefined); // awaited below
-    await waitFor(() => outcomes.filter((o) => o.ok).length >= 5, 10_000, 'traffic before the restart');
+    await waitFor(() => outcomes.filter((o) => o.ok).length >= 5, 20_000, 'traffic before the restart');
     const reregisteredB = b.nextEvent('reregistered');
     await redis.kill();
 
@@ -137,5 +137,5 @@ describe('faults (nodes in separate processes)', () => {
     for (const o of outcomes) if (!o.ok) expect(o.error.message.length).toBeGreaterThan(0);
     expect(outcomes.filter((o) => !o.ok).map((o) => (o.ok ? '' : o.error.name)).every((n) => n !== 'TimeoutError')).toBe(true);
     for (const n of [b, c]) expect(await n.request({ cmd: 'stats' })).toMatchObject({ pendingCalls: 0 });
-  }, 60_000);
+  }, 90_000);
 });

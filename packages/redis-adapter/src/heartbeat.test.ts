@@ -5,8 +5,8 @@ import type { PresenceConflict } from './events.js';
 import { waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 
-const TTL_S = 1;
-const BEAT_MS = 150;
+const TTL_S = 2;
+const BEAT_MS = 250;
 
 describe('heartbeat', () => {
   let bed: AdapterTestBed;
@@ -29,7 +29,7 @@ describe('heartbeat', () => {
     const gone = await connect(host, adapter);
     host.presence.delete(gone.identity); // the server dropped it, but its unregister never reached Redis
     const key = (r: PresenceRecord): string => `${bed.prefix}:presence:${r.identity}`;
-    await waitFor(async () => (await observer.exists(key(gone))) === 0, 5000, 'the dropped record to expire');
+    await waitFor(async () => (await observer.exists(key(gone))) === 0, 10_000, 'the dropped record to expire');
     // by now more than one TTL has passed: the live record survived only because the heartbeat refreshed it
     expect(await adapter.locate(live.identity)).toEqual(live);
     expect(await observer.pttl(key(live))).toBeGreaterThan(0);
@@ -41,7 +41,7 @@ describe('heartbeat', () => {
     const rec = await connect(host, adapter);
     await observer.del(`${bed.prefix}:presence:${rec.identity}`);
     expect(await adapter.locate(rec.identity)).toBeUndefined();
-    expect(await waitFor(() => adapter.locate(rec.identity), 5000, 're-created record')).toEqual(rec);
+    expect(await waitFor(() => adapter.locate(rec.identity), 10_000, 're-created record')).toEqual(rec);
   });
 
   it('reports a conflict (and does not touch the record) when a newer connection owns the identity', async () => {
@@ -51,7 +51,7 @@ describe('heartbeat', () => {
     a.on('presenceConflict', (c) => conflicts.push(c));
     const old = await connect(hostA, a);
     const newer = await connect(hostB, b, old.identity); // the charger reconnected to node B; A has not noticed yet
-    const conflict = await waitFor(() => conflicts[0], 5000, 'a heartbeat conflict');
+    const conflict = await waitFor(() => conflicts[0], 10_000, 'a heartbeat conflict');
     expect(conflict).toEqual({
       identity: old.identity,
       connectionId: old.connectionId,
@@ -69,7 +69,7 @@ describe('heartbeat', () => {
     // Simulate a crash: detach node A from Redis without any clean-up (its connections just vanish).
     const aClients = bed.clients.filter((c) => c === a.options.pub || c === a.options.sub);
     for (const c of aClients) c.disconnect();
-    await waitFor(async () => (await b.locate(rec.identity)) === undefined, 5000, 'presence of the dead node to expire');
+    await waitFor(async () => (await b.locate(rec.identity)) === undefined, 10_000, 'presence of the dead node to expire');
     expect(await b.liveNodes()).toEqual([hostB.nodeId]);
     const outcome = await b.sendCall(hostA.nodeId, { identity: rec.identity, protocol: 'ocpp1.6', action: 'Reset', params: {}, timeoutMs: 1000 });
     expect(outcome).toEqual({ ok: false, error: { kind: 'notConnected', message: expect.stringContaining(hostA.nodeId) } });
