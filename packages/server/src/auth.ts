@@ -11,6 +11,8 @@ export interface AuthContext<Session = unknown> {
   readonly handshake: Handshake;
   /** State set by connection middleware. */
   readonly state: Record<string, unknown>;
+  /** Aborted when the handshake times out or the socket goes away. */
+  readonly signal: AbortSignal;
   accept(options?: AcceptOptions<Session>): void;
   /** @param status HTTP status, 401 by default. */
   reject(status?: number, message?: string): void;
@@ -22,12 +24,18 @@ export type AuthHandler<Session = unknown> = (ctx: AuthContext<Session>) => void
 export type AuthOutcome = { ok: true; session: unknown } | { ok: false; status: number; message: string };
 
 /** Runs an auth handler and collects its first decision. */
-export async function runAuth(handler: AuthHandler | undefined, handshake: Handshake, state: Record<string, unknown>): Promise<AuthOutcome> {
+export async function runAuth(
+  handler: AuthHandler | undefined,
+  handshake: Handshake,
+  state: Record<string, unknown>,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<AuthOutcome> {
   if (!handler) return { ok: true, session: undefined };
   let decision: AuthOutcome | undefined;
   const ctx: AuthContext = {
     handshake,
     state,
+    signal,
     accept(options) {
       decision ??= { ok: true, session: options?.session };
     },

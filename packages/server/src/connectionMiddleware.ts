@@ -5,6 +5,8 @@ export interface ConnectionContext {
   readonly handshake: Handshake;
   /** Passed on to auth and to `client.state`. */
   readonly state: Record<string, unknown>;
+  /** Aborted when the handshake times out or the socket goes away: stop slow lookups early. */
+  readonly signal: AbortSignal;
   /** Refuses the upgrade with an HTTP status (400–599) and a short text message. */
   reject(status: number, message?: string): void;
 }
@@ -43,11 +45,13 @@ export async function runConnectionMiddleware(
   middleware: readonly ConnectionMiddleware[],
   handshake: Handshake,
   state: Record<string, unknown>,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<ChainOutcome> {
   let reachedEnd = middleware.length === 0;
   const ctx: ConnectionContext = {
     handshake,
     state,
+    signal,
     reject(status, message) {
       throw new HandshakeRejection(status, message ?? 'Connection refused');
     },

@@ -96,20 +96,26 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
   });
   const state: Record<string, unknown> = {};
 
+  const abort = new AbortController();
+  const onSocketClose = (): void => abort.abort(new Error('Socket closed during the handshake'));
+  req.socket.once('close', onSocketClose);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HandshakeDecision>((resolve) => {
-    timer = setTimeout(() => resolve(reject(408, 'Handshake timed out')), input.timeoutMs);
+    timer = setTimeout(() => {
+      abort.abort(new Error('Handshake timed out'));
+      resolve(reject(408, 'Handshake timed out'));
+    }, input.timeoutMs);
   });
   const decide = async (): Promise<HandshakeDecision> => {
     // Auth is the innermost step of the middleware onion: middleware code after `await next()` sees its outcome.
     let session: unknown;
     const authStep: ConnectionMiddleware = async (ctx, next) => {
-      const auth = await runAuth(input.auth, handshake, state);
+      const auth = await runAuth(input.auth, handshake, state, abort.signal);
       if (!auth.ok) return ctx.reject(auth.status, auth.message);
       session = auth.session;
       await next();
     };
-    const chain = await runConnectionMiddleware([...input.middleware, authStep], handshake, state);
+    const chain = await runConnectionMiddleware([...input.middleware, authStep], handshake, state, abort.signal);
     if (!chain.ok) return reject(chain.status, chain.message, chain.status === 401 && profile !== 3 ? BASIC_CHALLENGE : undefined);
     return { kind: 'accept', handshake, session, state };
   };
@@ -117,5 +123,6 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
     return await Promise.race([decide(), timeout]);
   } finally {
     clearTimeout(timer);
+    req.socket.off('close', onSocketClose);
   }
 }

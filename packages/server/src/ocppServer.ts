@@ -204,7 +204,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 
   /**
    * Handles an HTTP upgrade (for manual wiring: `httpServer.on('upgrade', (req, socket, head) =>
-   * ocpp.handleUpgrade(req, socket, head))`). Paths that match no route get 404.
+   * ocpp.handleUpgrade(req, socket, head))`). Paths that match no route get 404. Do not combine with the
+   * `server` option, which wires this up already.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', destroySocket);

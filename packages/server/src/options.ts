@@ -45,7 +45,10 @@ export interface OCPPServerOptions extends RouteOptions {
   server?: HttpServer | HttpsServer;
   /** Path pattern of the default route (`server.on('client')`). @default any path */
   path?: string;
-  /** Interval of the shared ping sweep; a peer silent for a whole interval is dropped. 0 disables. @default 30000 */
+  /**
+   * Interval of the shared ping sweep. A peer that sends nothing (not even a pong) between two sweeps is
+   * dropped, so a dead peer is detected within one to two intervals. 0 disables. @default 30000
+   */
   pingIntervalMs?: number;
   /** Time for middleware + auth to decide; then 408. @default 10000 */
   handshakeTimeoutMs?: number;

@@ -180,8 +180,13 @@ describe('auth', () => {
 
   it('an auth handler that never decides times out with 408', async () => {
     const { server, url } = await start({ handshakeTimeoutMs: 200 });
-    server.auth(() => new Promise<void>(() => undefined));
+    let aborted: Promise<unknown> | undefined;
+    server.auth((ctx) => {
+      aborted = new Promise((r) => ctx.signal.addEventListener('abort', () => r(ctx.signal.reason)));
+      return new Promise<void>(() => undefined);
+    });
     expect((await refusedStatus(`${url}/CP-1`)).status).toBe(408);
+    expect(await aborted).toMatchObject({ message: 'Handshake timed out' });
   });
 
   it('a route auth handler replaces the server one', async () => {

@@ -10,7 +10,7 @@ export interface ServerStats {
     byProtocol: Record<string, number>;
     /** Accepted since start. */
     accepted: number;
-    /** Refused upgrades since start, by HTTP status (and "1002" for no subprotocol match). */
+    /** Refused upgrades since start, by HTTP status (and `noSubprotocol` for sockets closed with 1002). */
     rejected: Record<string, number>;
     /** Closed by rate/size limits since start, by close code. */
     closedByLimit: Record<string, number>;
