@@ -109,12 +109,12 @@ export class RedisAdapter extends Adapter {
       await this.#store.touchNode(host.nodeId);
     } catch (err) {
       this.#detach();
+      if (this.#channels.length > 0) await sub.unsubscribe(...this.#channels).catch(() => undefined);
       this.#host = undefined;
       this.#state = 'closed';
       throw err;
     }
-    if (this.#state !== 'starting') return; // closed while starting
-    this.#state = 'ready';
+    this.#state = 'ready'; // close() waits for init() to settle, so nothing else changed the state meanwhile
     this.#heartbeatTimer = setInterval(() => this.#runHeartbeat(), this.options.heartbeatIntervalMs);
     this.#heartbeatTimer.unref();
   }
@@ -238,7 +238,7 @@ export class RedisAdapter extends Adapter {
     const nodes: NodeDelivery[] = [{ nodeId: host.nodeId, ...own }];
     for (const r of reports.values()) if (r.nodeId !== host.nodeId) nodes.push(r);
     let unresponsiveNodes: string[] = [];
-    if (!complete) {
+    if (!complete && pub.status === 'ready') {
       const live = await this.#store.liveNodes().catch(() => [] as string[]);
       unresponsiveNodes = live.filter((n) => !nodes.some((x) => x.nodeId === n));
     }
