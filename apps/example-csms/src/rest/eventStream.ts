@@ -22,7 +22,7 @@ export class EventStream {
   }
 
   /** Express handler for `GET /api/v1/events`. */
-  readonly handle = (req: Request, res: Response): void => {
+  readonly handle = (_req: Request, res: Response): void => {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -31,7 +31,7 @@ export class EventStream {
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     this.#clients.add(res);
-    req.on('close', () => this.#clients.delete(res));
+    res.on('close', () => this.#clients.delete(res));
   };
 
   publish(event: CsmsEvent): void {
