@@ -399,7 +399,13 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       socket.off('close', release);
       release();
       selectedProtocols.delete(req);
-      this.#accept(ws, route, handshake, decision.session, decision.state);
+      try {
+        this.#accept(ws, route, handshake, decision.session, decision.state);
+      } catch (err) {
+        this.#logger.error({ err, identity }, 'Could not set up an accepted connection');
+        ws.close(CloseCodes.internalError, 'Internal error');
+        this.#emitError(err);
+      }
     });
   }
 

@@ -87,7 +87,7 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
   const has2x = protocols.some((p) => p.startsWith('ocpp2.'));
   const rate = route.messageRateLimit ?? server.messageRateLimit;
   if (rate && !(rate.messages > 0 && rate.perMs > 0)) throw new RangeError('messageRateLimit needs positive messages and perMs');
-  return {
+  const resolved: ResolvedRouteOptions = {
     protocols,
     strictMode: route.strictMode ?? server.strictMode ?? true,
     callTimeoutMs: route.callTimeoutMs ?? server.callTimeoutMs ?? 30_000,
@@ -99,4 +99,12 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
     onDuplicateIdentity: route.onDuplicateIdentity ?? server.onDuplicateIdentity ?? 'replace',
     messageRateLimit: rate,
   };
+  const positive = (name: keyof ResolvedRouteOptions, value: number): void => {
+    if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  };
+  positive('callTimeoutMs', resolved.callTimeoutMs);
+  positive('callConcurrency', resolved.callConcurrency);
+  positive('maxPayload', resolved.maxPayload);
+  positive('maxBadMessages', resolved.maxBadMessages);
+  return resolved;
 }

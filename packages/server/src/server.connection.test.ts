@@ -216,3 +216,14 @@ describe('handleUpgrade (manual wiring)', () => {
     await new Promise((r) => http.close(r));
   });
 });
+
+describe('options', () => {
+  it('rejects invalid options when the server or route is created', () => {
+    expect(() => new OCPPServer({ callTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => new OCPPServer({ protocols: [] })).toThrow(TypeError);
+    const server = new OCPPServer();
+    expect(() => server.route('/x/:id', { maxPayload: -1 })).toThrow(RangeError);
+    expect(() => server.route('/x/:id', { messageRateLimit: { messages: 0, perMs: 1000 } })).toThrow(RangeError);
+    expect(() => server.route('no-slash')).toThrow(TypeError);
+  });
+});
