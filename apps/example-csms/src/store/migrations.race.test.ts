@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from './migrations.js';
+import { SqliteStore } from './sqliteStore.js';
+
+const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'openStore.fixture.ts');
+
+function openInChild(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@chargewire/source', fixture, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('migrations shared by several processes (cluster mode on one host)', { timeout: 60_000 }, () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two instances opening a fresh file at once migrate it exactly once', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'csms-race-'));
+    const file = join(dir, 'shared.sqlite');
+    const results = await Promise.all([openInChild(file), openInChild(file), openInChild(file)]);
+    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+    const migrations = results.map((r) => JSON.parse(r.stdout) as { from: number; to: number });
+    for (const m of migrations) expect(m.to).toBe(MIGRATIONS.length);
+    const store = new SqliteStore(file);
+    expect(store.migration.from).toBe(MIGRATIONS.length);
+    store.close();
+  });
+});
