@@ -73,6 +73,22 @@ describe('answers to unexpected frames', () => {
   });
 });
 
+describe('transports that deliver bytes', () => {
+  it('decodes Buffers, ArrayBuffers and fragment arrays as UTF-8 and refuses anything else per spec', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    endpoint.handle(({ params }) => ({ echo: params }));
+    const deliver = (data: unknown) => (peer.channel as unknown as { send(d: unknown): void }).send(data);
+    deliver(Buffer.from('[2,"b1","A",{"ä":1}]'));
+    expect(await peer.next()).toEqual([3, 'b1', { echo: { ä: 1 } }]);
+    deliver(new TextEncoder().encode('[2,"b2","A",{}]').buffer);
+    expect(await peer.next()).toEqual([3, 'b2', { echo: {} }]);
+    deliver([Buffer.from('[2,"b3",'), Buffer.from('"A",{}]')]);
+    expect(await peer.next()).toEqual([3, 'b3', { echo: {} }]);
+    deliver(42);
+    expect(await peer.next()).toEqual([4, '-1', 'RpcFrameworkError', 'Message is not valid JSON', {}]);
+  });
+});
+
 describe('maxBadMessages', () => {
   it('closes with 1002 after more than maxBadMessages consecutive bad frames', async () => {
     const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, maxBadMessages: 2 });

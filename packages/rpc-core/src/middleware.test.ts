@@ -102,9 +102,14 @@ describe('message middleware', () => {
         }
       });
     });
-    csms.handle(() => NOREPLY);
+    const handling = new Promise<void>((resolve) => {
+      csms.handle(() => {
+        resolve();
+        return NOREPLY;
+      });
+    });
     const call = station.callRaw('Hang', {});
-    await new Promise((r) => setTimeout(r, 10));
+    await handling;
     expect(inFlight).toBe(1);
     csms.close();
     await expect(call).rejects.toBeInstanceOf(Error);

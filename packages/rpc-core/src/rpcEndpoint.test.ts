@@ -71,16 +71,17 @@ describe('RpcEndpoint calls and handlers', () => {
 
   it('a handler that never answers leaves the caller to time out; a late answer is reported, not counted', async () => {
     const { csms, station } = endpointPair('ocpp1.6', lax, { ...lax, callTimeoutMs: 50, maxBadMessages: 0 });
-    let answer: ((v: unknown) => void) | undefined;
-    csms.handle(({ reply }) => {
-      answer = reply;
-      return NOREPLY;
+    const answer = new Promise<(v: unknown) => void>((resolve) => {
+      csms.handle(({ reply }) => {
+        resolve(reply);
+        return NOREPLY;
+      });
     });
     const err = await station.callRaw('Heartbeat', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ action: 'Heartbeat', timeoutMs: 50 });
     const bad = once(station, 'badMessage');
-    answer?.({ currentTime: 'too late' });
+    (await answer)({ currentTime: 'too late' });
     expect((await bad).error.description).toMatch(/timed out/);
     expect(station.attached).toBe(true);
   });
@@ -196,8 +197,9 @@ describe('RpcEndpoint close and attach', () => {
         return NOREPLY;
       });
     });
+    const received = once(csms, 'call');
     const call = station.callRaw('A', {});
-    await new Promise((r) => setTimeout(r, 10));
+    await received;
     station.close();
     await expect(call).rejects.toBeInstanceOf(ConnectionClosedError);
     expect(await aborted).toBeInstanceOf(ConnectionClosedError);

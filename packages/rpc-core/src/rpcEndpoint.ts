@@ -45,6 +45,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** UTF-8 text of a Buffer, ArrayBuffer, typed array or array of Buffers (ws fragments); '' for anything else. */
+function decodeText(data: unknown): string {
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (Array.isArray(data) && data.every((d) => d instanceof Uint8Array)) return Buffer.concat(data).toString('utf8');
+  return '';
+}
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!(value > 0)) throw new RangeError(`${name} must be a positive number`);
@@ -380,11 +388,12 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   // ── inbound frames ────────────────────────────────────────────────────────────────────────────────
 
-  private receive(text: string, channel: RpcChannel): void {
-    const protocol = this.conn.protocol;
-    const parsed = typeof text === 'string' ? parseFrame(text, protocol) : (parseFrame('', protocol) as FrameParseFailure);
+  private receive(input: string, channel: RpcChannel): void {
+    // Channels must deliver text; a transport that hands over raw bytes is decoded rather than refused.
+    const text = typeof input === 'string' ? input : decodeText(input);
+    const parsed = parseFrame(text, this.conn.protocol);
     if (!parsed.ok) {
-      this.onParseFailure(parsed, typeof text === 'string' ? text : '', channel);
+      this.onParseFailure(parsed, text, channel);
       return;
     }
     const frame = parsed.frame;
