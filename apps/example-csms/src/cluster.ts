@@ -43,7 +43,12 @@ export async function connectCluster(connections: ClusterConnections): Promise<v
 
 export async function closeCluster(connections: ClusterConnections): Promise<void> {
   await Promise.all(
-    Object.values(connections).map(async (r) => {
+    Object.values(connections).map(async (r: Redis) => {
+      // A lazy connection that never connected would be opened by QUIT; just drop it.
+      if (r.status === 'wait' || r.status === 'end') {
+        r.disconnect();
+        return;
+      }
       try {
         await r.quit();
       } catch {
