@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { render } from 'ink';
 import type { CommandContext } from '../../context.js';
 import { EndpointError, EXIT_FAILURES, EXIT_OK, UsageError } from '../../exitCodes.js';
 import { formatTable, nonNegativeNumber, positiveInt } from '../../format.js';
@@ -9,9 +8,7 @@ import { createFleet, fleetRow, runFleetScript, type FleetRow } from './fleet.js
 import { runScript } from './runScript.js';
 import { parseScript, ScriptError, type ScriptStep } from './scenario.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
-import { FleetApp } from './tui/FleetApp.js';
 import { formatLogLine } from './tui/format.js';
-import { SimulatorApp } from './tui/SimulatorApp.js';
 
 interface SimulateFlags {
   endpoint: string;
@@ -100,7 +97,8 @@ async function fleetMode(ctx: CommandContext, options: SimulatorOptions, flags: 
     return results.every((r) => r.ok) ? EXIT_OK : EXIT_FAILURES;
   }
   // Headless fleet: connect and boot everyone, keep heartbeats and meter values running until stopped.
-  const ink = ctx.io.isTTY && !flags.json ? render(<FleetApp fleet={fleet} />, { exitOnCtrlC: false }) : undefined;
+  // ink and react load only when a terminal UI is shown, so scripted runs start fast.
+  const ink = ctx.io.isTTY && !flags.json ? (await import('./tui/mount.js')).mountFleet(fleet) : undefined;
   await Promise.all(
     fleet.map(async (sim) => {
       if ((await sim.connect()).ok && flags.boot) await sim.boot();
@@ -124,7 +122,7 @@ async function interactiveMode(ctx: CommandContext, options: SimulatorOptions, f
   const connected = await sim.connect();
   if (!connected.ok) throw new EndpointError(connected.detail);
   if (flags.boot) void sim.boot();
-  const app = render(<SimulatorApp sim={sim} tag={flags.tag} />, { exitOnCtrlC: true });
+  const app = (await import('./tui/mount.js')).mountSimulator(sim, flags.tag);
   ctx.io.signal.addEventListener('abort', () => app.unmount(), { once: true });
   await app.waitUntilExit();
   await sim.close();
