@@ -217,7 +217,7 @@ describe('backend-initiated calls', () => {
   });
 
   it('answers NotSupported naming actions with no 1.6 counterpart', async () => {
-    for (const action of ['SetVariableMonitoring', 'SetDisplayMessage', 'CostUpdated', 'GetBaseReport']) {
+    for (const action of ['SetVariableMonitoring', 'SetDisplayMessage', 'CostUpdated', 'GetReport']) {
       const tr = await make().backendCall('CP1', action, {});
       expect(tr.ok).toBe(false);
       if (!tr.ok) expect(tr.error).toMatchObject({ code: 'NotSupported', description: expect.stringContaining(action) });
@@ -250,5 +250,38 @@ describe('backend-initiated calls', () => {
     expect(ids.result).toEqual({ status: 'Accepted', certificateHashDataChain: [{ certificateHashData: hash, certificateType: 'CSMSRootCertificate' }] });
     const v2g = await backendExchange(t, 'CP1', 'GetInstalledCertificateIds', { certificateType: ['V2GRootCertificate'] }, accept);
     expect(v2g).toMatchObject({ calls: [], result: { status: 'NotFound' } });
+  });
+
+  it('GetBaseReport reads every key and follows the answer with a NotifyReport of the mapped ones', async () => {
+    const t = make();
+    const ex = await backendExchange(t, 'CP1', 'GetBaseReport', { requestId: 8, reportBase: 'FullInventory' }, () => ({
+      configurationKey: [
+        { key: 'HeartbeatInterval', readonly: false, value: '300' },
+        { key: 'ChargingScheduleAllowedChargingRateUnit', readonly: true, value: 'Current' },
+        { key: 'NumberOfConnectors', readonly: true, value: '2' },
+      ],
+    }));
+    expect(ex.calls).toEqual([{ action: 'GetConfiguration', params: {} }]);
+    expect(ex.result).toEqual({ status: 'Accepted' });
+    expect(ex.followUps).toEqual([
+      {
+        action: 'NotifyReport',
+        params: {
+          requestId: 8,
+          generatedAt: NOW,
+          seqNo: 0,
+          tbc: false,
+          reportData: [
+            { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }] },
+            { component: { name: 'SmartChargingCtrlr' }, variable: { name: 'RateUnit' }, variableAttribute: [{ type: 'Actual', value: 'A', mutability: 'ReadOnly' }] },
+          ],
+        },
+      },
+    ]);
+    expect(ex.notes.join()).toContain('NumberOfConnectors');
+    const summary = await backendExchange(t, 'CP1', 'GetBaseReport', { requestId: 9, reportBase: 'SummaryInventory' }, () => ({}));
+    expect(summary).toMatchObject({ calls: [], result: { status: 'NotSupported' }, followUps: [] });
+    const empty = await backendExchange(t, 'CP1', 'GetBaseReport', { requestId: 10, reportBase: 'ConfigurationInventory' }, () => ({ configurationKey: [] }));
+    expect(empty).toMatchObject({ result: { status: 'EmptyResultSet' }, followUps: [] });
   });
 });

@@ -34,6 +34,11 @@ export interface ActionPlan {
   readonly calls: readonly OutboundCall[];
   /** Builds the response for the original caller from the outcomes (same order as calls). Throw TranslationError to answer a CALLERROR. */
   respond(outcomes: readonly CallOutcome[]): Promise<object> | object;
+  /**
+   * Calls to send back to the original caller's side after answering it (e.g. the NotifyReport that follows
+   * an accepted GetBaseReport); read after `respond`.
+   */
+  followUps?(): readonly OutboundCall[];
 }
 
 export type ActionTranslator<P> = (params: P, env: TranslatorEnv) => Promise<ActionPlan>;

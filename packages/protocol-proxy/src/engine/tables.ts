@@ -4,6 +4,7 @@ import * as device from './backend/device.js';
 import * as firmware from './backend/firmware.js';
 import * as localList from './backend/localList.js';
 import * as remote from './backend/remote.js';
+import * as reports from './backend/reports.js';
 import * as reservation from './backend/reservation.js';
 import * as security from './backend/security.js';
 import * as smartCharging from './backend/smartCharging.js';
@@ -44,6 +45,7 @@ export const BACKEND_ACTIONS: BackendTable = {
   TriggerMessage: { target: 'TriggerMessage', translate: device.triggerMessage },
   ClearCache: { target: 'ClearCache', translate: device.clearCache },
   GetVariables: { target: 'GetConfiguration', translate: variables.getVariables },
+  GetBaseReport: { target: 'GetConfiguration', translate: reports.getBaseReport },
   SetVariables: { target: 'ChangeConfiguration', translate: variables.setVariables },
   SetChargingProfile: { target: 'SetChargingProfile', translate: smartCharging.setChargingProfile },
   ClearChargingProfile: { target: 'ClearChargingProfile', translate: smartCharging.clearChargingProfile },

@@ -93,6 +93,7 @@ describe.each(['ocpp2.0.1', 'ocpp2.1'] as const)('properties with upstream %s', 
         const res = await t.backendResult(tr.context, outcomes);
         expect(res.ok, res.ok ? '' : `${res.error.code}: ${res.error.description}`).toBe(true);
         if (res.ok) expect(isValid(upstream, action, 'response', res.result)).toBe(true);
+        if (res.ok) for (const c of res.followUps) expect(isValid(upstream, c.action, 'request', c.params)).toBe(true);
       }),
       { numRuns: RUNS },
     );

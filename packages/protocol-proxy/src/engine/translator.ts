@@ -57,7 +57,13 @@ export type CallTranslation =
   | { ok: false; error: TranslationFailure; notes: readonly string[] };
 
 export type ResultTranslation =
-  | { ok: true; result: object; notes: readonly string[] }
+  | {
+      ok: true;
+      result: object;
+      /** Calls to send to the original caller after the answer (validated like any translated call). */
+      followUps: readonly OutboundCall[];
+      notes: readonly string[];
+    }
   | { ok: false; error: TranslationFailure; notes: readonly string[] };
 
 /** The engine: pure apart from the session store it is given. */
@@ -204,7 +210,9 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
       });
       const result = await plan.respond(checked);
       check(source, context.action, 'response', result, `${context.action} response`);
-      return { ok: true, result, notes };
+      const followUps = plan.followUps?.() ?? [];
+      for (const call of followUps) check(source, call.action, 'request', call.params, `${context.action} → ${call.action}`);
+      return { ok: true, result, followUps, notes };
     } catch (err) {
       return { ok: false, error: translateError(source, failure(err)), notes };
     }

@@ -20,6 +20,8 @@ interface Backend {
   port: number;
   received: Array<{ action: string; params: any }>;
   client(identity: string): Promise<ServerClient>;
+  /** Resolves with the params of the next call of this action the backend receives. */
+  next(action: string): Promise<any>;
 }
 
 async function startBackend(port = 0): Promise<Backend> {
@@ -28,12 +30,15 @@ async function startBackend(port = 0): Promise<Backend> {
   const received: Backend['received'] = [];
   const clients = new Map<string, ServerClient>();
   const waiters = new Map<string, Array<(c: ServerClient) => void>>();
+  const callWaiters: Array<{ action: string; resolve: (params: unknown) => void }> = [];
   server.on('client', (sc: ServerClient) => {
     clients.set(sc.identity, sc);
     for (const w of waiters.get(sc.identity) ?? []) w(sc);
     waiters.delete(sc.identity);
     sc.handle(({ action, params }) => {
       received.push({ action, params });
+      const waiter = callWaiters.findIndex((w) => w.action === action);
+      if (waiter >= 0) callWaiters.splice(waiter, 1)[0]?.resolve(params);
       const now = new Date().toISOString();
       switch (action) {
         case 'BootNotification':
@@ -56,6 +61,7 @@ async function startBackend(port = 0): Promise<Backend> {
     port: address.port,
     url: `ws://127.0.0.1:${address.port}/ocpp`,
     received,
+    next: (action) => new Promise((resolve) => callWaiters.push({ action, resolve })),
     client: (identity) => {
       const existing = clients.get(identity);
       if (existing?.connected) return Promise.resolve(existing);
@@ -174,6 +180,14 @@ describe('protocol proxy end to end', () => {
     });
     expect(set.setVariableResult.map((r) => r.attributeStatus)).toEqual(['Accepted', 'UnknownVariable']);
     expect(config.get('HeartbeatInterval')).toBe('60');
+
+    // A base report built from GetConfiguration arrives after the answer.
+    const report = backend.next('NotifyReport');
+    expect(await upstream.call('ocpp2.0.1', 'GetBaseReport', { requestId: 5, reportBase: 'ConfigurationInventory' })).toEqual({ status: 'Accepted' });
+    expect(await report).toMatchObject({
+      requestId: 5,
+      reportData: expect.arrayContaining([expect.objectContaining({ variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ type: 'Actual', value: '60', mutability: 'ReadWrite' }] })]),
+    });
 
     // Reset.
     expect(await upstream.call('ocpp2.0.1', 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Accepted' });

@@ -287,6 +287,7 @@ export class ProtocolProxy extends EventEmitter {
     const { identity } = session;
     const ctx: ProxyCallContext = { identity, direction, action: hctx.action, params: hctx.params, state: hctx.state };
     let notes: readonly string[] = [];
+    let followUps: readonly OutboundCall[] = [];
     let details: Record<string, unknown> = {};
     const fail = (failure: TranslationFailure) => {
       ctx.error = { code: failure.code, description: failure.description };
@@ -311,6 +312,7 @@ export class ProtocolProxy extends EventEmitter {
         notes = res.notes;
         if (!res.ok) return fail(res.error);
         ctx.result = res.result;
+        followUps = res.followUps;
       });
     } catch (err) {
       this.#error(err);
@@ -330,7 +332,22 @@ export class ProtocolProxy extends EventEmitter {
     this.#options.logger?.debug({ event: 'translation', ...event }, `${event.actionIn} → ${event.actionsOut.join(', ') || '(none)'}`);
     this.emit('translation', event);
     if (error) throw new RpcError(error.code as TranslationFailure['code'], error.description, details);
+    // Follow-ups (a NotifyReport after GetBaseReport) must reach the caller after the answer: the answer goes out
+    // in the microtasks after this handler returns, the follow-ups on a later turn of the event loop.
+    if (followUps.length > 0) setImmediate(() => void this.#sendFollowUps(session, direction, followUps));
     return ctx.result;
+  }
+
+  async #sendFollowUps(session: ChargerSession, direction: CallDirection, calls: readonly OutboundCall[]): Promise<void> {
+    for (const call of calls) {
+      try {
+        if (direction === 'backend') await session.upstream.callRaw(call.action, call.params);
+        else await session.charger?.callRaw(call.action, call.params);
+      } catch (err) {
+        this.#options.logger?.warn({ event: 'followUpFailed', identity: session.identity, action: call.action }, 'A follow-up call failed');
+        this.#error(err);
+      }
+    }
   }
 
   #error(err: unknown): void {

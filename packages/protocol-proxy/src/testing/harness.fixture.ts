@@ -8,6 +8,7 @@ export type Peer = (call: OutboundCall) => object | { error: CallOutcome & { ok:
 
 export interface Exchange {
   calls: OutboundCall[];
+  followUps?: readonly OutboundCall[];
   result?: object;
   error?: { code: string; description: string };
   notes: readonly string[];
@@ -40,7 +41,8 @@ export async function backendExchange(t: Translator, identity: string, action: s
   const res = await t.backendResult(tr.context, outcomes);
   if (!res.ok) return { calls: [...tr.calls], error: res.error, notes: res.notes };
   expectValid(t.upstreamProtocol, action, 'response', res.result);
-  return { calls: [...tr.calls], result: res.result, notes: res.notes };
+  for (const c of res.followUps) expectValid(t.upstreamProtocol, c.action, 'request', c.params);
+  return { calls: [...tr.calls], result: res.result, followUps: res.followUps, notes: res.notes };
 }
 
 export function expectValid(protocol: string, action: string, kind: 'request' | 'response', payload: unknown): void {
