@@ -77,4 +77,27 @@ describe('Redis restart', () => {
     expect(outcome).toEqual({ ok: true, result: 'back' });
     expect(b.adapter.stats().pendingCalls).toBe(0);
   });
+  it('after a restart, a charger that moved during the outage stays with its newest connection, whoever re-registers last', async () => {
+    const a = await bed.node({ heartbeatIntervalMs: 300 });
+    const b = await bed.node({ heartbeatIntervalMs: 300 });
+    const identity = `CP-moved-${randomUUID()}`;
+    const old: PresenceRecord = { identity, nodeId: a.host.nodeId, connectionId: 'old', protocol: 'ocpp1.6', connectedAt: Date.now() - 60_000 };
+    const newer: PresenceRecord = { identity, nodeId: b.host.nodeId, connectionId: 'new', protocol: 'ocpp1.6', connectedAt: Date.now() };
+    // A has not noticed yet that its connection is dead; B holds the charger's new connection
+    a.host.presence.set(identity, old);
+    b.host.presence.set(identity, newer);
+    const conflicts: unknown[] = [];
+    a.adapter.on('presenceConflict', (c) => conflicts.push(c));
+    const both = Promise.all([
+      new Promise((r) => a.adapter.on('reregistered', r)),
+      new Promise((r) => b.adapter.on('reregistered', r)),
+    ]);
+    await redis.kill();
+    await redis.restart();
+    await both;
+    expect(await a.adapter.locate(identity)).toEqual(newer);
+    // A's heartbeat keeps reporting the conflict until its server drops the stale connection
+    await waitFor(() => conflicts.length > 0, 10_000, 'a presence conflict on node A');
+    expect(conflicts[0]).toMatchObject({ identity, connectionId: 'old', owner: { nodeId: b.host.nodeId, connectionId: 'new' } });
+  });
 });
