@@ -79,6 +79,13 @@ describe('typed facade: handle', () => {
 });
 
 describe('typed facade: send, raw calls and vendor maps', () => {
+  it('SEND handlers are registered like CALL handlers and return NOREPLY', () => {
+    csms.handle('ocpp2.1', 'NotifyPeriodicEventStream', ({ params }) => {
+      expectTypeOf(params.basetime).toEqualTypeOf<string>();
+      return NOREPLY;
+    });
+  });
+
   it('send() accepts only SEND-only actions of this side', () => {
     station.send('ocpp2.1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: now, data: [{ t: 0, v: '1' }] });
     // @ts-expect-error Heartbeat is a CALL
