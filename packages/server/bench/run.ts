@@ -13,7 +13,11 @@ import { fileURLToPath } from 'node:url';
 import type { LoadArgs, LoadMessage } from './load.js';
 import type { TargetKind, TargetMessage } from './targets.js';
 
-const KINDS: TargetKind[] = ['chargewire', 'ocpp-rpc', 'ws-echo'];
+const ALL_KINDS: TargetKind[] = ['chargewire', 'ocpp-rpc', 'ws-echo'];
+/** `BENCH_KINDS=chargewire,ws-echo` limits the run (the comparison table then shows n/a). */
+const KINDS: TargetKind[] = process.env.BENCH_KINDS ? ALL_KINDS.filter((k) => process.env.BENCH_KINDS!.split(',').includes(k)) : ALL_KINDS;
+/** `BENCH_PHASES=idle` (or `load`) runs only that part. */
+const PHASES = (process.env.BENCH_PHASES ?? 'load,idle').split(',');
 const CALL_NS = [100, 1000];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const IDLE_N = Number(process.env.BENCH_IDLE ?? 10_000);
@@ -178,20 +182,20 @@ function pad(s: string, n: number): string {
 async function main(): Promise<void> {
   process.stderr.write(`server benchmark: best of ${ROUNDS} interleaved rounds, ${SECONDS}s per call run, N=${CALL_NS.join('/')}, idle N=${IDLE_N}, connect N=${CONNECT_N}\n`);
   const rows = {} as Record<TargetKind, Row>;
-  for (const kind of KINDS) rows[kind] = { callsPerSec: {}, p50: {}, p99: {}, connectPerSec: 0, bytesPerIdle: 0, idleReached: 0 };
-  await measureLoad(rows);
-  for (const kind of KINDS) await measureIdle(kind, rows[kind]);
+  for (const kind of ALL_KINDS) rows[kind] ??= { callsPerSec: {}, p50: {}, p99: {}, connectPerSec: 0, bytesPerIdle: 0, idleReached: 0 };
+  if (PHASES.includes('load')) await measureLoad(rows);
+  if (PHASES.includes('idle')) for (const kind of KINDS) await measureIdle(kind, rows[kind]);
   const us = rows.chargewire;
   const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
-  const lines: string[][] = [['metric', 'chargewire', 'ocpp-rpc', 'ws-echo', 'vs ocpp-rpc', 'vs ws-echo']];
+  const lines: string[][] = [['metric', ...ALL_KINDS, 'vs ocpp-rpc', 'vs ws-echo']];
   for (const n of CALL_NS) {
-    lines.push([`calls/s N=${n}`, ...KINDS.map((k) => String(Math.round(rows[k].callsPerSec[n] ?? 0))), ratio(us.callsPerSec[n] ?? 0, rows['ocpp-rpc'].callsPerSec[n] ?? 0), ratio(us.callsPerSec[n] ?? 0, rows['ws-echo'].callsPerSec[n] ?? 0)]);
-    lines.push([`p50 ms N=${n}`, ...KINDS.map((k) => (rows[k].p50[n] ?? 0).toFixed(2)), ratio(us.p50[n] ?? 0, rows['ocpp-rpc'].p50[n] ?? 0), ratio(us.p50[n] ?? 0, rows['ws-echo'].p50[n] ?? 0)]);
-    lines.push([`p99 ms N=${n}`, ...KINDS.map((k) => (rows[k].p99[n] ?? 0).toFixed(2)), ratio(us.p99[n] ?? 0, rows['ocpp-rpc'].p99[n] ?? 0), ratio(us.p99[n] ?? 0, rows['ws-echo'].p99[n] ?? 0)]);
+    lines.push([`calls/s N=${n}`, ...ALL_KINDS.map((k) => String(Math.round(rows[k].callsPerSec[n] ?? 0))), ratio(us.callsPerSec[n] ?? 0, rows['ocpp-rpc'].callsPerSec[n] ?? 0), ratio(us.callsPerSec[n] ?? 0, rows['ws-echo'].callsPerSec[n] ?? 0)]);
+    lines.push([`p50 ms N=${n}`, ...ALL_KINDS.map((k) => (rows[k].p50[n] ?? 0).toFixed(2)), ratio(us.p50[n] ?? 0, rows['ocpp-rpc'].p50[n] ?? 0), ratio(us.p50[n] ?? 0, rows['ws-echo'].p50[n] ?? 0)]);
+    lines.push([`p99 ms N=${n}`, ...ALL_KINDS.map((k) => (rows[k].p99[n] ?? 0).toFixed(2)), ratio(us.p99[n] ?? 0, rows['ocpp-rpc'].p99[n] ?? 0), ratio(us.p99[n] ?? 0, rows['ws-echo'].p99[n] ?? 0)]);
   }
-  lines.push(['connections/s', ...KINDS.map((k) => String(Math.round(rows[k].connectPerSec))), ratio(us.connectPerSec, rows['ocpp-rpc'].connectPerSec), ratio(us.connectPerSec, rows['ws-echo'].connectPerSec)]);
-  lines.push([`KB RSS / idle conn`, ...KINDS.map((k) => (rows[k].bytesPerIdle / 1024).toFixed(2)), ratio(us.bytesPerIdle, rows['ocpp-rpc'].bytesPerIdle), ratio(us.bytesPerIdle, rows['ws-echo'].bytesPerIdle)]);
-  lines.push(['idle conns reached', ...KINDS.map((k) => String(rows[k].idleReached)), '', '']);
+  lines.push(['connections/s', ...ALL_KINDS.map((k) => String(Math.round(rows[k].connectPerSec))), ratio(us.connectPerSec, rows['ocpp-rpc'].connectPerSec), ratio(us.connectPerSec, rows['ws-echo'].connectPerSec)]);
+  lines.push([`KB RSS / idle conn`, ...ALL_KINDS.map((k) => (rows[k].bytesPerIdle / 1024).toFixed(2)), ratio(us.bytesPerIdle, rows['ocpp-rpc'].bytesPerIdle), ratio(us.bytesPerIdle, rows['ws-echo'].bytesPerIdle)]);
+  lines.push(['idle conns reached', ...ALL_KINDS.map((k) => String(rows[k].idleReached)), '', '']);
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
   console.log('');
   for (const l of lines) console.log(l.map((cell, i) => pad(cell, widths[i]!)).join('  '));
