@@ -8,9 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import { RpcEndpoint } from '@chargewire/rpc-core';
 import type { WebSocket } from 'ws';
-import type { Adapter, AdapterHost, BroadcastReport, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from './adapter/adapter.js';
+import type { Adapter, BroadcastReport } from './adapter/adapter.js';
 import { InMemoryAdapter } from './adapter/inMemoryAdapter.js';
-import { serializeError } from './adapter/serializeError.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import { runHandshakePipeline } from './handshakePipeline.js';
@@ -30,14 +29,8 @@ import { StatsCollector } from './stats.js';
 import type { ServerStats } from './stats.js';
 import { CloseCodes, WsChannel } from './wsChannel.js';
 import { attachStats } from './clientStats.js';
-
-/** Result of one client in `broadcast()` (this node's clients only). */
-export interface BroadcastClientResult {
-  identity: string;
-  ok: boolean;
-  result?: unknown;
-  error?: Error;
-}
+import { LocalNode, presenceOf } from './localNode.js';
+import type { BroadcastClientResult } from './localNode.js';
 
 /** `broadcast()` report: per-node counts from the adapter plus per-client results of this node. */
 export interface ServerBroadcastReport extends BroadcastReport {
@@ -74,7 +67,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #auth: AuthHandler | undefined;
   readonly #clients = new Map<string, ServerClient<M>>();
   readonly #remote = new Map<string, RemoteClient<M>>();
-  readonly #broadcastSinks = new Map<string, BroadcastClientResult[][]>();
+  readonly #node: LocalNode<M>;
   readonly #stats = new StatsCollector();
   readonly #keepAlive: KeepAlive;
   readonly #connectionRate: WindowRateLimiter | undefined;
@@ -92,6 +85,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#options = options;
     this.nodeId = options.nodeId ?? randomUUID();
     this.#logger = options.logger ?? silentLogger;
+    this.#node = new LocalNode<M>(this.nodeId, this.#clients);
     this.#adapter = options.adapter ?? new InMemoryAdapter();
     this.#keepAlive = new KeepAlive(options.pingIntervalMs ?? 30_000, (channel) => {
       this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
@@ -182,19 +176,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   /** Sends one CALL to every client (on every node) that negotiated `protocol`. */
   async broadcast(protocol: string, action: string, params: unknown): Promise<ServerBroadcastReport> {
     await this.#ensureAdapter();
-    const local: BroadcastClientResult[] = [];
-    const key = broadcastKey(protocol, action, params);
-    const sinks = this.#broadcastSinks.get(key) ?? [];
-    sinks.push(local);
-    this.#broadcastSinks.set(key, sinks);
-    try {
-      const report = await this.#adapter.broadcast(protocol, action, params);
-      return { ...report, clients: local };
-    } finally {
-      const left = this.#broadcastSinks.get(key)?.filter((s) => s !== local);
-      if (left?.length) this.#broadcastSinks.set(key, left);
-      else this.#broadcastSinks.delete(key);
-    }
+    const { report, clients } = await this.#node.collect(protocol, action, params, () => this.#adapter.broadcast(protocol, action, params));
+    return { ...report, clients };
   }
 
   /** A snapshot of the counters (connections, calls, errors, bad messages, latency percentiles). */
@@ -268,48 +251,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   }
 
   #ensureAdapter(): Promise<void> {
-    this.#adapterReady ??= this.#adapter.init(this.#adapterHost());
+    this.#adapterReady ??= this.#adapter.init(this.#node);
     return this.#adapterReady;
-  }
-
-  #adapterHost(): AdapterHost {
-    return {
-      nodeId: this.nodeId,
-      callLocal: (req) => this.#callLocal(req),
-      broadcastLocal: (protocol, action, params) => this.#broadcastLocal(protocol, action, params),
-      localPresence: () => [...this.#clients.values()].map((c) => presenceOf(c)),
-    };
-  }
-
-  async #callLocal(req: RemoteCallRequest): Promise<RemoteCallOutcome> {
-    const client = this.#clients.get(req.identity);
-    if (!client) return { ok: false, error: { kind: 'notConnected', message: `${req.identity} is not connected to node ${this.nodeId}` } };
-    if (client.protocol !== req.protocol) {
-      return { ok: false, error: { kind: 'internal', message: `${req.identity} speaks ${client.protocol}, not ${req.protocol}` } };
-    }
-    try {
-      return { ok: true, result: await client.callRaw(req.action, req.params, { timeoutMs: req.timeoutMs }) };
-    } catch (err) {
-      return { ok: false, error: serializeError(err) };
-    }
-  }
-
-  async #broadcastLocal(protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
-    // Per-client results go to the local broadcast() that started this (if it was started here).
-    const sink = this.#broadcastSinks.get(broadcastKey(protocol, action, params))?.shift();
-    const targets = [...this.#clients.values()].filter((c) => c.protocol === protocol);
-    const results = await Promise.all(
-      targets.map(async (client): Promise<BroadcastClientResult> => {
-        try {
-          return { identity: client.identity, ok: true, result: await client.callRaw(action, params) };
-        } catch (err) {
-          return { identity: client.identity, ok: false, error: err instanceof Error ? err : new Error(String(err)) };
-        }
-      }),
-    );
-    sink?.push(...results);
-    const delivered = results.filter((r) => r.ok).length;
-    return { delivered, failed: results.length - delivered };
   }
 
   #routeFor(path: string): { route: Route<M>; params: Readonly<Record<string, string>> } | undefined {
@@ -475,14 +418,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
-function broadcastKey(protocol: string, action: string, params: unknown): string {
-  return `${protocol}\u0000${action}\u0000${JSON.stringify(params) ?? ''}`;
-}
-
 function destroySocket(this: Duplex): void {
   this.destroy();
-}
-
-function presenceOf<M extends ProtocolMap>(client: ServerClient<M>): PresenceRecord {
-  return Object.freeze({ identity: client.identity, nodeId: client.nodeId, connectionId: client.connectionId, protocol: client.protocol, connectedAt: client.connectedAt });
 }
