@@ -114,3 +114,16 @@ describe('typed facade: send, raw calls and vendor maps', () => {
     expectTypeOf(csms).toExtend<OcppPeer<'CSMS'>>();
   });
 });
+
+describe('typed events', () => {
+  it('types each event payload', () => {
+    csms.on('callError', (e) => {
+      expectTypeOf(e.error.code).toEqualTypeOf<import('@chargewire/ocpp-types').RpcErrorCode>();
+      expectTypeOf(e.direction).toEqualTypeOf<'in' | 'out'>();
+    });
+    csms.on('badMessage', (e) => expectTypeOf(e.frame).toEqualTypeOf<string>());
+    csms.on('close', (e) => expectTypeOf(e).toEqualTypeOf<{ code: number; reason: string }>());
+    // @ts-expect-error not an event of RpcEndpoint
+    csms.on('message', () => undefined);
+  });
+});
