@@ -90,6 +90,9 @@ describe('errorFrame / capDescription', () => {
     expect(errorFrame('ocpp2.0.1', 'i', long).errorDescription).toHaveLength(255);
     expect(errorFrame('ocpp2.1', 'i', new RpcError('GenericError')).errorDetails).toEqual({});
     expect(capDescription('ocpp2.1', 'short')).toBe('short');
+    const emoji = capDescription('ocpp2.0.1', `${'x'.repeat(254)}😀tail`);
+    expect(emoji).toBe('x'.repeat(254));
+    expect(capDescription('ocpp2.0.1', `${'x'.repeat(253)}😀tail`)).toBe(`${'x'.repeat(253)}😀`);
   });
 });
 

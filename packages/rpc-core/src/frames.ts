@@ -63,9 +63,11 @@ export function errorFrame(protocol: string, messageId: string, error: RpcError)
 
 /** 2.x Part 4 §4.2.3 limits errorDescription to 255 characters; 1.6 has no limit. */
 export function capDescription(protocol: string, description: string): string {
-  return ruleSetOf(protocol) !== '1.6' && description.length > MAX_ERROR_DESCRIPTION_LENGTH
-    ? description.slice(0, MAX_ERROR_DESCRIPTION_LENGTH)
-    : description;
+  if (ruleSetOf(protocol) === '1.6' || description.length <= MAX_ERROR_DESCRIPTION_LENGTH) return description;
+  // do not split a surrogate pair at the cut
+  const last = description.charCodeAt(MAX_ERROR_DESCRIPTION_LENGTH - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_ERROR_DESCRIPTION_LENGTH - 1 : MAX_ERROR_DESCRIPTION_LENGTH;
+  return description.slice(0, end);
 }
 
 function fail(
