@@ -1,4 +1,5 @@
 import type { OutboundCall } from '../engine/plan.js';
+import type { RpcErrorCode } from '../wire/types.js';
 import type { CallDirection } from '../engine/translator.js';
 
 /** What a proxy middleware sees of one call crossing the proxy. */
@@ -15,7 +16,7 @@ export interface ProxyCallContext {
   /** The answer for the caller (set after `next()`, or before it to answer without translating). */
   result?: unknown;
   /** The CALLERROR for the caller, if any (set after `next()`). */
-  error?: { code: string; description: string };
+  error?: { code: RpcErrorCode; description: string };
   /** Free space shared along the chain. */
   readonly state: Record<string, unknown>;
 }

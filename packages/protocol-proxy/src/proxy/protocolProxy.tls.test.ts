@@ -1,5 +1,6 @@
 /** TLS on both legs and several proxy instances sharing one Redis session store. */
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { OCPPClient } from '@chargewire/client';
@@ -95,5 +96,25 @@ describe('protocol proxy transport', () => {
     const events = received.filter((r) => r.action === 'TransactionEvent').map((r) => r.params);
     expect(events.map((e) => [e.eventType, e.seqNo])).toEqual([['Started', 0], ['Ended', 1]]);
     expect(events[1].transactionInfo.transactionId).toBe(events[0].transactionInfo.transactionId);
+  });
+
+  it('attaches to an existing HTTP server (its other routes keep working)', async () => {
+    const backend = new OCPPServer({ protocols: ['ocpp2.0.1'], pingIntervalMs: 0 });
+    recordingBackend(backend, []);
+    const backendPort = (await backend.listen(0, '127.0.0.1')).port;
+    cleanups.push(() => backend.close());
+    const http = createHttpServer((_req, res) => res.end('ok'));
+    const proxy = createProtocolProxy({ server: http, upstream: { url: `ws://127.0.0.1:${backendPort}/csms`, pingIntervalMs: 0 }, downstream: { pingIntervalMs: 0 } });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    cleanups.push(async () => {
+      await proxy.close();
+      await new Promise((resolve) => http.close(resolve));
+    });
+    await expect(proxy.listen()).rejects.toBeInstanceOf(TypeError);
+    const port = (http.address() as AddressInfo).port;
+    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('ok');
+    const cp = charger(`ws://127.0.0.1:${port}/ocpp`, 'CP-HTTP');
+    await cp.connect();
+    expect(await cp.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })).toMatchObject({ status: 'Accepted' });
   });
 });

@@ -121,6 +121,7 @@ export class ProtocolProxy extends EventEmitter {
    * @default port and host from `options.listen`, else port 0 on 127.0.0.1
    */
   async listen(port = this.#options.listen?.port ?? 0, host = this.#options.listen?.host ?? '127.0.0.1'): Promise<AddressInfo> {
+    if (this.#options.server) throw new TypeError('The proxy is attached to the given `server`: listen on that server instead');
     const https = this.#httpsServer;
     if (!https) return this.server.listen(port, host);
     await new Promise<void>((resolve, reject) => {
@@ -318,7 +319,7 @@ export class ProtocolProxy extends EventEmitter {
       this.#error(err);
       ctx.error = { code: 'InternalError', description: 'The proxy failed to handle this call' };
     }
-    const error = ctx.error ?? (ctx.result === undefined ? { code: 'InternalError', description: 'No answer was produced' } : undefined);
+    const error: ProxyCallContext['error'] = ctx.error ?? (ctx.result === undefined ? { code: 'InternalError', description: 'No answer was produced' } : undefined);
     const event: TranslationEvent = {
       identity,
       direction,
@@ -331,7 +332,7 @@ export class ProtocolProxy extends EventEmitter {
     };
     this.#options.logger?.debug({ event: 'translation', ...event }, `${event.actionIn} → ${event.actionsOut.join(', ') || '(none)'}`);
     this.emit('translation', event);
-    if (error) throw new RpcError(error.code as TranslationFailure['code'], error.description, details);
+    if (error) throw new RpcError(error.code, error.description, details);
     // Follow-ups (a NotifyReport after GetBaseReport) must reach the caller after the answer: the answer goes out
     // in the microtasks after this handler returns, the follow-ups on a later turn of the event loop.
     if (followUps.length > 0) setImmediate(() => void this.#sendFollowUps(session, direction, followUps));
