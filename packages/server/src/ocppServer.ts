@@ -355,7 +355,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #accept(ws: WebSocket, route: Route<M>, handshake: Handshake, session: unknown, state: Record<string, unknown>): void {
     const options = route.options;
     const stats = this.#stats;
-    const channel = new WsChannel(ws, options.messageRateLimit, (code) => stats.limitClose(code));
+    const channel = new WsChannel(ws, options.messageRateLimit, stats);
     const endpoint = new RpcEndpoint<'CSMS'>({
       side: 'CSMS',
       protocol: handshake.protocol,

@@ -6,8 +6,10 @@ export interface MessageRateLimit {
   perMs: number;
 }
 
-/** Called when the channel closes a connection itself because of a limit. */
-export type LimitCloseListener = (code: number, reason: string) => void;
+/** Told when the channel closes a connection itself because of a limit (the server's stats). */
+export interface LimitCloseSink {
+  limitClose(code: number): void;
+}
 
 const kChannel = Symbol('chargewire.channel');
 type TaggedSocket = WebSocket & { [kChannel]?: WsChannel };
@@ -64,7 +66,7 @@ export class WsChannel {
   constructor(
     readonly socket: WebSocket,
     private readonly rateLimit: MessageRateLimit | undefined,
-    private readonly onLimitClose: LimitCloseListener | undefined,
+    private readonly limits: LimitCloseSink | undefined,
   ) {
     const tagged = socket as TaggedSocket;
     tagged[kChannel] = this;
@@ -129,7 +131,7 @@ export class WsChannel {
   protocolError(wsErrorCode: string | undefined): void {
     const code = wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCodes.messageTooBig : wsErrorCode === 'WS_ERR_INVALID_UTF8' ? 1007 : CloseCodes.protocolError;
     this.#sentCloseCode = code;
-    if (code === CloseCodes.messageTooBig) this.onLimitClose?.(code, 'Message too big');
+    if (code === CloseCodes.messageTooBig) this.limits?.limitClose(code);
   }
 
   /** @internal */
@@ -142,7 +144,7 @@ export class WsChannel {
   }
 
   #limitClose(code: number, reason: string): void {
-    this.onLimitClose?.(code, reason);
+    this.limits?.limitClose(code);
     this.close(code, reason);
   }
 }
