@@ -34,8 +34,8 @@ describe('simulator TUI', () => {
     const sim = new Simulator({ endpoint: `ws://127.0.0.1:${csms.address.port}/ocpp`, identity: 'TUI-1', protocol: 'ocpp1.6', connectors: 2 });
     await sim.connect();
     const { lastFrame, stdin, unmount } = render(<SimulatorApp sim={sim} tag="RFID-7" />);
-    expect(lastFrame()).toMatch(/chargewire simulator TUI-1 ocpp1\.6 ● online not booted/);
-    expect(lastFrame()).toMatch(/\[p\] plug\/unplug/);
+    const first = await frameMatching(lastFrame, (f) => f.includes('[p] plug/unplug'));
+    expect(first).toMatch(/chargewire simulator TUI-1 ocpp1\.6 ● online not booted/);
     // useInput subscribes to stdin in an effect: let it run before typing.
     await new Promise((resolve) => setImmediate(resolve));
 
@@ -48,7 +48,7 @@ describe('simulator TUI', () => {
     stdin.write('t');
     await frameMatching(lastFrame, (f) => f.includes('✔ tag RFID-7 accepted'));
     stdin.write('s');
-    const charging = await frameMatching(lastFrame, (f) => /> 2\s+Charging\s+yes\s+RFID-7/.test(f));
+    const charging = await frameMatching(lastFrame, (f) => /> 2\s+Charging\s+yes\s+RFID-7/.test(f) && f.includes('✔ transaction'));
     expect(charging).toMatch(/→ \[2,"[^"]+","StartTransaction"/);
     stdin.write('m');
     await frameMatching(lastFrame, (f) => /> 2\s+Charging\s+yes\s+RFID-7\s+\d+\s+228\s+32\.0\s+21\.89/.test(f));
@@ -69,9 +69,10 @@ describe('simulator TUI', () => {
       await sim.boot();
     }
     const { lastFrame, unmount } = render(<FleetApp fleet={fleet} refreshMs={20} />);
-    expect(lastFrame()).toMatch(/chargewire fleet — 2 chargers/);
-    expect(lastFrame()).toMatch(/online 2/);
-    expect(lastFrame()).toMatch(/booted 2/);
+    const frame = await frameMatching(lastFrame, (f) => f.includes('chargewire fleet'));
+    expect(frame).toMatch(/chargewire fleet — 2 chargers/);
+    expect(frame).toMatch(/online 2/);
+    expect(frame).toMatch(/booted 2/);
     unmount();
     for (const sim of fleet) await sim.close();
   });
