@@ -6,7 +6,7 @@
  * - `<prefix>:node:<nodeId>`        pub/sub channel: CALL requests for that node and replies to its callers
  * - `<prefix>:broadcast`            pub/sub channel every node subscribes to
  *
- * Every command touches a single key, so the layout also works on Redis Cluster (no cross-slot scripts).
+ * Every script touches a single key (no multi-key scripts), which keeps the door open for Redis Cluster.
  */
 export interface KeyLayout {
   presence(identity: string): string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
 import { Adapter } from '@chargewire/server';
 import type { AdapterHost, BroadcastReport, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
 import { BroadcastCollector, type BroadcastCollection, type NodeDelivery } from './broadcastCollector.js';
@@ -104,7 +105,11 @@ export class RedisAdapter extends Adapter {
       this.#channels = [own, this.#keys.broadcastChannel];
       sub.on('message', this.#onMessage);
       sub.on('close', this.#onSubscriberLost);
+      sub.on('ready', this.#onSubscriberReady);
       pub.on('ready', this.#onCommandsReady);
+      // ioredis 5 can interleave a SUBSCRIBE sent while connecting with its own handshake commands (INFO ready
+      // check), then drops the connection and may come back without the subscriptions: subscribe once ready.
+      await whenReady(sub);
       await sub.subscribe(...this.#channels);
       await this.#store.touchNode(host.nodeId);
     } catch (err) {
@@ -366,6 +371,17 @@ export class RedisAdapter extends Adapter {
     this.#broadcasts.abortAll();
   };
 
+  /**
+   * The subscriber reconnected. ioredis re-subscribes by itself (`autoResubscribe`, on by default); subscribing
+   * again is idempotent and keeps the node reachable even when that option was turned off.
+   */
+  readonly #onSubscriberReady = (): void => {
+    if (this.#state !== 'ready') return;
+    this.options.sub.subscribe(...this.#channels).catch((err: unknown) => {
+      this.#emitError(new Error(`re-subscribing after a reconnect failed: ${toError(err).message}`));
+    });
+  };
+
   /** The command connection is (again) ready: Redis may have restarted empty, so write this node's presence again. */
   readonly #onCommandsReady = (): void => {
     if (this.#state !== 'ready') return;
@@ -399,6 +415,7 @@ export class RedisAdapter extends Adapter {
     const { pub, sub } = this.options;
     sub.off('message', this.#onMessage);
     sub.off('close', this.#onSubscriberLost);
+    sub.off('ready', this.#onSubscriberReady);
     pub.off('ready', this.#onCommandsReady);
   }
 
@@ -416,4 +433,26 @@ export class RedisAdapter extends Adapter {
     if (this.#events.listenerCount('error') > 0) this.#events.emit('error', err);
     else process.emitWarning(err.message, { code: 'CHARGEWIRE_REDIS_ADAPTER' });
   }
+}
+
+/** Resolves once `client` is ready (connecting it if it was created with `lazyConnect`). */
+async function whenReady(client: Redis): Promise<void> {
+  if (client.status === 'ready') return;
+  if (client.status === 'wait') {
+    await client.connect();
+    return;
+  }
+  if (client.status === 'end') throw new Error('the sub client is closed');
+  await new Promise<void>((resolve, reject) => {
+    const onReady = (): void => {
+      client.off('end', onEnd);
+      resolve();
+    };
+    const onEnd = (): void => {
+      client.off('ready', onReady);
+      reject(new Error('the sub client closed before it was ready'));
+    };
+    client.once('ready', onReady);
+    client.once('end', onEnd);
+  });
 }

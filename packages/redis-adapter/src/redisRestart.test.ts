@@ -56,9 +56,12 @@ describe('Redis restart', () => {
     expect((await b.adapter.liveNodes()).sort()).toEqual([a.host.nodeId, b.host.nodeId].sort());
     expect(a.adapter.stats().pendingCalls + b.adapter.stats().pendingCalls).toBe(0);
   });
-  it('a dropped subscriber connection fails in-flight calls at once; ioredis resubscribes and calls work again', async () => {
+  it.each([
+    ['default options', {}],
+    ['autoResubscribe off (the adapter re-subscribes itself)', { autoResubscribe: false }],
+  ] as const)('a dropped subscriber connection fails in-flight calls at once, then calls work again (%s)', async (_label, subOptions) => {
     const a = await bed.node();
-    const b = await bed.node();
+    const b = await bed.node({}, undefined, subOptions);
     a.host.answer = () => new Promise<RemoteCallOutcome>(() => undefined);
     const inFlight = b.adapter.sendCall(a.host.nodeId, req('CP-sub'));
     await waitFor(() => a.host.calls.length === 1, 5000, 'the call to reach node A');
@@ -77,6 +80,13 @@ describe('Redis restart', () => {
     expect(outcome).toEqual({ ok: true, result: 'back' });
     expect(b.adapter.stats().pendingCalls).toBe(0);
   });
+
+  it('works with lazily connecting clients', async () => {
+    const a = await bed.node({}, undefined, { lazyConnect: true });
+    const b = await bed.node();
+    expect(await b.adapter.sendCall(a.host.nodeId, req('CP-lazy'))).toMatchObject({ ok: true });
+  });
+
   it('after a restart, a charger that moved during the outage stays with its newest connection, whoever re-registers last', async () => {
     const a = await bed.node({ heartbeatIntervalMs: 300 });
     const b = await bed.node({ heartbeatIntervalMs: 300 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { createRedisAdapter } from '../createRedisAdapter.js';
 import type { RedisAdapterOptions } from '../options.js';
 import type { RedisAdapter } from '../redisAdapter.js';
@@ -28,9 +28,9 @@ export class AdapterTestBed {
   }
 
   /** A fresh, uninitialised adapter with its own pub and sub connections. */
-  async adapter(overrides: AdapterOverrides = {}): Promise<RedisAdapter> {
+  async adapter(overrides: AdapterOverrides = {}, subOptions: Partial<RedisOptions> = {}): Promise<RedisAdapter> {
     const pub = await this.client();
-    const sub = pub.duplicate({ connectionName: `cw-sub-${randomUUID().slice(0, 8)}` }); // findable in CLIENT LIST
+    const sub = pub.duplicate({ connectionName: `cw-sub-${randomUUID().slice(0, 8)}`, ...subOptions }); // findable in CLIENT LIST
     sub.on('error', () => undefined);
     this.clients.push(sub);
     const adapter = createRedisAdapter({ pub, sub, prefix: this.prefix, ...this.defaults, ...overrides });
@@ -40,8 +40,12 @@ export class AdapterTestBed {
   }
 
   /** An initialised adapter with a scripted host. */
-  async node(overrides: AdapterOverrides = {}, nodeId = `node-${randomUUID().slice(0, 8)}`): Promise<{ adapter: RedisAdapter; host: TestHost }> {
-    const adapter = await this.adapter(overrides);
+  async node(
+    overrides: AdapterOverrides = {},
+    nodeId = `node-${randomUUID().slice(0, 8)}`,
+    subOptions: Partial<RedisOptions> = {},
+  ): Promise<{ adapter: RedisAdapter; host: TestHost }> {
+    const adapter = await this.adapter(overrides, subOptions);
     const host = new TestHost(nodeId);
     await adapter.init(host);
     return { adapter, host };
