@@ -28,14 +28,16 @@ export async function runAuth(
   handler: AuthHandler | undefined,
   handshake: Handshake,
   state: Record<string, unknown>,
-  signal: AbortSignal = new AbortController().signal,
+  signal: () => AbortSignal = () => new AbortController().signal,
 ): Promise<AuthOutcome> {
   if (!handler) return { ok: true, session: undefined };
   let decision: AuthOutcome | undefined;
   const ctx: AuthContext = {
     handshake,
     state,
-    signal,
+    get signal() {
+      return signal();
+    },
     accept(options) {
       decision ??= { ok: true, session: options?.session };
     },

@@ -45,13 +45,15 @@ export async function runConnectionMiddleware(
   middleware: readonly ConnectionMiddleware[],
   handshake: Handshake,
   state: Record<string, unknown>,
-  signal: AbortSignal = new AbortController().signal,
+  signal: () => AbortSignal = () => new AbortController().signal,
 ): Promise<ChainOutcome> {
   let reachedEnd = middleware.length === 0;
   const ctx: ConnectionContext = {
     handshake,
     state,
-    signal,
+    get signal() {
+      return signal();
+    },
     reject(status, message) {
       throw new HandshakeRejection(status, message ?? 'Connection refused');
     },

@@ -96,13 +96,15 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
   });
   const state: Record<string, unknown> = {};
 
-  const abort = new AbortController();
-  const onSocketClose = (): void => abort.abort(new Error('Socket closed during the handshake'));
+  // The AbortSignal is created only if middleware or auth reads `ctx.signal` (most never do).
+  let abort: AbortController | undefined;
+  const signal = (): AbortSignal => (abort ??= new AbortController()).signal;
+  const onSocketClose = (): void => abort?.abort(new Error('Socket closed during the handshake'));
   req.socket.once('close', onSocketClose);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HandshakeDecision>((resolve) => {
     timer = setTimeout(() => {
-      abort.abort(new Error('Handshake timed out'));
+      abort?.abort(new Error('Handshake timed out'));
       resolve(reject(408, 'Handshake timed out'));
     }, input.timeoutMs);
   });
@@ -110,12 +112,12 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
     // Auth is the innermost step of the middleware onion: middleware code after `await next()` sees its outcome.
     let session: unknown;
     const authStep: ConnectionMiddleware = async (ctx, next) => {
-      const auth = await runAuth(input.auth, handshake, state, abort.signal);
+      const auth = await runAuth(input.auth, handshake, state, signal);
       if (!auth.ok) return ctx.reject(auth.status, auth.message);
       session = auth.session;
       await next();
     };
-    const chain = await runConnectionMiddleware([...input.middleware, authStep], handshake, state, abort.signal);
+    const chain = await runConnectionMiddleware([...input.middleware, authStep], handshake, state, signal);
     if (!chain.ok) return reject(chain.status, chain.message, chain.status === 401 && profile !== 3 ? BASIC_CHALLENGE : undefined);
     return { kind: 'accept', handshake, session, state };
   };
