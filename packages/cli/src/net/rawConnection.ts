@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { EndpointError } from '../exitCodes.js';
+import { basicAuthFor } from './basicAuth.js';
 import { readFrame } from './frames.js';
 
 /** Options for {@link openRaw}. */
@@ -11,8 +12,10 @@ export interface OpenRawOptions {
   perMessageDeflate?: boolean;
   /** Give up connecting after this long. @default 5000 */
   timeoutMs?: number;
-  /** Extra request headers (e.g. Authorization). */
+  /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Basic-auth password; the user name is the identity in the URL (security profiles 1/2). */
+  password?: string;
 }
 
 /** How the peer closed (or the socket ended). */
@@ -164,7 +167,7 @@ export function openRaw(url: string, options: OpenRawOptions = {}): Promise<RawC
       socket = new WebSocket(url, [...(options.protocols ?? [])], {
         perMessageDeflate: options.perMessageDeflate ?? false,
         handshakeTimeout: timeoutMs,
-        headers: options.headers,
+        headers: { ...options.headers, ...(options.password !== undefined ? { authorization: basicAuthFor(url, options.password) } : {}) },
       });
     } catch (err) {
       reject(new EndpointError(`cannot connect to ${url}: ${(err as Error).message}`));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { basicAuthFor } from './basicAuth.js';
 import { describeNetworkError } from './rawConnection.js';
 
 /** What a bare WebSocket upgrade request led to, seen below the ws library's own checks. */
@@ -15,7 +16,7 @@ export type UpgradeOutcome =
  * subprotocol check: whether it answers 101 and with which headers, and whether it then closes the socket
  * (a close frame or TCP end) within `watchMs`.
  */
-export function rawUpgrade(url: string, protocols: readonly string[], watchMs: number): Promise<UpgradeOutcome> {
+export function rawUpgrade(url: string, protocols: readonly string[], watchMs: number, password?: string): Promise<UpgradeOutcome> {
   const target = new URL(url.replace(/^ws/, 'http'));
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
@@ -26,6 +27,7 @@ export function rawUpgrade(url: string, protocols: readonly string[], watchMs: n
         'Sec-WebSocket-Version': '13',
         'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
         ...(protocols.length ? { 'Sec-WebSocket-Protocol': protocols.join(', ') } : {}),
+        ...(password !== undefined ? { Authorization: basicAuthFor(url, password) } : {}),
       },
       timeout: watchMs + 5000,
     });

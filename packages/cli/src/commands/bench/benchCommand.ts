@@ -15,6 +15,7 @@ interface BenchFlags {
   boot: boolean;
   timeout: number;
   json?: boolean;
+  password?: string;
 }
 
 /** `chargewire bench`: throughput and latency of a CSMS. */
@@ -28,6 +29,7 @@ export function benchCommand(ctx: CommandContext): Command {
     .addOption(new Option('-a, --action <action>', 'the CALL to send').choices(BENCH_ACTIONS).default('Heartbeat'))
     .option('--no-boot', 'skip the BootNotification each charger sends first')
     .option('--timeout <ms>', 'per-call timeout', positiveInt('--timeout'), 10_000)
+    .option('--password <password>', 'Basic-auth password of every charger (security profile 1/2)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  chargewire bench --endpoint ws://localhost:9000/ocpp/BENCH --connections 50 --duration 10 --action MeterValues\n')
     .action(async (flags: BenchFlags) => {
@@ -42,6 +44,7 @@ export function benchCommand(ctx: CommandContext): Command {
         boot: flags.boot,
         callTimeoutMs: flags.timeout,
         signal: ctx.io.signal,
+        ...(flags.password !== undefined ? { password: flags.password } : {}),
         ...(live
           ? {
               onProgress: (p) =>

@@ -27,6 +27,8 @@ export interface BenchOptions {
   /** Called about every 250 ms while running. */
   onProgress?: (progress: BenchProgress) => void;
   signal?: AbortSignal;
+  /** Basic-auth password sent by every charger (security profiles 1/2). */
+  password?: string;
 }
 
 /** Live counters. */
@@ -77,7 +79,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const attempts = await Promise.allSettled(
     Array.from({ length: options.connections }, async (_, i) => {
       const identity = fleetIdentity(options.endpoint.identity, i + 1);
-      const conn = await openRaw(urlFor(options.endpoint, identity), { protocols: [options.protocol] });
+      const conn = await openRaw(urlFor(options.endpoint, identity), { protocols: [options.protocol], ...(options.password !== undefined ? { password: options.password } : {}) });
       if (conn.protocol !== options.protocol) {
         await conn.close();
         throw new EndpointError(`server did not accept subprotocol ${options.protocol} (selected '${conn.protocol}')`);

@@ -12,6 +12,7 @@ interface CheckFlags {
   protocols: string[];
   timeout: number;
   json?: boolean;
+  password?: string;
 }
 
 /** `chargewire check`: OCPP-J transport conformance report of a CSMS. */
@@ -21,6 +22,7 @@ export function checkCommand(ctx: CommandContext): Command {
     .requiredOption('-e, --endpoint <url>', 'ws://host/path/ID of the CSMS')
     .option('--protocols <list>', 'comma-separated versions to check', parseProtocolList, [...PROTOCOL_CHOICES])
     .option('--timeout <ms>', 'deadline for each expected answer or close', positiveInt('--timeout'), 2000)
+    .option('--password <password>', 'Basic-auth password (security profile 1/2); the user name is the identity')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExample:\n  chargewire check --endpoint ws://localhost:9000/ocpp/CHECK --protocols ocpp1.6,ocpp2.0.1\n\nExit code: 0 every rule passes or is not applicable, 1 a rule fails or the endpoint is unusable.\n')
     .action(async (flags: CheckFlags) => {
@@ -29,6 +31,7 @@ export function checkCommand(ctx: CommandContext): Command {
         endpoint,
         protocols: flags.protocols,
         timeoutMs: flags.timeout,
+        ...(flags.password !== undefined ? { password: flags.password } : {}),
         ...(flags.json ? {} : { onResult: (r: RuleResult) => ctx.io.out(renderRule(r)) }),
       });
       if (flags.json) ctx.io.out(`${JSON.stringify(report, null, 2)}\n`);

@@ -81,9 +81,9 @@ function rulesFor(protocol: string): FrameRule[] {
 }
 
 /** The RPC-framing rules for one subprotocol, judged with the fuzz oracle. */
-export async function frameRules(url: string, protocol: string, deadlineMs: number): Promise<RuleResult[]> {
+export async function frameRules(url: string, protocol: string, deadlineMs: number, password?: string): Promise<RuleResult[]> {
   const family = familyOf(protocol);
-  const harness = new FuzzHarness({ url, protocol, deadlineMs });
+  const harness = new FuzzHarness({ url, protocol, deadlineMs, ...(password !== undefined ? { password } : {}) });
   const results: RuleResult[] = [];
   const errors: Reaction[] = [];
   await harness.start();

@@ -15,9 +15,9 @@ type Attempt =
   | { kind: 'no-subprotocol' }
   | { kind: 'error'; message: string };
 
-async function attempt(url: string, protocols: readonly string[], perMessageDeflate = false): Promise<Attempt> {
+async function attempt(url: string, protocols: readonly string[], password: string | undefined, perMessageDeflate = false): Promise<Attempt> {
   try {
-    return { kind: 'open', conn: await openRaw(url, { protocols, perMessageDeflate }) };
+    return { kind: 'open', conn: await openRaw(url, { protocols, perMessageDeflate, ...(password !== undefined ? { password } : {}) }) };
   } catch (err) {
     if (err instanceof EndpointError && err.status !== undefined) return { kind: 'refused', status: err.status };
     if (err instanceof EndpointError && err.noSubprotocol) return { kind: 'no-subprotocol' };
@@ -36,27 +36,32 @@ async function serves(conn: RawConnection, ms: number): Promise<boolean> {
 }
 
 /** Which of `protocols` the server accepts when offered alone. Throws EndpointError when unreachable. */
-export async function supportedProtocols(endpoint: Endpoint, protocols: readonly string[]): Promise<string[]> {
+export async function supportedProtocols(endpoint: Endpoint, protocols: readonly string[], password?: string): Promise<string[]> {
   const supported: string[] = [];
+  const refusals: number[] = [];
   for (const protocol of protocols) {
-    const a = await attempt(urlFor(endpoint, endpoint.identity), [protocol]);
+    const a = await attempt(urlFor(endpoint, endpoint.identity), [protocol], password);
     if (a.kind === 'error') throw new EndpointError(a.message);
+    if (a.kind === 'refused') refusals.push(a.status);
     if (a.kind === 'open') {
       if (a.conn.protocol === protocol) supported.push(protocol);
       await a.conn.close();
     }
   }
+  if (supported.length === 0 && refusals.length === protocols.length) {
+    throw new EndpointError(`upgrade refused by ${urlFor(endpoint, endpoint.identity)}: HTTP ${refusals[0]}${password === undefined ? ' (does it need --password?)' : ''}`, refusals[0]);
+  }
   return supported;
 }
 
 /** Subprotocol negotiation rules (DESIGN rule 2). */
-export async function negotiationRules(endpoint: Endpoint, supported: readonly string[], timeoutMs: number): Promise<RuleResult[]> {
+export async function negotiationRules(endpoint: Endpoint, supported: readonly string[], timeoutMs: number, password?: string): Promise<RuleResult[]> {
   const url = urlFor(endpoint, endpoint.identity);
   const results: RuleResult[] = [];
   const base = { section: SECTIONS.version, protocol: '' };
 
   // Nothing matches: finish the handshake without Sec-WebSocket-Protocol, then close at once.
-  const none = await rawUpgrade(url, [BOGUS_PROTOCOL], timeoutMs);
+  const none = await rawUpgrade(url, [BOGUS_PROTOCOL], timeoutMs, password);
   const noneRule = { ...base, id: 'subprotocol.no-match', title: 'no matching subprotocol: handshake completes without the header, then the server closes' };
   if (none.kind === 'refused') {
     results.push({ ...noneRule, status: 'fail', detail: `upgrade refused with HTTP ${none.status} instead of completing the handshake and closing` });
@@ -71,8 +76,8 @@ export async function negotiationRules(endpoint: Endpoint, supported: readonly s
 
   // Offered together, the server picks one of them, and by its own preference rather than the offer order.
   if (supported.length >= 2) {
-    const forward = await attempt(url, supported);
-    const backward = await attempt(url, [...supported].reverse());
+    const forward = await attempt(url, supported, password);
+    const backward = await attempt(url, [...supported].reverse(), password);
     const picked = [forward, backward].map((a) => (a.kind === 'open' ? a.conn.protocol : `(${a.kind})`));
     for (const a of [forward, backward]) if (a.kind === 'open') await a.conn.close();
     const offered = picked.every((p) => supported.includes(p));
@@ -102,7 +107,7 @@ export async function negotiationRules(endpoint: Endpoint, supported: readonly s
 }
 
 /** 2.x identity rules: at most 48 characters, no ':' (Basic auth user name). */
-export async function identityRules(endpoint: Endpoint, supported: readonly string[], timeoutMs: number): Promise<RuleResult[]> {
+export async function identityRules(endpoint: Endpoint, supported: readonly string[], timeoutMs: number, password?: string): Promise<RuleResult[]> {
   const protocol = supported.find((p) => p !== 'ocpp1.6');
   const base = { section: SECTIONS.identity, protocol: protocol ?? '' };
   const cases = [
@@ -113,7 +118,7 @@ export async function identityRules(endpoint: Endpoint, supported: readonly stri
   if (!protocol) return cases.map((c) => ({ ...base, id: c.id, title: c.title, status: 'n/a', detail: 'the rule is 2.x only' }));
   const results: RuleResult[] = [];
   for (const c of cases) {
-    const a = await attempt(urlFor(endpoint, c.identity), [protocol]);
+    const a = await attempt(urlFor(endpoint, c.identity), [protocol], password);
     let served = false;
     let how: string;
     if (a.kind === 'open') {
@@ -128,16 +133,16 @@ export async function identityRules(endpoint: Endpoint, supported: readonly stri
 }
 
 /** Ping/pong keep-alive and the permessage-deflate offer (DESIGN rule 8), per protocol. */
-export async function transportRules(endpoint: Endpoint, protocol: string, timeoutMs: number): Promise<RuleResult[]> {
+export async function transportRules(endpoint: Endpoint, protocol: string, timeoutMs: number, password?: string): Promise<RuleResult[]> {
   const url = urlFor(endpoint, endpoint.identity);
   const results: RuleResult[] = [];
-  const plain = await attempt(url, [protocol]);
+  const plain = await attempt(url, [protocol], password);
   if (plain.kind === 'open') {
     const pong = await plain.conn.ping(timeoutMs);
     await plain.conn.close();
     results.push({ id: 'ping.pong', title: 'a WebSocket ping is answered with a pong', section: SECTIONS.ping, protocol, status: pong ? 'pass' : 'fail', detail: pong ? 'pong received' : `no pong within ${timeoutMs} ms` });
   }
-  const deflate = await attempt(url, [protocol], true);
+  const deflate = await attempt(url, [protocol], password, true);
   if (deflate.kind === 'open') {
     const accepted = /permessage-deflate/i.test(deflate.conn.extensions);
     await deflate.conn.close();

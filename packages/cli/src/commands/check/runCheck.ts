@@ -13,6 +13,8 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Called with each result as soon as it is known. */
   onResult?: (result: RuleResult) => void;
+  /** Basic-auth password (security profiles 1/2); the user name is the identity. */
+  password?: string;
 }
 
 export interface CheckReport {
@@ -32,7 +34,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       options.onResult?.(r);
     }
   };
-  const supported = await supportedProtocols(options.endpoint, options.protocols);
+  const { password } = options;
+  const supported = await supportedProtocols(options.endpoint, options.protocols, password);
   add(
     options.protocols.map((p) => ({
       id: 'subprotocol.accepted',
@@ -46,11 +49,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (supported.length === 0) {
     throw new EndpointError(`the server accepts none of the subprotocols ${options.protocols.join(', ')}`);
   }
-  add(await negotiationRules(options.endpoint, supported, timeoutMs));
-  add(await identityRules(options.endpoint, supported, timeoutMs));
+  add(await negotiationRules(options.endpoint, supported, timeoutMs, password));
+  add(await identityRules(options.endpoint, supported, timeoutMs, password));
   for (const protocol of supported) {
-    add(await transportRules(options.endpoint, protocol, timeoutMs));
-    add(await frameRules(urlFor(options.endpoint, options.endpoint.identity), protocol, timeoutMs));
+    add(await transportRules(options.endpoint, protocol, timeoutMs, password));
+    add(await frameRules(urlFor(options.endpoint, options.endpoint.identity), protocol, timeoutMs, password));
   }
   return { endpoint: options.endpoint.url, supported, results, summary: summarize(results) };
 }

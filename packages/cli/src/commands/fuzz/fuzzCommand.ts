@@ -17,6 +17,7 @@ interface FuzzFlags {
   deadline: number;
   schema: boolean;
   json?: boolean;
+  password?: string;
 }
 
 /** `chargewire fuzz`: malformed and boundary frames judged against what the spec requires back. */
@@ -31,6 +32,7 @@ export function fuzzCommand(ctx: CommandContext): Command {
     .option('--path <path>', 'replay path of a reported deviation (with --seed and one --only category)')
     .option('--deadline <ms>', 'how long to wait for a required answer', nonNegativeNumber('--deadline'), 2000)
     .option('--no-schema', 'skip the schema-boundary payload categories')
+    .option('--password <password>', 'Basic-auth password (security profile 1/2)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -53,6 +55,7 @@ export function fuzzCommand(ctx: CommandContext): Command {
         runs: flags.runs,
         deadlineMs: flags.deadline,
         extraCategories: extra,
+        ...(flags.password !== undefined ? { password: flags.password } : {}),
         ...(only ? { only } : {}),
         ...(flags.path ? { path: flags.path } : {}),
         ...(flags.json ? {} : { onCategory: (r: CategoryResult) => ctx.io.out(renderCategory(r, flags, seed)) }),

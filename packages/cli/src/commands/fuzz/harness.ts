@@ -11,6 +11,8 @@ export interface HarnessOptions {
   deadlineMs?: number;
   /** After the probe is answered, how long to keep listening for a late answer to an ignored frame. @default 30 */
   graceMs?: number;
+  /** Basic-auth password (security profiles 1/2). */
+  password?: string;
 }
 
 /** The CSMS stopped accepting connections: it probably crashed on the previous frame. */
@@ -95,7 +97,7 @@ export class FuzzHarness {
   private async connection(): Promise<RawConnection> {
     if (this.conn && !this.conn.isClosed) return this.conn;
     try {
-      const conn = await openRaw(this.options.url, { protocols: [this.options.protocol] });
+      const conn = await openRaw(this.options.url, { protocols: [this.options.protocol], ...(this.options.password !== undefined ? { password: this.options.password } : {}) });
       if (conn.protocol !== this.options.protocol) {
         await conn.close();
         throw new EndpointError(`server did not accept subprotocol ${this.options.protocol} (selected '${conn.protocol}')`);

@@ -50,6 +50,8 @@ export interface FuzzOptions {
   /** Extra categories (schema-boundary payloads). */
   extraCategories?: readonly FuzzCategory[];
   onCategory?: (result: CategoryResult) => void;
+  /** Basic-auth password (security profiles 1/2). */
+  password?: string;
 }
 
 /** One reported deviation: the shrunk reproducer and how to replay it. */
@@ -93,7 +95,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const runs = options.runs ?? 30;
   const family = familyOf(options.protocol);
-  const harness = new FuzzHarness({ url: options.url, protocol: options.protocol, ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}) });
+  const harness = new FuzzHarness({
+    url: options.url,
+    protocol: options.protocol,
+    ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+  });
   await harness.start();
   const categories = [...fuzzCategories(options.protocol), ...(options.extraCategories ?? [])].filter(
     (c) => !options.only || options.only.includes(c.name),
@@ -105,6 +112,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (category.requires) {
         const { action, payload } = category.requires;
         const reaction = await harness.exchange(JSON.stringify([2, `cw-req-${category.name}`, action, payload]), true);
+        if (reaction.kind === 'hang' || reaction.kind === 'closed' || reaction.kind === 'unparseable') {
+          // Not "unsupported": the server misbehaved on a valid CALL, which is itself a deviation.
+          const text = JSON.stringify([2, `cw-req-${category.name}`, action, payload]);
+          const message = judge({ reply: 'callResult', id: `cw-req-${category.name}` }, reaction, family) ?? 'no CALLRESULT';
+          const result: CategoryResult = { name: category.name, summary: category.summary, runs: 1, deviation: { frame: truncate(text, 400), expected: 'CALLRESULT', actual: describeReaction(reaction), message, path: '', failures: 1 } };
+          results.push(result);
+          options.onCategory?.(result);
+          continue;
+        }
         if (reaction.kind !== 'callResult') {
           const result: CategoryResult = { name: category.name, summary: category.summary, runs: 0, skipped: `${action} is not answered with a CALLRESULT (${describeReaction(reaction)})` };
           results.push(result);
