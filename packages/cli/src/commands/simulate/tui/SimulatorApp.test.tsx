@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCsms, type LocalCsms } from '../../serve/localCsms.js';
@@ -17,7 +18,8 @@ function frameMatching(lastFrame: () => string | undefined, predicate: (frame: s
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const timer = setInterval(() => {
-      const frame = lastFrame() ?? '';
+      // Colours depend on the environment (FORCE_COLOR under Nx): compare the plain text.
+      const frame = stripVTControlCharacters(lastFrame() ?? '');
       if (predicate(frame)) {
         clearInterval(timer);
         resolve(frame);
