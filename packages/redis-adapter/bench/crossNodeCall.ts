@@ -19,6 +19,8 @@ import { deletePrefix, REDIS_URL } from '../src/testing/redis.fixture.js';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CHARGERS = Number(process.env['BENCH_CHARGERS'] ?? 50);
 const SEQUENTIAL_CALLS = Number(process.env['BENCH_SEQUENTIAL_CALLS'] ?? 2000);
+/** ioredis `enableAutoPipelining` on the nodes' command clients (batches the PUBLISHes of concurrent calls). */
+const AUTO_PIPELINING = process.env['BENCH_AUTO_PIPELINING'] === '1';
 
 type Call = (handle: ServerClientHandle) => Promise<unknown>;
 const dataTransfer: Call = (handle) => handle.call('ocpp1.6', 'DataTransfer', { vendorId: 'bench', data: 'x' });
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
   const nodes: ClusterNode[] = [];
   const chargers: RawCharger[] = [];
   try {
-    const config = { redisUrl: REDIS_URL, prefix, callTimeoutMs: 30_000 };
+    const config = { redisUrl: REDIS_URL, prefix, callTimeoutMs: 30_000, autoPipelining: AUTO_PIPELINING };
     const a = await startClusterNode({ ...config, nodeId: 'bench-a' });
     nodes.push(a);
     const b = await startClusterNode({ ...config, nodeId: 'bench-b' });
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
 
     const lines = [
       `chargewire redis-adapter benchmark: DataTransfer CALL, charger on node A; local = from node A, cross-node = from node B via Redis`,
-      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase`,
+      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase, ioredis auto-pipelining ${AUTO_PIPELINING ? 'on' : 'off'}`,
       '',
       ...row(`sequential (1 charger, ${SEQUENTIAL_CALLS} calls one after another)`, seqLocal, seqRemote),
       '',

@@ -14,6 +14,8 @@ export interface ClusterNodeConfig {
   callTimeoutMs?: number;
   callGraceMs?: number;
   broadcastTimeoutMs?: number;
+  /** ioredis `enableAutoPipelining` on the command client. @default false */
+  autoPipelining?: boolean;
 }
 
 /** A running node: OCP server on 127.0.0.1 (port 0) clustered through Redis. */
@@ -28,7 +30,11 @@ export interface ClusterNode {
 /** Starts a node. The ioredis clients are created here and closed by `stop()` (the adapter never closes them). */
 export async function startClusterNode(config: ClusterNodeConfig): Promise<ClusterNode> {
   // Fail fast on a dead Redis instead of queueing commands for ever (ioredis' default is 20 retries).
-  const pub = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(50 * n, 500) });
+  const pub = new Redis(config.redisUrl, {
+    maxRetriesPerRequest: 2,
+    retryStrategy: (n) => Math.min(50 * n, 500),
+    enableAutoPipelining: config.autoPipelining ?? false,
+  });
   const sub = pub.duplicate();
   pub.on('error', () => undefined);
   sub.on('error', () => undefined);
