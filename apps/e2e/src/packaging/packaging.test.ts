@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,23 @@ const tsc = join(workspaceRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 let project: string;
 
+// `npm test` runs this file under npm, whose npm_* variables (the local prefix among them) would make
+// the nested npm commands treat this app, not the workspace root, as the project.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+  try {
+    return execFileSync(command, args, { cwd, env: cleanEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
 }
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'chargewire-consumer-'));
   const tarballs = join(project, 'tarballs');
+  mkdirSync(tarballs);
   // The build target of this app depends on every package's build, so dist/ is fresh here.
   for (const name of publicPackages) {
     run('npm', ['pack', '--silent', '--pack-destination', tarballs, '--workspace', `@chargewire/${name}`], workspaceRoot);
