@@ -12,7 +12,8 @@ const projectDirs = ['packages', 'apps']
 const reportOf = (dir) => join(dir, '.reports', 'vitest.json');
 for (const dir of projectDirs) rmSync(reportOf(dir), { force: true });
 
-const args = ['nx', 'run-many', '-t', 'typecheck', 'test', '--outputStyle=stream', ...process.argv.slice(2)];
+// Two at a time: the machines this runs on have two cores, and several suites start servers and child processes.
+const args = ['nx', 'run-many', '-t', 'typecheck', 'test', '--outputStyle=stream', '--parallel=2', ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
 
 let passed = 0;
