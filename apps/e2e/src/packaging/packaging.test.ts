@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +69,17 @@ describe('packed packages in a fresh project', () => {
 
   it('starts the CLI through npx', () => {
     const help = run('npx', ['--no-install', 'chargewire', '--help'], project);
-    expect(help).toMatch(/simulate/);
-    expect(help).toMatch(/validate/);
+    for (const command of ['simulate', 'bench', 'fuzz', 'check', 'proxy', 'serve', 'validate']) expect(help).toContain(command);
+  });
+
+  it('validates a payload with the packed schemas and exits 1 on a violation', () => {
+    writeFileSync(join(project, 'authorize.json'), '{"idTag": 1}');
+    const result = spawnSync('npx', ['--no-install', 'chargewire', 'validate', '-p', 'ocpp1.6', '-a', 'Authorize', 'authorize.json'], {
+      cwd: project,
+      env: cleanEnv,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/TypeConstraintViolation\s+\/idTag/);
   });
 });
