@@ -1,3 +1,4 @@
+import { isRpcErrorCode } from '@chargewire/rpc-core';
 import type { RemoteCallOutcome, RemoteCallRequest, SerializedError } from '@chargewire/server';
 
 /** Version of the node-to-node message format; a node ignores (and reports) messages of another version. */
@@ -10,21 +11,6 @@ export type WireMessage =
   | { t: 'bcast'; id: string; from: string; protocol: string; action: string; params: unknown }
   | { t: 'bcastReport'; id: string; from: string; delivered: number; failed: number };
 
-type RpcCode = Extract<SerializedError, { kind: 'rpc' }>['code'];
-const RPC_CODES: ReadonlySet<string> = new Set<RpcCode>([
-  'FormatViolation',
-  'GenericError',
-  'InternalError',
-  'MessageTypeNotSupported',
-  'NotImplemented',
-  'NotSupported',
-  'OccurrenceConstraintViolation',
-  'PropertyConstraintViolation',
-  'ProtocolError',
-  'RpcFrameworkError',
-  'SecurityError',
-  'TypeConstraintViolation',
-]);
 const OTHER_KINDS: ReadonlySet<string> = new Set(['timeout', 'notConnected', 'closed', 'internal']);
 
 /** Serialises a message. `undefined` results survive the trip (JSON alone would drop the key). */
@@ -64,8 +50,8 @@ function parseError(v: unknown): SerializedError | undefined {
   if (!isObject(v)) return undefined;
   if (v.kind === 'rpc') {
     const { code, description, details } = v;
-    if (typeof code !== 'string' || !RPC_CODES.has(code) || typeof description !== 'string' || !isObject(details)) return undefined;
-    return { kind: 'rpc', code: code as RpcCode, description, details };
+    if (!isRpcErrorCode(code) || typeof description !== 'string' || !isObject(details)) return undefined;
+    return { kind: 'rpc', code, description, details };
   }
   if (typeof v.kind === 'string' && OTHER_KINDS.has(v.kind) && typeof v.message === 'string') {
     return { kind: v.kind as 'timeout' | 'notConnected' | 'closed' | 'internal', message: v.message };

@@ -1,4 +1,4 @@
-export { RPC_ERROR_CODES, fromWireErrorCode, toWireErrorCode } from './ocppTypes.js';
+export { RPC_ERROR_CODES, fromWireErrorCode, isRpcErrorCode, toWireErrorCode } from './ocppTypes.js';
 export type { PayloadKind, RpcErrorCode, Side, ValidationResult, Validator, Violation } from './ocppTypes.js';
 export { createChannelPair } from './channel.js';
 export type { RpcChannel } from './channel.js';
