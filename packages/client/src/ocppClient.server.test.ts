@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionRefusedError, SubprotocolMismatchError } from './errors.js';
 import { OCPPClient } from './ocppClient.js';
 import type { OCPPClientOptions } from './options.js';
-import { generateTestPki, type TestPki } from './testing/certs.fixture.js';
+import { generateTestCertificates, type TestCertificates } from '@chargewire/server/testing';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -234,11 +234,14 @@ describe('OCPPClient reconnect against a restarted server', () => {
 });
 
 describe('OCPPClient auth and TLS', () => {
-  let pki: TestPki;
+  let certs: TestCertificates;
+  let pki: { ca: Buffer; otherCa: Buffer; serverCert: Buffer; serverKey: Buffer; clientCert: Buffer; clientKey: Buffer };
   beforeAll(() => {
-    pki = generateTestPki('CP-MTLS');
+    certs = generateTestCertificates();
+    const client = certs.client('CP-MTLS');
+    pki = { ca: certs.ca, otherCa: certs.rogueCa, serverCert: certs.serverCert, serverKey: certs.serverKey, clientCert: client.cert, clientKey: client.key };
   });
-  afterAll(() => pki?.cleanup());
+  afterAll(() => certs?.cleanup());
 
   it('sends Basic auth with the password as bytes (security profile 1)', async () => {
     const password = Buffer.from([0x70, 0x3a, 0xff, 0x00, ...Buffer.from('0123456789abcdef')]);

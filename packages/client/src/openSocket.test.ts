@@ -9,7 +9,7 @@ import {
   SubprotocolMismatchError,
 } from './errors.js';
 import { openSocket, parseRetryAfter, type OpenSocketOptions } from './openSocket.js';
-import { generateTestPki, type TestPki } from './testing/certs.fixture.js';
+import { generateTestCertificates, type TestCertificates } from '@chargewire/server/testing';
 import { startRawServer, type RawServer } from './testing/rawServer.fixture.js';
 import { basicAuthHeader } from './basicAuth.js';
 import { buildEndpointUrl } from './url.js';
@@ -135,11 +135,14 @@ describe('openSocket (raw ws server)', () => {
 });
 
 describe('openSocket over TLS', () => {
-  let pki: TestPki;
+  let certs: TestCertificates;
+  let pki: { ca: Buffer; otherCa: Buffer; serverCert: Buffer; serverKey: Buffer; clientCert: Buffer; clientKey: Buffer };
   beforeAll(() => {
-    pki = generateTestPki('CP-TLS');
+    certs = generateTestCertificates();
+    const client = certs.client('CP-TLS');
+    pki = { ca: certs.ca, otherCa: certs.rogueCa, serverCert: certs.serverCert, serverKey: certs.serverKey, clientCert: client.cert, clientKey: client.key };
   });
-  afterAll(() => pki?.cleanup());
+  afterAll(() => certs?.cleanup());
 
   it('connects to a server whose certificate is signed by the configured CA', async () => {
     const tlsServer = await startRawServer({ tls: { cert: pki.serverCert, key: pki.serverKey } });

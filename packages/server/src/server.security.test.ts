@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkChargerPassword, OCPPServer } from './index.js';
 import type { OCPPServerOptions } from './index.js';
-import { generateTestCertificates } from './testing/certs.fixture.js';
-import type { TestCertificates } from './testing/certs.fixture.js';
+import { generateTestCertificates, type TestCertificates } from './testing/testCertificates.js';
 import { nextClient, useServers } from './testing/serverHarness.fixture.js';
 import { connectRaw, refusedStatus } from './testing/wsClient.fixture.js';
 

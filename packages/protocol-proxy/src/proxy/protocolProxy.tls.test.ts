@@ -8,7 +8,7 @@ import { OCPPServer, type ServerClient } from '@chargewire/server';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from '../store/redisSessionStore.js';
-import { generateTestPki } from '../testing/certs.fixture.js';
+import { generateTestCertificates } from '@chargewire/server/testing';
 import { createProtocolProxy } from './protocolProxy.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -34,7 +34,7 @@ function recordingBackend(server: OCPPServer, received: Array<{ action: string; 
   );
 }
 
-function charger(url: string, identity: string, tls?: { ca: string }): OCPPClient {
+function charger(url: string, identity: string, tls?: { ca: string | Buffer }): OCPPClient {
   const cp = new OCPPClient({ endpoint: url, identity, protocols: ['ocpp1.6'], reconnect: false, pingIntervalMs: 0, ...(tls && { tls }) });
   cp.on('error', () => undefined);
   cleanups.push(() => cp.close({ force: true }));
@@ -43,7 +43,8 @@ function charger(url: string, identity: string, tls?: { ca: string }): OCPPClien
 
 describe('protocol proxy transport', () => {
   it('speaks TLS to the charger and to the backend', async () => {
-    const pki = generateTestPki();
+    const pki = generateTestCertificates();
+    cleanups.push(async () => pki.cleanup());
     const https = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert });
     const backend = new OCPPServer({ protocols: ['ocpp2.0.1'], server: https, pingIntervalMs: 0 });
     const received: Array<{ action: string; params: any }> = [];

@@ -3,9 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** PEM material generated for one test run (never checked in). */
+/**
+ * PEM material generated for one test run, so no key is ever checked in. Meant for tests of security
+ * profiles 2 and 3 (TLS, mutual TLS); needs the `openssl` command.
+ */
 export interface TestCertificates {
   ca: Buffer;
+  /** A second CA that signed nothing the server trusts (for "untrusted certificate" tests). */
+  rogueCa: Buffer;
   serverKey: Buffer;
   serverCert: Buffer;
   /** Client certificate signed by the CA with CN = the given identity. */
@@ -33,7 +38,14 @@ function signed(dir: string, ca: string, name: string, cn: string, ext?: string)
   openssl(dir, args);
 }
 
-/** Generates a CA, a server certificate for 127.0.0.1/localhost and client certificates on demand (openssl). */
+/**
+ * Generates a CA, a server certificate for 127.0.0.1/localhost and client certificates on demand (openssl).
+ * @example
+ * const certs = generateTestCertificates();
+ * const https = createServer({ key: certs.serverKey, cert: certs.serverCert, ca: certs.ca, requestCert: true });
+ * const { key, cert } = certs.client('CP-1'); // CN = the charger identity (security profile 3)
+ * // … and certs.cleanup() when done
+ */
 export function generateTestCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'chargewire-certs-'));
   makeCa(dir, 'ca');
@@ -48,6 +60,7 @@ export function generateTestCertificates(): TestCertificates {
   };
   return {
     ca: read('ca.crt'),
+    rogueCa: read('rogue-ca.crt'),
     serverKey: read('server.key'),
     serverCert: read('server.crt'),
     client: client('ca'),
