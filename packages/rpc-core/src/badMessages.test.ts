@@ -40,6 +40,35 @@ describe('answers to unexpected frames', () => {
     }
   });
 
+  it('detects duplicate ids among overlapping inbound CALLs, whichever was first', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    const replies = new Map<string, (result: unknown) => void>();
+    endpoint.handle(({ messageId, reply }) => {
+      replies.set(messageId, reply);
+      return NOREPLY;
+    });
+    peer.send('[2,"a","A",{}]');
+    peer.send('[2,"b","A",{}]');
+    peer.send('[2,"c","A",{}]');
+    await peer.settle();
+    expect([...replies.keys()]).toEqual(['a', 'b', 'c']);
+    for (const id of ['a', 'c', 'b']) {
+      peer.send(`[2,"${id}","A",{}]`);
+      expect(((await peer.next()) as unknown[]).slice(0, 3)).toEqual([4, id, 'RpcFrameworkError']);
+    }
+    replies.get('a')?.({ id: 'a' });
+    expect(await peer.next()).toEqual([3, 'a', { id: 'a' }]);
+    // "a" is free again while "b" and "c" are still being handled
+    peer.send('[2,"a","A",{}]');
+    peer.send('[2,"c","A",{}]');
+    expect(((await peer.next()) as unknown[]).slice(0, 3)).toEqual([4, 'c', 'RpcFrameworkError']);
+    for (const id of ['c', 'b', 'a']) {
+      replies.get(id)?.({ id });
+      expect(await peer.next()).toEqual([3, id, { id }]);
+    }
+    expect(peer.unread).toBe(0);
+  });
+
   it('unknown message types at the endpoint: ignored in 1.6/2.1, answered in 2.0.1, reported always', async () => {
     for (const [protocol, answered] of [['ocpp1.6', false], ['ocpp2.0.1', true], ['ocpp2.1', false]] as const) {
       const { endpoint, peer } = endpointWithRawPeer(protocol, 'CSMS', lax);

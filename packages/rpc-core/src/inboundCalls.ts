@@ -1,6 +1,6 @@
 import type { RpcChannel } from './channel.js';
 import type { Connection } from './connection.js';
-import { RpcError, toRpcError } from './errors.js';
+import { ConnectionClosedError, RpcError, toRpcError } from './errors.js';
 import { reportCallError, reportValidationFailure, type EndpointEmitter } from './eventReports.js';
 import { errorFrame, serializeFrame, type CallFrame, type SendFrame } from './frames.js';
 import { InboundCall, invokeHandler, type InboundSink } from './inboundCall.js';
@@ -32,12 +32,17 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * serialised, wire-spelled) and the bookkeeping for duplicate ids and 2.1 CALLRESULTERRORs.
  */
 export class InboundCalls implements InboundSink {
-  /** CALLs being handled, by message id (for duplicate detection). */
-  private readonly calls = new Map<string, InboundCall>();
-  /** SENDs being handled (only so their signals abort on close). */
-  private readonly sends = new Set<InboundCall>();
-  /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed. */
-  private readonly answered = new RecentIds(64);
+  /**
+   * CALLs being handled (for duplicate detection). The spec allows one at a time per direction, so the
+   * first lives in a slot and only peers that overlap calls make the map (kept once created: no
+   * allocation per frame).
+   */
+  private current: InboundCall | undefined;
+  private more: Map<string, InboundCall> | undefined;
+  /** SENDs being handled (only so their signals abort on close); created on the first SEND. */
+  private sends: Set<InboundCall> | undefined;
+  /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed; created on the first one. */
+  private answered: RecentIds | undefined;
   private readonly peerSide: Side;
 
   constructor(private readonly deps: InboundDeps) {
@@ -48,7 +53,7 @@ export class InboundCalls implements InboundSink {
     const { messageId, action, payload } = frame;
     const { conn } = this.deps;
     const protocol = conn.protocol;
-    if (this.calls.has(messageId)) {
+    if (this.current?.messageId === messageId || this.more?.has(messageId) === true) {
       // Message ids are unique per sender (1.6 §4.1.3, 2.x Part 4 §4.1.4): reusing one still being handled
       // makes the request "not a valid RPC request" → RpcFrameworkError (1.6 wire: ProtocolError).
       const err = new RpcError('RpcFrameworkError', 'Message id is already in use by a call still being handled');
@@ -70,7 +75,8 @@ export class InboundCalls implements InboundSink {
       return true;
     }
     const call = new InboundCall(this, channel, 'call', protocol, action, messageId, payload, performance.now());
-    this.calls.set(messageId, call);
+    if (this.current === undefined) this.current = call;
+    else (this.more ??= new Map()).set(messageId, call);
     this.start(call, handler);
     return true;
   }
@@ -91,27 +97,52 @@ export class InboundCalls implements InboundSink {
       return;
     }
     const call = new InboundCall(this, channel, 'send', protocol, action, messageId, payload, performance.now());
-    this.sends.add(call);
+    (this.sends ??= new Set()).add(call);
     this.start(call, handler);
   }
 
   /** The action of a result we sent recently (2.1), forgotten once asked. */
   takeAnswered(messageId: string): string | undefined {
-    const action = this.answered.get(messageId);
-    if (action !== undefined) this.answered.delete(messageId);
+    const answered = this.answered;
+    if (answered === undefined) return undefined;
+    const action = answered.get(messageId);
+    if (action !== undefined) answered.delete(messageId);
     return action;
   }
 
-  /** The channel is gone: answers can no longer be delivered; tell the handlers. */
-  abortAll(reason: unknown): void {
-    for (const call of this.calls.values()) {
-      call.done = true;
-      call.abort(reason);
+  /**
+   * The channel closed with `code`, `reason`: answers can no longer be delivered; tell the handlers (their
+   * signals abort with a ConnectionClosedError, built only when some call is being handled).
+   */
+  abortAll(code: number, reason: string): void {
+    this.answered?.clear();
+    const current = this.current;
+    const more = this.more;
+    const sends = this.sends;
+    if (current === undefined && (more === undefined || more.size === 0) && (sends === undefined || sends.size === 0)) return;
+    const error = new ConnectionClosedError(code, reason);
+    this.current = undefined;
+    if (current) {
+      current.done = true;
+      current.abort(error);
     }
-    this.calls.clear();
-    for (const call of this.sends) call.abort(reason);
-    this.sends.clear();
-    this.answered.clear();
+    if (more) {
+      for (const call of more.values()) {
+        call.done = true;
+        call.abort(error);
+      }
+      more.clear();
+    }
+    if (sends) {
+      for (const call of sends) call.abort(error);
+      sends.clear();
+    }
+  }
+
+  /** Forgets a CALL that was answered (or abandoned). */
+  private forget(call: InboundCall): void {
+    if (this.current === call) this.current = undefined;
+    else if (this.more?.get(call.messageId) === call) this.more.delete(call.messageId);
   }
 
   private start(call: InboundCall, handler: AnyHandler): void {
@@ -166,10 +197,10 @@ export class InboundCalls implements InboundSink {
     if (call.done) return;
     call.done = true;
     if (call.kind === 'send') {
-      this.sends.delete(call);
+      this.sends?.delete(call);
       return;
     }
-    if (this.calls.get(call.messageId) === call) this.calls.delete(call.messageId);
+    this.forget(call);
     const { conn, events } = this.deps;
     const channel = call.channel;
     if (channel !== conn.channel) return; // the connection this call came on is gone
@@ -196,7 +227,7 @@ export class InboundCalls implements InboundSink {
       return;
     }
     channel.send(text);
-    if (conn.ruleSet === '2.1') this.answered.add(messageId, action);
+    if (conn.ruleSet === '2.1') (this.answered ??= new RecentIds(64)).add(messageId, action);
     if (events.listenerCount('callResult') > 0) {
       events.emit('callResult', { direction: 'in', messageId, action, result: payload, durationMs: performance.now() - call.startedAt });
     }
@@ -207,11 +238,11 @@ export class InboundCalls implements InboundSink {
     if (call.done) return;
     call.done = true;
     if (call.kind === 'send') {
-      this.sends.delete(call);
+      this.sends?.delete(call);
       reportCallError(this.deps.events, 'in', call.messageId, call.action, error);
       return;
     }
-    if (this.calls.get(call.messageId) === call) this.calls.delete(call.messageId);
+    this.forget(call);
     if (call.channel !== this.deps.conn.channel) return;
     this.answerError(call.channel, call.protocol, call.messageId, call.action, toRpcError(error), error);
   }

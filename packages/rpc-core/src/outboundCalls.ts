@@ -1,6 +1,6 @@
 import type { RpcChannel } from './channel.js';
 import { CallQueue } from './callQueue.js';
-import { ProtocolMismatchError, TimeoutError } from './errors.js';
+import { ConnectionClosedError, ProtocolMismatchError, TimeoutError } from './errors.js';
 import { releaseCall, type OutboundCall } from './outboundCall.js';
 import { RecentIds } from './recentIds.js';
 
@@ -29,8 +29,8 @@ export class OutboundCalls {
   private pumping = false;
   private channel: RpcChannel | undefined;
   private protocol: string | undefined;
-  /** Calls that timed out or were aborted: their late answers are reported but not counted as bad. */
-  private readonly abandoned = new RecentIds(64);
+  /** Calls that timed out or were aborted: their late answers are reported but not counted as bad (created on the first one). */
+  private abandoned: RecentIds | undefined;
 
   constructor(
     private readonly host: OutboundHost,
@@ -49,7 +49,7 @@ export class OutboundCalls {
   attach(channel: RpcChannel, protocol: string): void {
     this.channel = channel;
     this.protocol = protocol;
-    this.abandoned.clear();
+    this.abandoned?.clear();
     for (const call of this.queue.drain()) {
       if (call.state !== 'queued') continue;
       if (call.protocol !== undefined && call.protocol !== protocol) {
@@ -62,22 +62,34 @@ export class OutboundCalls {
   }
 
   /**
-   * The channel is gone: calls in flight reject with `inFlightError` (they may have reached the peer, so
-   * they are never re-sent); queued calls beyond the first `keep` reject with `queuedError`.
+   * The channel (closed with `code`, `reason`) is gone: calls in flight reject with a ConnectionClosedError
+   * (they may have reached the peer, so they are never re-sent); queued calls beyond the first `keep` reject
+   * with one too. The errors (and their stacks) are only built when there is a call to reject.
    */
-  detach(keep: number, inFlightError: Error, queuedError: Error): void {
+  detach(keep: number, code: number, reason: string): void {
     this.channel = undefined;
-    for (const call of this.pending.values()) {
-      releaseCall(call);
-      call.reject(inFlightError);
+    if (this.pending.size > 0) {
+      const error = new ConnectionClosedError(code, reason);
+      for (const call of this.pending.values()) {
+        releaseCall(call);
+        call.reject(error);
+      }
+      this.pending.clear();
     }
-    this.pending.clear();
-    this.rejectQueued(keep, queuedError);
+    this.rejectQueued(keep, code, reason, undefined);
   }
 
-  /** Rejects queued calls beyond the first `keep`. */
-  rejectQueued(keep: number, error: Error): void {
+  /**
+   * Rejects queued calls beyond the first `keep` with a ConnectionClosedError (`message`, default: closed
+   * before the call was sent).
+   */
+  rejectQueued(keep: number, code: number, reason: string, message: string | undefined): void {
+    if (this.queue.length === 0) {
+      this.queued = 0;
+      return;
+    }
     let kept = 0;
+    let error: ConnectionClosedError | undefined;
     for (const call of this.queue.drain()) {
       if (call.state !== 'queued') continue;
       if (kept < keep) {
@@ -86,7 +98,7 @@ export class OutboundCalls {
         continue;
       }
       releaseCall(call);
-      call.reject(error);
+      call.reject((error ??= new ConnectionClosedError(code, reason, message ?? `Connection closed (${code}) before the call was sent`)));
     }
     this.queued = kept;
   }
@@ -109,7 +121,7 @@ export class OutboundCalls {
 
   /** Whether `messageId` belonged to a call that timed out or was aborted (forgotten once asked). */
   takeAbandoned(messageId: string): boolean {
-    return this.abandoned.delete(messageId);
+    return this.abandoned !== undefined && this.abandoned.delete(messageId);
   }
 
   /** Settles a sent call with the peer's answer and sends the next queued one. */
@@ -157,7 +169,7 @@ export class OutboundCalls {
 
   private readonly onTimeout = (call: OutboundCall): void => {
     if (call.state !== 'sent') return;
-    this.abandoned.add(call.messageId, call.action);
+    (this.abandoned ??= new RecentIds(64)).add(call.messageId, call.action);
     this.settle(call, false, new TimeoutError(call.action, call.messageId, call.timeoutMs));
   };
 
@@ -168,7 +180,7 @@ export class OutboundCalls {
       releaseCall(call);
       call.reject(reason);
     } else if (call.state === 'sent') {
-      this.abandoned.add(call.messageId, call.action);
+      (this.abandoned ??= new RecentIds(64)).add(call.messageId, call.action);
       this.settle(call, false, reason);
     }
   }

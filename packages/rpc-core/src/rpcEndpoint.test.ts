@@ -38,6 +38,42 @@ describe('RpcEndpoint calls and handlers', () => {
     await expect(station.callRaw('Vendor', {})).rejects.toMatchObject({ code: 'NotImplemented' });
   });
 
+  it('keeps handlers of several protocols apart; removeHandler(protocol) drops only that protocol', async () => {
+    const { csms, station } = endpointPair('ocpp1.6', lax, lax);
+    csms.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: '2.0.1' }));
+    csms.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: '1.6' }));
+    csms.handle('ocpp2.1', 'Heartbeat', () => ({ currentTime: '2.1' }));
+    expect(await station.callRaw('Heartbeat', {})).toEqual({ currentTime: '1.6' });
+    csms.removeHandler('ocpp2.0.1');
+    expect(await station.callRaw('Heartbeat', {})).toEqual({ currentTime: '1.6' });
+    csms.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: '2.0.1 again' }));
+    csms.removeHandler('ocpp1.6');
+    await expect(station.callRaw('Heartbeat', {})).rejects.toMatchObject({ code: 'NotSupported' });
+    csms.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: '1.6 again' }));
+    expect(await station.callRaw('Heartbeat', {})).toEqual({ currentTime: '1.6 again' });
+    csms.removeHandler('ocpp1.6', 'Heartbeat');
+    await expect(station.callRaw('Heartbeat', {})).rejects.toMatchObject({ code: 'NotSupported' });
+  });
+
+  it('an endpoint that never called or served anything attaches, closes and re-attaches cleanly', async () => {
+    const csms = new RpcEndpoint({ side: 'CSMS', protocol: 'ocpp1.6', strictMode: false });
+    expect(csms.pendingCalls).toBe(0);
+    expect(csms.queuedCalls).toBe(0);
+    csms.close(); // detached, nothing queued: a no-op
+    const [a] = createChannelPair();
+    csms.attach(a);
+    const closed = new Promise((resolve) => csms.once('close', resolve));
+    csms.close(4000, 'bye');
+    expect(await closed).toEqual({ code: 4000, reason: 'bye' });
+    expect(csms.attached).toBe(false);
+    const [c, d] = createChannelPair();
+    csms.attach(c);
+    const station = new RpcEndpoint({ side: 'ChargingStation', protocol: 'ocpp1.6', strictMode: false });
+    station.attach(d);
+    station.handle('ocpp1.6', 'Reset', () => ({ status: 'Accepted' }));
+    await expect(csms.call('ocpp1.6', 'Reset', { type: 'Soft' })).resolves.toEqual({ status: 'Accepted' });
+  });
+
   it('turns a thrown RpcError into its CALLERROR and a plain Error into a generic InternalError', async () => {
     const { csms, station } = endpointPair('ocpp1.6', lax, lax);
     csms.handle('ocpp1.6', 'Heartbeat', () => {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { RpcChannel } from './channel.js';
 import type { Connection } from './connection.js';
-import { ConnectionClosedError, NotConnectedError, ProtocolMismatchError, RpcError } from './errors.js';
+import { NotConnectedError, ProtocolMismatchError, RpcError } from './errors.js';
 import { reportCallError, reportValidationFailure } from './eventReports.js';
 import type { RpcEndpointEvents } from './events.js';
 import {
@@ -53,6 +53,9 @@ function decodeText(data: unknown): string {
   return '';
 }
 
+/** Shared by every endpoint until its first use(): read-only, replaced rather than pushed to. */
+const NO_MIDDLEWARE: readonly MessageMiddleware[] = Object.freeze([]);
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!(value > 0)) throw new RangeError(`${name} must be a positive number`);
@@ -81,6 +84,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly callTimeoutMs: number;
   private readonly maxBadMessages: number;
   private readonly offlineQueueSize: number;
+  private readonly callConcurrency: number;
   private readonly validators: ValidatorCache;
   private readonly generateMessageId: () => string;
 
@@ -88,11 +92,16 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private knownProtocol: string | undefined;
   private badMessages = 0;
 
-  private readonly handlers = new Map<string, Map<string, AnyHandler>>();
+  // Everything below is created on first use, so an idle connection costs little memory (a server holds
+  // tens of thousands). Handlers of the first protocol registered live in one map; other protocols, rare,
+  // in a map of maps.
+  private handlerProtocol: string | undefined;
+  private handlerMap: Map<string, AnyHandler> | undefined;
+  private otherHandlers: Map<string, Map<string, AnyHandler>> | undefined;
   private wildcard: AnyHandler | undefined;
-  private readonly middleware: MessageMiddleware[] = [];
-  private readonly outbound: OutboundCalls;
-  private readonly inbound: InboundCalls;
+  private middleware: readonly MessageMiddleware[] = NO_MIDDLEWARE;
+  private outboundCalls: OutboundCalls | undefined;
+  private inboundCalls: InboundCalls | undefined;
 
   constructor(options: RpcEndpointOptions<S>) {
     super();
@@ -104,33 +113,54 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.validators = new ValidatorCache(options.validators ?? getValidator);
     this.generateMessageId = options.generateMessageId ?? randomUUID;
     this.knownProtocol = options.protocol;
-    this.outbound = new OutboundCalls(
-      {
-        prepare: (call, protocol) => this.prepare(call, protocol),
-        onSend: (call) => {
-          if (this.listenerCount('call') > 0) {
-            this.emit('call', { direction: 'out', kind: 'call', messageId: call.messageId, action: call.action, params: call.params });
-          }
+    this.callConcurrency = Math.floor(positive(options.callConcurrency, 1, 'callConcurrency'));
+  }
+
+  /** The outbound side, created on the first call. */
+  private get outbound(): OutboundCalls {
+    let outbound = this.outboundCalls;
+    if (outbound === undefined) {
+      outbound = this.outboundCalls = new OutboundCalls(
+        {
+          prepare: (call, protocol) => this.prepare(call, protocol),
+          onSend: (call) => {
+            if (this.listenerCount('call') > 0) {
+              this.emit('call', { direction: 'out', kind: 'call', messageId: call.messageId, action: call.action, params: call.params });
+            }
+          },
+          onSettle: (call, ok, value) => {
+            if (!ok) reportCallError(this, 'out', call.messageId, call.action, value);
+            else if (this.listenerCount('callResult') > 0) {
+              const durationMs = performance.now() - call.sentAt;
+              this.emit('callResult', { direction: 'out', messageId: call.messageId, action: call.action, result: value, durationMs });
+            }
+          },
         },
-        onSettle: (call, ok, value) => {
-          if (!ok) reportCallError(this, 'out', call.messageId, call.action, value);
-          else if (this.listenerCount('callResult') > 0) {
-            const durationMs = performance.now() - call.sentAt;
-            this.emit('callResult', { direction: 'out', messageId: call.messageId, action: call.action, result: value, durationMs });
-          }
+        this.callConcurrency,
+      );
+      const channel = this.conn.channel;
+      if (channel) outbound.attach(channel, this.conn.protocol);
+    }
+    return outbound;
+  }
+
+  /** The inbound side, created on the first inbound CALL or SEND. */
+  private get inbound(): InboundCalls {
+    if (this.inboundCalls === undefined) {
+      const endpoint = this;
+      this.inboundCalls = new InboundCalls({
+        side: this.side,
+        conn: this.conn,
+        events: this,
+        get middleware() {
+          return endpoint.middleware;
         },
-      },
-      Math.floor(positive(options.callConcurrency, 1, 'callConcurrency')),
-    );
-    this.inbound = new InboundCalls({
-      side: options.side,
-      conn: this.conn,
-      events: this,
-      middleware: this.middleware,
-      handlerFor: (protocol, action) => this.handlers.get(protocol)?.get(action) ?? this.wildcard,
-      validator: (protocol, action, kind) => this.validator(protocol, action, kind),
-      bad: (text, error) => this.bad(text, error),
-    });
+        handlerFor: (protocol, action) => this.handlerFor(protocol, action),
+        validator: (protocol, action, kind) => this.validator(protocol, action, kind),
+        bad: (text, error) => this.bad(text, error),
+      });
+    }
+    return this.inboundCalls;
   }
 
   /** The negotiated subprotocol (of the current or last channel). */
@@ -144,12 +174,12 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   /** Outbound CALLs sent and not yet answered. */
   get pendingCalls(): number {
-    return this.outbound.pendingCount;
+    return this.outboundCalls?.pendingCount ?? 0;
   }
 
   /** Outbound CALLs waiting for their turn (or for attach()). */
   get queuedCalls(): number {
-    return this.outbound.queuedCount;
+    return this.outboundCalls?.queuedCount ?? 0;
   }
 
   /**
@@ -172,7 +202,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     channel.onClose((code, reason) => {
       if (this.conn.channel === channel) this.detach(code, reason, false);
     });
-    this.outbound.attach(channel, p);
+    this.outboundCalls?.attach(channel, p);
   }
 
   /**
@@ -184,16 +214,15 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     if (channel) {
       this.detach(code, reason, true);
       channel.close(code, reason);
-    } else this.outbound.rejectQueued(0, new ConnectionClosedError(code, reason, 'Endpoint closed before the call was sent'));
+    } else this.outboundCalls?.rejectQueued(0, code, reason, 'Endpoint closed before the call was sent');
   }
 
   /** The channel is gone: settle what depended on it, then report. */
   private detach(code: number, reason: string, explicit: boolean): void {
     this.conn.channel = undefined;
-    const closed = new ConnectionClosedError(code, reason);
-    const notSent = new ConnectionClosedError(code, reason, `Connection closed (${code}) before the call was sent`);
-    this.outbound.detach(explicit ? 0 : this.offlineQueueSize, closed, notSent);
-    this.inbound.abortAll(closed);
+    // ConnectionClosedErrors (with their stacks) are built only when some call is there to be settled.
+    this.outboundCalls?.detach(explicit ? 0 : this.offlineQueueSize, code, reason);
+    this.inboundCalls?.abortAll(code, reason);
     this.emit('detach', { code, reason });
     this.emit('close', { code, reason });
   }
@@ -214,19 +243,38 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     if (typeof action !== 'string' || typeof handler !== 'function') {
       throw new TypeError('handle(protocol, action, handler) needs an action name and a handler function');
     }
-    let byAction = this.handlers.get(protocolOrHandler);
-    if (!byAction) this.handlers.set(protocolOrHandler, (byAction = new Map()));
+    const protocol = protocolOrHandler;
+    let byAction = protocol === this.handlerProtocol ? this.handlerMap : this.otherHandlers?.get(protocol);
+    if (!byAction) {
+      byAction = new Map();
+      if (this.handlerMap === undefined) {
+        this.handlerProtocol = protocol;
+        this.handlerMap = byAction;
+      } else (this.otherHandlers ??= new Map()).set(protocol, byAction);
+    }
     byAction.set(action, handler as AnyHandler);
   }
 
   removeHandler(protocol?: string, action?: string): void {
     if (protocol === undefined) this.wildcard = undefined;
-    else if (action === undefined) this.handlers.delete(protocol);
-    else this.handlers.get(protocol)?.delete(action);
+    else if (protocol === this.handlerProtocol) {
+      if (action === undefined) {
+        this.handlerProtocol = undefined;
+        this.handlerMap = undefined;
+      } else this.handlerMap?.delete(action);
+    } else if (action === undefined) this.otherHandlers?.delete(protocol);
+    else this.otherHandlers?.get(protocol)?.delete(action);
+  }
+
+  /** The handler for an inbound action: the specific one, else the wildcard. */
+  private handlerFor(protocol: string, action: string): AnyHandler | undefined {
+    const byAction = protocol === this.handlerProtocol ? this.handlerMap : this.otherHandlers?.get(protocol);
+    return byAction?.get(action) ?? this.wildcard;
   }
 
   use(middleware: MessageMiddleware): void {
-    this.middleware.push(middleware);
+    // A new array, not a push: the shared empty one must stay empty; the inbound side reads the field.
+    this.middleware = [...this.middleware, middleware];
   }
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────────
@@ -300,7 +348,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   }
 
   private startCall(protocol: string | undefined, action: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
-    if (!this.conn.channel && this.outbound.queuedCount >= this.offlineQueueSize) {
+    if (!this.conn.channel && this.queuedCalls >= this.offlineQueueSize) {
       return Promise.reject(new NotConnectedError(this.offlineQueueSize > 0 ? `Offline queue is full (${this.offlineQueueSize} calls)` : 'Not connected'));
     }
     if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
@@ -331,7 +379,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private enqueue(protocol: string | undefined, action: string, messageId: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
     return new Promise((resolve, reject) => {
       // re-checked: message middleware may have run while the connection went away
-      if (!this.conn.channel && this.outbound.queuedCount >= this.offlineQueueSize) {
+      if (!this.conn.channel && this.queuedCalls >= this.offlineQueueSize) {
         reject(new NotConnectedError('Not connected'));
         return;
       }
@@ -434,7 +482,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     const id = failure.messageId;
     const type = failure.messageType;
     if (id === undefined || (type !== 3 && type !== 4 && type !== 5)) return;
-    const call = this.outbound.get(id);
+    const call = this.outboundCalls?.get(id);
     if (!call) return;
     if (type === 3 && this.conn.ruleSet === '2.1') this.sendResultError(channel, id, failure.error);
     this.outbound.settle(call, false, failure.error);
@@ -447,7 +495,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   }
 
   private onCallResult(frame: CallResultFrame, text: string, channel: RpcChannel): void {
-    const call = this.outbound.get(frame.messageId);
+    const call = this.outboundCalls?.get(frame.messageId);
     if (!call) {
       this.unknownAnswer(text, frame.messageId, 'CALLRESULT');
       return;
@@ -468,14 +516,14 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   private onCallError(frame: CallErrorFrame | CallResultErrorFrame, text: string): void {
     const error = new RpcError(fromWireErrorCode(this.conn.protocol, frame.errorCode), frame.errorDescription, frame.errorDetails);
-    const call = this.outbound.get(frame.messageId);
+    const call = this.outboundCalls?.get(frame.messageId);
     if (call) {
       this.badMessages = 0;
       this.outbound.settle(call, false, error);
       return;
     }
     if (frame.type === 5) {
-      const action = this.inbound.takeAnswered(frame.messageId);
+      const action = this.inboundCalls?.takeAnswered(frame.messageId);
       if (action !== undefined) {
         // The peer refused a CALLRESULT we sent; nothing to answer, but it must not go unnoticed.
         this.badMessages = 0;
@@ -488,7 +536,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   /** An answer for an id we are not waiting for: reported, never answered (no reply to a reply). */
   private unknownAnswer(text: string, messageId: string, kind: string): void {
-    const late = this.outbound.takeAbandoned(messageId);
+    const late = this.outboundCalls?.takeAbandoned(messageId) === true;
     const err = new RpcError(
       'RpcFrameworkError',
       late ? `${kind} arrived after its call timed out or was aborted` : `${kind} for an unknown message id`,

@@ -9,22 +9,28 @@ export type ValidatorLookup = (protocol: string, action: string, kind: PayloadKi
  */
 export class ValidatorCache {
   private protocol = '';
-  private readonly request = new Map<string, Validator>();
-  private readonly response = new Map<string, Validator>();
+  /** Created on the first hit of each kind: an idle connection holds no maps. */
+  private request: Map<string, Validator> | undefined;
+  private response: Map<string, Validator> | undefined;
 
   constructor(private readonly lookup: ValidatorLookup) {}
 
   get(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
     if (protocol !== this.protocol) {
       this.protocol = protocol;
-      this.request.clear();
-      this.response.clear();
+      this.request?.clear();
+      this.response?.clear();
     }
-    const map = kind === 'request' ? this.request : this.response;
-    let validator = map.get(action);
+    const isRequest = kind === 'request';
+    const map = isRequest ? this.request : this.response;
+    let validator = map?.get(action);
     if (validator === undefined) {
       validator = this.lookup(protocol, action, kind);
-      if (validator !== undefined) map.set(action, validator);
+      if (validator !== undefined) {
+        if (map) map.set(action, validator);
+        else if (isRequest) this.request = new Map([[action, validator]]);
+        else this.response = new Map([[action, validator]]);
+      }
     }
     return validator;
   }
