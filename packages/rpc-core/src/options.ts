@@ -62,11 +62,29 @@ const OFF: ResolvedStrictMode = {
   inboundResponses: false,
 };
 
-/** Resolves the strictMode option for the negotiated protocol. */
+/**
+ * Resolved defaults (strictMode true) per protocol, shared by every connection instead of one object each.
+ * Bounded: protocol names come from configuration, but a cache must not grow with whatever it is given.
+ */
+const DEFAULT_BY_PROTOCOL = new Map<string, ResolvedStrictMode>();
+const MAX_CACHED_PROTOCOLS = 32;
+
+/** Resolves the strictMode option for the negotiated protocol. The result is shared: never mutate it. */
 export function resolveStrictMode(option: boolean | StrictModeOptions | undefined, protocol: string): ResolvedStrictMode {
   if (option === false) return OFF;
-  const o: StrictModeOptions = option === true || option === undefined ? {} : option;
-  if (o.protocols && !o.protocols.includes(protocol)) return OFF;
+  if (option === true || option === undefined) {
+    let resolved = DEFAULT_BY_PROTOCOL.get(protocol);
+    if (resolved === undefined) {
+      resolved = Object.freeze(resolveOptions({}, protocol));
+      if (DEFAULT_BY_PROTOCOL.size < MAX_CACHED_PROTOCOLS) DEFAULT_BY_PROTOCOL.set(protocol, resolved);
+    }
+    return resolved;
+  }
+  if (option.protocols && !option.protocols.includes(protocol)) return OFF;
+  return resolveOptions(option, protocol);
+}
+
+function resolveOptions(o: StrictModeOptions, protocol: string): ResolvedStrictMode {
   return {
     inboundRequests: o.inboundRequests ?? true,
     outboundResponses: o.outboundResponses ?? true,

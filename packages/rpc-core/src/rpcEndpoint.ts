@@ -37,7 +37,7 @@ import type { OutboundCall } from './outboundCall.js';
 import { OutboundCalls } from './outboundCalls.js';
 import { isValidMessageId, ruleSetOf } from './protocolRules.js';
 import { checkRequest, violationError } from './strict.js';
-import { ValidatorCache } from './validatorCache.js';
+import { ValidatorCache, type ValidatorLookup } from './validatorCache.js';
 
 const BAD_FRAME_EXCERPT = 512;
 
@@ -85,7 +85,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly maxBadMessages: number;
   private readonly offlineQueueSize: number;
   private readonly callConcurrency: number;
-  private readonly validators: ValidatorCache;
+  private readonly validatorLookup: ValidatorLookup;
+  /** Created on the first validator lookup. */
+  private validators: ValidatorCache | undefined;
   private readonly generateMessageId: () => string;
 
   private readonly conn: Connection = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, '') };
@@ -110,7 +112,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.callTimeoutMs = positive(options.callTimeoutMs, 30_000, 'callTimeoutMs');
     this.maxBadMessages = options.maxBadMessages ?? Infinity;
     this.offlineQueueSize = options.offlineQueueSize ?? 0;
-    this.validators = new ValidatorCache(options.validators ?? getValidator);
+    this.validatorLookup = options.validators ?? getValidator;
     this.generateMessageId = options.generateMessageId ?? randomUUID;
     this.knownProtocol = options.protocol;
     this.callConcurrency = Math.floor(positive(options.callConcurrency, 1, 'callConcurrency'));
@@ -545,6 +547,6 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   }
 
   private validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
-    return this.validators.get(protocol, action, kind);
+    return (this.validators ??= new ValidatorCache(this.validatorLookup)).get(protocol, action, kind);
   }
 }
