@@ -35,9 +35,15 @@ describe('buildEndpointUrl', () => {
     expect(() => buildEndpointUrl('ws://h/x', '')).toThrow(/identity/);
   });
 
+  it('refuses the dot-segment identities "." and ".." that no URL can carry as a path segment', () => {
+    expect(() => buildEndpointUrl('ws://127.0.0.1:1/base', '.')).toThrow(TypeError);
+    expect(() => buildEndpointUrl('ws://127.0.0.1:1/base', '..')).toThrow(TypeError);
+    expect(buildEndpointUrl('ws://127.0.0.1:1/base', '.a.').pathname).toBe('/base/.a.');
+  });
+
   it('round-trips any identity through the last path segment', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }), (identity) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 60, unit: 'grapheme' }).filter((s) => s !== '.' && s !== '..'), (identity) => {
         const url = buildEndpointUrl('ws://127.0.0.1:1/base/path', identity);
         const segments = url.pathname.split('/');
         expect(segments).toHaveLength(4);

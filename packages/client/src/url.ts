@@ -23,6 +23,11 @@ export function buildEndpointUrl(
     throw new TypeError('identity must be a non-empty string');
   }
   const base = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  if (identity === '.' || identity === '..') {
+    // URL parsers remove dot segments, even percent-encoded ones (RFC 3986 §5.2.4, WHATWG URL), so these
+    // two can never arrive as the last path segment.
+    throw new TypeError(`identity ${JSON.stringify(identity)} cannot be sent as a URL path segment`);
+  }
   url.pathname = base + encodeURIComponent(identity);
   if (query) {
     const entries = query instanceof URLSearchParams ? [...query.entries()] : Object.entries(query);
@@ -30,3 +35,4 @@ export function buildEndpointUrl(
   }
   return url;
 }
+
