@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PeerCertificate } from 'node:tls';
+import { parseProtocolHeader } from './subprotocol.js';
 
 /** Everything known about a connection attempt before the WebSocket is accepted. */
 export interface Handshake {
@@ -39,13 +40,13 @@ export class ServerHandshake implements Handshake {
   readonly params: Readonly<Record<string, string>>;
   readonly headers: Handshake['headers'];
   readonly remoteAddress: string;
-  readonly protocols: readonly string[];
   readonly protocol: string;
   readonly username: string | undefined;
   readonly password: Buffer | undefined;
   readonly secure: boolean;
   readonly clientCertificate: Handshake['clientCertificate'];
   #query: URLSearchParams | string;
+  #protocols: readonly string[] | undefined;
 
   constructor(init: HandshakeInit) {
     this.identity = init.identity;
@@ -53,7 +54,8 @@ export class ServerHandshake implements Handshake {
     this.params = init.params;
     this.headers = init.headers;
     this.remoteAddress = init.remoteAddress;
-    this.protocols = init.protocols;
+    // The offered list is derivable from the headers: kept only when it cannot be re-derived exactly.
+    if (!sameList(init.protocols, parseProtocolHeader(init.headers['sec-websocket-protocol']))) this.#protocols = init.protocols;
     this.protocol = init.protocol;
     this.username = init.username;
     this.password = init.password;
@@ -62,8 +64,16 @@ export class ServerHandshake implements Handshake {
     this.#query = init.queryString;
   }
 
+  get protocols(): readonly string[] {
+    return (this.#protocols ??= parseProtocolHeader(this.headers['sec-websocket-protocol']));
+  }
+
   get query(): URLSearchParams {
     if (typeof this.#query === 'string') this.#query = new URLSearchParams(this.#query);
     return this.#query;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -370,7 +370,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       session,
       state,
       nodeId: this.nodeId,
-      connectionId: randomUUID(),
+      connectionId: `${this.nodeId}:${(++connectionCounter).toString(36)}`,
       route: route.pattern.source,
       transport: channel,
     });
@@ -382,14 +382,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     stats.opened(handshake.protocol);
     this.#keepAlive.add(channel);
 
-    endpoint.on('close', ({ code, reason }: { code: number; reason: string }) => {
-      this.#keepAlive.delete(channel);
-      stats.closed(handshake.protocol);
-      if (this.#clients.get(handshake.identity) === client) this.#clients.delete(handshake.identity);
-      this.#adapter.unregister(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
-      this.#logger.info({ identity: handshake.identity, code, reason }, 'Client disconnected');
-      client.markClosed(code, reason);
-    });
+    (endpoint as ClosableEndpoint)[kClosed] = { onClosed: this.#onClientClosed, client: client as unknown as ServerClient<ProtocolMap>, channel };
+    endpoint.on('close', onEndpointClose);
     endpoint.attach(channel, handshake.protocol);
     if (previous) previous.close(CloseCodes.normal, 'Replaced by a new connection');
     this.#adapter.register(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
@@ -405,6 +399,18 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     }
   }
 
+  /** A client's endpoint has closed (one function per server, called by the shared listener below). */
+  readonly #onClientClosed = (anyClient: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void => {
+    const client = anyClient as unknown as ServerClient<M>;
+    const identity = client.identity;
+    this.#keepAlive.delete(channel);
+    this.#stats.closed(client.protocol);
+    if (this.#clients.get(identity) === client) this.#clients.delete(identity);
+    this.#adapter.unregister(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
+    this.#logger.info({ identity, code, reason }, 'Client disconnected');
+    client.markClosed(code, reason);
+  };
+
   #adapterError(err: unknown): void {
     this.#logger.error({ err }, 'Cluster adapter error');
     this.#emitError(err);
@@ -414,6 +420,28 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #emitError(err: unknown): void {
     if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/**
+ * Connection ids: the node id plus a per-process counter. Unique across nodes (node ids are) and across
+ * reconnects (the counter never repeats), which is all presence fencing needs; much cheaper than a UUID each.
+ */
+let connectionCounter = 0;
+
+const kClosed = Symbol('chargewire.closed');
+interface ClosedTarget {
+  onClosed(client: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void;
+  client: ServerClient<ProtocolMap>;
+  channel: WsChannel;
+}
+type ClosableEndpoint = RpcEndpoint<'CSMS'> & { [kClosed]?: ClosedTarget };
+
+// Shared 'close' listener (`this` is the endpoint): no closure per connection, to keep idle memory low.
+function onEndpointClose(this: ClosableEndpoint, { code, reason }: { code: number; reason: string }): void {
+  const target = this[kClosed];
+  if (!target) return;
+  delete this[kClosed];
+  target.onClosed(target.client, target.channel, code, reason);
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});

@@ -39,14 +39,12 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   extends EventEmitter
   implements OcppPeer<'CSMS', M>, ServerClientHandle<M>
 {
-  readonly identity: string;
   readonly handshake: Handshake;
   /** What the auth handler passed to `ctx.accept({ session })`. */
   readonly session: Session;
   /** State set by connection middleware. */
   readonly state: Record<string, unknown>;
   readonly nodeId: string;
-  readonly isLocal = true as const;
   /** Unique per connection (presence fencing). */
   readonly connectionId: string;
   readonly connectedAt = Date.now();
@@ -61,13 +59,22 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
     super();
     this.#endpoint = init.endpoint;
     this.#transport = init.transport;
-    this.identity = init.handshake.identity;
     this.handshake = init.handshake;
     this.session = init.session as Session;
     this.state = init.state;
     this.nodeId = init.nodeId;
     this.connectionId = init.connectionId;
     this.route = init.route;
+  }
+
+  /** The charging-station identity (a getter over the handshake: one field less per idle connection). */
+  get identity(): string {
+    return this.handshake.identity;
+  }
+
+  /** Always true: this client is connected to this node. */
+  get isLocal(): true {
+    return true;
   }
 
   /** The negotiated subprotocol, e.g. `'ocpp1.6'`. */
