@@ -11,6 +11,7 @@ import type {
 import {
   NotConnectedError,
   RpcEndpoint,
+  truncateCloseReason,
   type CallOptions,
   type Handler,
   type MessageMiddleware,
@@ -26,7 +27,7 @@ import { openSocket } from './openSocket.js';
 import { OutstandingWork } from './outstandingWork.js';
 import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } from './options.js';
 import { buildEndpointUrl } from './url.js';
-import { truncateReason, validCloseCode, wsChannel } from './wsChannel.js';
+import { validCloseCode, wsChannel } from './wsChannel.js';
 
 /** A connection that stayed open this long resets the reconnect back-off to its initial wait. */
 const STABLE_CONNECTION_MS = 10_000;
@@ -160,7 +161,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
    */
   close(options: CloseOptions = {}): Promise<void> {
     const code = validCloseCode(options.code);
-    const reason = truncateReason(options.reason);
+    const reason = truncateCloseReason(options.reason);
     if (this.closePromise) {
       if (options.force && this.ws) this.ws.terminate();
       return this.closePromise;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startRawServer } from './testing/rawServer.fixture.js';
-import { truncateReason, validCloseCode, wsChannel } from './wsChannel.js';
+import { truncateCloseReason as truncateReason } from '@chargewire/rpc-core';
+import { validCloseCode, wsChannel } from './wsChannel.js';
 
 describe('wsChannel', () => {
   it('carries text both ways and reports the close code and reason once', async () => {

@@ -1,4 +1,4 @@
-import type { RpcChannel } from '@chargewire/rpc-core';
+import { isSendableCloseCode, truncateCloseReason, type RpcChannel } from '@chargewire/rpc-core';
 import { WebSocket } from 'ws';
 
 /**
@@ -12,7 +12,7 @@ export function wsChannel(ws: WebSocket): RpcChannel {
     },
     close(code, reason) {
       if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) return;
-      ws.close(validCloseCode(code), truncateReason(reason));
+      ws.close(validCloseCode(code), truncateCloseReason(reason));
     },
     onMessage(listener) {
       ws.on('message', (data) => {
@@ -31,18 +31,7 @@ function rawToString(data: WebSocket.RawData | string): string {
   return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
-/** RFC 6455 §7.4: only 1000 and 3000–4999 (plus a few registered ones) may be sent; 1005/1006 never. */
+/** The code to send: `code` when RFC 6455 allows sending it, else 1000 (normal closure). */
 export function validCloseCode(code: number | undefined): number {
-  if (code === undefined) return 1000;
-  if (code >= 3000 && code <= 4999) return code;
-  if ([1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014].includes(code)) return code;
-  return 1000;
-}
-
-/** A close reason is limited to 123 UTF-8 bytes (RFC 6455 §5.5: 125-byte control payload minus the code). */
-export function truncateReason(reason: string | undefined): string {
-  if (!reason) return '';
-  let out = reason;
-  while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
-  return out;
+  return code !== undefined && isSendableCloseCode(code) ? code : 1000;
 }

@@ -42,3 +42,4 @@ export type {
 } from './events.js';
 export type { OcppPeer } from './ocppPeer.js';
 export { RpcEndpoint } from './rpcEndpoint.js';
+export { isSendableCloseCode, truncateCloseReason } from './closeFrame.js';

@@ -3,7 +3,7 @@ import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, Req
 import type { CallOptions, Handler, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
 import type { Handshake } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
-import { isSendableCloseCode } from './wsChannel.js';
+import { isSendableCloseCode } from '@chargewire/rpc-core';
 
 /** Payload of the `disconnect` and `close` events. */
 export interface ClientCloseEvent {

@@ -1,3 +1,4 @@
+import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core';
 import type { RawData, WebSocket } from 'ws';
 
 /** Per-client message-rate limit: at most `messages` frames per `perMs`; exceeding it closes with 1008. */
@@ -84,7 +85,7 @@ export class WsChannel {
     const state = this.socket.readyState;
     if (state === 2 || state === 3) return;
     // ws throws on codes that may not be sent (1005, 1006, …): fall back to 1000 rather than leave it open.
-    this.socket.close(code === undefined || isSendableCloseCode(code) ? code : CloseCodes.normal, reason === undefined ? undefined : truncateReason(reason));
+    this.socket.close(code === undefined || isSendableCloseCode(code) ? code : CloseCodes.normal, reason === undefined ? undefined : truncateCloseReason(reason));
   }
 
   /** Hard close (dead peer, or a peer that does not complete the closing handshake). */
@@ -147,16 +148,4 @@ export class WsChannel {
     this.limits?.limitClose(code);
     this.close(code, reason);
   }
-}
-
-/** Close reasons are limited to 123 bytes of UTF-8 (RFC 6455 §5.5: control frame payload ≤ 125). */
-export function truncateReason(reason: string): string {
-  let out = reason;
-  while (Buffer.byteLength(out, 'utf8') > 123) out = out.slice(0, -1);
-  return out;
-}
-
-/** Close codes an endpoint may send (RFC 6455 §7.4.1/§7.4.2): 1000–1003, 1007–1014, 3000–4999. */
-export function isSendableCloseCode(code: number): boolean {
-  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) || (code >= 3000 && code <= 4999));
 }
