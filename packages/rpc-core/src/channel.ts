@@ -3,12 +3,26 @@
  * implement it.
  */
 export interface RpcChannel {
+  /**
+   * Optional alternative to onMessage/onClose: the channel calls the sink (an endpoint) directly, so the
+   * endpoint does not allocate two listener closures per connection. A channel that has it gets no
+   * onMessage/onClose calls from the endpoint.
+   */
+  setSink?(sink: ChannelSink): void;
   /** Sends one text frame. After close, frames are dropped (like a closed socket). */
   send(text: string): void;
   /** Closes the channel; both ends' close listeners fire once. */
   close(code?: number, reason?: string): void;
   onMessage(listener: (text: string) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
+}
+
+/** Receives a channel's traffic; every RpcEndpoint is one (see RpcChannel.setSink). */
+export interface ChannelSink {
+  /** One text frame arrived on `channel`. */
+  channelMessage(channel: RpcChannel, text: string): void;
+  /** `channel` closed (once). */
+  channelClose(channel: RpcChannel, code: number, reason: string): void;
 }
 
 class MemoryChannel implements RpcChannel {

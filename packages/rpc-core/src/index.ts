@@ -1,7 +1,8 @@
 export { RPC_ERROR_CODES, fromWireErrorCode, isRpcErrorCode, toWireErrorCode } from './ocppTypes.js';
 export type { PayloadKind, RpcErrorCode, Side, ValidationResult, Validator, Violation } from './ocppTypes.js';
 export { createChannelPair } from './channel.js';
-export type { RpcChannel } from './channel.js';
+export type { ChannelSink, RpcChannel } from './channel.js';
+export type { RpcEndpointObserver } from './observer.js';
 export {
   ConnectionClosedError,
   NotConnectedError,

@@ -1,4 +1,6 @@
+import type { RpcEndpointObserver } from './observer.js';
 import type { PayloadKind, Side, Validator } from './ocppTypes.js';
+import type { RpcEndpoint } from './rpcEndpoint.js';
 
 /** Which payloads strict mode validates. Every field is optional; omitted ones take their default. */
 export interface StrictModeOptions {
@@ -37,6 +39,8 @@ export interface RpcEndpointOptions<S extends Side = Side> {
   validators?: (protocol: string, action: string, kind: PayloadKind) => Validator | undefined;
   /** Message id generator; ids must be at most 36 characters. @default crypto.randomUUID */
   generateMessageId?: () => string;
+  /** Gets every event of this endpoint before its listeners; may be shared by many endpoints. */
+  observer?: RpcEndpointObserver<RpcEndpoint<S>>;
 }
 
 /** Options of one outbound call. */

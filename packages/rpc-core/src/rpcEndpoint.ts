@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { RpcChannel } from './channel.js';
+import type { ChannelSink, RpcChannel } from './channel.js';
 import type { Connection } from './connection.js';
 import { NotConnectedError, ProtocolMismatchError, RpcError } from './errors.js';
 import { reportCallError, reportValidationFailure } from './eventReports.js';
@@ -15,6 +15,7 @@ import {
   type FrameParseFailure,
 } from './frames.js';
 import type { Handler, WildcardHandler } from './handler.js';
+import { HandlerRegistry } from './handlerRegistry.js';
 import { InboundCalls, type AnyHandler } from './inboundCalls.js';
 import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
 import {
@@ -32,6 +33,7 @@ import {
   type Validator,
 } from './ocppTypes.js';
 import type { OcppPeer } from './ocppPeer.js';
+import type { RpcEndpointObserver } from './observer.js';
 import { resolveStrictMode, type CallOptions, type RpcEndpointOptions } from './options.js';
 import type { OutboundCall } from './outboundCall.js';
 import { OutboundCalls } from './outboundCalls.js';
@@ -77,7 +79,7 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  */
 export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProtocols>
   extends EventEmitter<RpcEndpointEvents>
-  implements OcppPeer<S, M>
+  implements OcppPeer<S, M>, ChannelSink
 {
   readonly side: S;
   private readonly strictOption: RpcEndpointOptions['strictMode'];
@@ -89,18 +91,15 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   /** Created on the first validator lookup. */
   private validators: ValidatorCache | undefined;
   private readonly generateMessageId: () => string;
+  private readonly observer: RpcEndpointObserver<RpcEndpoint<S>> | undefined;
 
   private readonly conn: Connection = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, '') };
   private knownProtocol: string | undefined;
   private badMessages = 0;
 
   // Everything below is created on first use, so an idle connection costs little memory (a server holds
-  // tens of thousands). Handlers of the first protocol registered live in one map; other protocols, rare,
-  // in a map of maps.
-  private handlerProtocol: string | undefined;
-  private handlerMap: Map<string, AnyHandler> | undefined;
-  private otherHandlers: Map<string, Map<string, AnyHandler>> | undefined;
-  private wildcard: AnyHandler | undefined;
+  // tens of thousands).
+  private handlers: HandlerRegistry | undefined;
   private middleware: readonly MessageMiddleware[] = NO_MIDDLEWARE;
   private outboundCalls: OutboundCalls | undefined;
   private inboundCalls: InboundCalls | undefined;
@@ -114,6 +113,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.offlineQueueSize = options.offlineQueueSize ?? 0;
     this.validatorLookup = options.validators ?? getValidator;
     this.generateMessageId = options.generateMessageId ?? randomUUID;
+    this.observer = options.observer;
     this.knownProtocol = options.protocol;
     this.callConcurrency = Math.floor(positive(options.callConcurrency, 1, 'callConcurrency'));
   }
@@ -157,7 +157,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
         get middleware() {
           return endpoint.middleware;
         },
-        handlerFor: (protocol, action) => this.handlerFor(protocol, action),
+        handlerFor: (protocol, action) => this.handlers?.get(protocol, action),
         validator: (protocol, action, kind) => this.validator(protocol, action, kind),
         bad: (text, error) => this.bad(text, error),
       });
@@ -198,13 +198,35 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.conn.strict = resolveStrictMode(this.strictOption, p);
     this.conn.channel = channel;
     this.badMessages = 0;
-    channel.onMessage((text) => {
-      if (this.conn.channel === channel) this.receive(text, channel);
-    });
-    channel.onClose((code, reason) => {
-      if (this.conn.channel === channel) this.detach(code, reason, false);
-    });
+    if (channel.setSink) channel.setSink(this);
+    else {
+      channel.onMessage((text) => this.channelMessage(channel, text));
+      channel.onClose((code, reason) => this.channelClose(channel, code, reason));
+    }
     this.outboundCalls?.attach(channel, p);
+  }
+
+  /** @internal ChannelSink: a frame from `channel` (ignored unless it is the attached one). */
+  channelMessage(channel: RpcChannel, text: string): void {
+    if (this.conn.channel === channel) this.receive(text, channel);
+  }
+
+  /** @internal ChannelSink: `channel` closed (ignored unless it is the attached one). */
+  channelClose(channel: RpcChannel, code: number, reason: string): void {
+    if (this.conn.channel === channel) this.detach(code, reason, false);
+  }
+
+  /** Counts the observer as a listener, so events it wants are built. */
+  override listenerCount<K>(eventName: keyof RpcEndpointEvents | K, listener?: (...args: never) => void): number {
+    const own = super.listenerCount(eventName, listener as never);
+    return listener === undefined && this.observer?.[eventName as keyof RpcEndpointEvents] ? own + 1 : own;
+  }
+
+  /** Tells the observer first, then the listeners. */
+  override emit<K>(eventName: keyof RpcEndpointEvents | K, ...args: K extends keyof RpcEndpointEvents ? RpcEndpointEvents[K] : never): boolean {
+    const observe = this.observer?.[eventName as keyof RpcEndpointEvents] as ((endpoint: this, ...a: unknown[]) => void) | undefined;
+    if (observe) observe(this, ...(args as unknown[]));
+    return super.emit(eventName, ...(args as never)) || observe !== undefined;
   }
 
   /**
@@ -239,39 +261,17 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   handle(handler: WildcardHandler): void;
   handle(protocolOrHandler: string | WildcardHandler, action?: string, handler?: unknown): void {
     if (typeof protocolOrHandler === 'function') {
-      this.wildcard = protocolOrHandler as AnyHandler;
+      (this.handlers ??= new HandlerRegistry()).wildcard = protocolOrHandler as AnyHandler;
       return;
     }
     if (typeof action !== 'string' || typeof handler !== 'function') {
       throw new TypeError('handle(protocol, action, handler) needs an action name and a handler function');
     }
-    const protocol = protocolOrHandler;
-    let byAction = protocol === this.handlerProtocol ? this.handlerMap : this.otherHandlers?.get(protocol);
-    if (!byAction) {
-      byAction = new Map();
-      if (this.handlerMap === undefined) {
-        this.handlerProtocol = protocol;
-        this.handlerMap = byAction;
-      } else (this.otherHandlers ??= new Map()).set(protocol, byAction);
-    }
-    byAction.set(action, handler as AnyHandler);
+    (this.handlers ??= new HandlerRegistry()).set(protocolOrHandler, action, handler as AnyHandler);
   }
 
   removeHandler(protocol?: string, action?: string): void {
-    if (protocol === undefined) this.wildcard = undefined;
-    else if (protocol === this.handlerProtocol) {
-      if (action === undefined) {
-        this.handlerProtocol = undefined;
-        this.handlerMap = undefined;
-      } else this.handlerMap?.delete(action);
-    } else if (action === undefined) this.otherHandlers?.delete(protocol);
-    else this.otherHandlers?.get(protocol)?.delete(action);
-  }
-
-  /** The handler for an inbound action: the specific one, else the wildcard. */
-  private handlerFor(protocol: string, action: string): AnyHandler | undefined {
-    const byAction = protocol === this.handlerProtocol ? this.handlerMap : this.otherHandlers?.get(protocol);
-    return byAction?.get(action) ?? this.wildcard;
+    this.handlers?.delete(protocol, action);
   }
 
   use(middleware: MessageMiddleware): void {

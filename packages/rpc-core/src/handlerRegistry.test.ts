@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HandlerRegistry } from './handlerRegistry.js';
+import type { AnyHandler } from './inboundCalls.js';
+
+const protocols = fc.constantFrom('ocpp1.6', 'ocpp2.0.1', 'ocpp2.1');
+const actions = fc.constantFrom('Heartbeat', 'BootNotification', 'MeterValues', '__proto__');
+const operation = fc.oneof(
+  fc.record({ op: fc.constant('set' as const), protocol: protocols, action: actions, tag: fc.nat(99) }),
+  fc.record({ op: fc.constant('delete' as const), protocol: fc.option(protocols, { nil: undefined }), action: fc.option(actions, { nil: undefined }) }),
+  fc.record({ op: fc.constant('wildcard' as const), tag: fc.nat(99) }),
+);
+
+/** The obvious model: one Map per protocol. */
+class ModelRegistry {
+  wildcard: AnyHandler | undefined;
+  readonly byProtocol = new Map<string, Map<string, AnyHandler>>();
+  set(protocol: string, action: string, handler: AnyHandler): void {
+    let byAction = this.byProtocol.get(protocol);
+    if (!byAction) this.byProtocol.set(protocol, (byAction = new Map()));
+    byAction.set(action, handler);
+  }
+  delete(protocol?: string, action?: string): void {
+    if (protocol === undefined) this.wildcard = undefined;
+    else if (action === undefined) this.byProtocol.delete(protocol);
+    else this.byProtocol.get(protocol)?.delete(action);
+  }
+  get(protocol: string, action: string): AnyHandler | undefined {
+    return this.byProtocol.get(protocol)?.get(action) ?? this.wildcard;
+  }
+}
+
+const handlers = new Map<number, AnyHandler>();
+const handlerFor = (tag: number): AnyHandler => {
+  let h = handlers.get(tag);
+  if (!h) handlers.set(tag, (h = () => tag));
+  return h;
+};
+
+describe('HandlerRegistry', () => {
+  it('finds the same handler as a Map-per-protocol model after any sequence of set/delete/wildcard', () => {
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 40 }), (ops) => {
+        const registry = new HandlerRegistry();
+        const model = new ModelRegistry();
+        for (const o of ops) {
+          if (o.op === 'set') {
+            registry.set(o.protocol, o.action, handlerFor(o.tag));
+            model.set(o.protocol, o.action, handlerFor(o.tag));
+          } else if (o.op === 'delete') {
+            registry.delete(o.protocol, o.action);
+            model.delete(o.protocol, o.action);
+          } else {
+            registry.wildcard = model.wildcard = handlerFor(o.tag);
+          }
+          for (const p of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1']) {
+            for (const a of ['Heartbeat', 'BootNotification', 'MeterValues', '__proto__', 'Other']) {
+              expect(registry.get(p, a)).toBe(model.get(p, a));
+            }
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps one action without a Map and replaces it when registered again', () => {
+    const registry = new HandlerRegistry();
+    registry.set('ocpp1.6', 'Heartbeat', handlerFor(1));
+    registry.set('ocpp1.6', 'Heartbeat', handlerFor(2));
+    expect(registry.get('ocpp1.6', 'Heartbeat')).toBe(handlerFor(2));
+    expect(registry.get('ocpp1.6', 'BootNotification')).toBeUndefined();
+    expect(registry.get('ocpp2.0.1', 'Heartbeat')).toBeUndefined();
+  });
+});
