@@ -44,3 +44,4 @@ export type {
 export type { OcppPeer } from './ocppPeer.js';
 export { RpcEndpoint } from './rpcEndpoint.js';
 export { isSendableCloseCode, truncateCloseReason } from './closeFrame.js';
+export { deferListenerTable } from './listenerTable.js';

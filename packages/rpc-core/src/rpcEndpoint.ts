@@ -16,6 +16,7 @@ import {
 } from './frames.js';
 import type { Handler, WildcardHandler } from './handler.js';
 import { HandlerRegistry } from './handlerRegistry.js';
+import { deferListenerTable } from './listenerTable.js';
 import { InboundCalls, type AnyHandler } from './inboundCalls.js';
 import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
 import {
@@ -106,6 +107,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   constructor(options: RpcEndpointOptions<S>) {
     super();
+    deferListenerTable(this);
     this.side = options.side;
     this.strictOption = options.strictMode ?? true;
     this.callTimeoutMs = positive(options.callTimeoutMs, 30_000, 'callTimeoutMs');

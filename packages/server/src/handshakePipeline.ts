@@ -15,7 +15,7 @@ import { parseProtocolHeader, selectProtocol } from './subprotocol.js';
 export type HandshakeDecision =
   | { kind: 'reject'; status: number; message: string; headers?: Record<string, string> }
   | { kind: 'noProtocol'; offered: readonly string[] }
-  | { kind: 'accept'; handshake: Handshake; session: unknown; state: Record<string, unknown> };
+  | { kind: 'accept'; handshake: Handshake; session: unknown; state: Record<string, unknown> | undefined };
 
 export interface PipelineInput {
   req: IncomingMessage;
@@ -43,8 +43,19 @@ function certificateCommonName(cert: PeerCertificate | undefined): string | unde
  * Everything that happens before the WebSocket is accepted, in order: identity from the path (400),
  * subprotocol by server preference (no match → `noProtocol`), identity rules of the chosen protocol (400),
  * the security profile's transport and credential requirements (401/403), connection middleware, auth.
+ *
+ * Without middleware and auth the decision is synchronous: no promise, timer or closure per handshake,
+ * which keeps connection storms cheap (and their garbage out of the old generation).
  */
-export async function runHandshakePipeline(input: PipelineInput): Promise<HandshakeDecision> {
+export function runHandshakePipeline(input: PipelineInput): HandshakeDecision | Promise<HandshakeDecision> {
+  const checked = checkHandshake(input);
+  if (checked.kind !== 'checked') return checked;
+  if (input.middleware.length === 0 && input.auth === undefined) return { kind: 'accept', handshake: checked.handshake, session: undefined, state: undefined };
+  return runConnectionSteps(input, checked.handshake, checked.profile);
+}
+
+/** The synchronous checks of the pipeline; `checked` carries the handshake on to middleware and auth. */
+function checkHandshake(input: PipelineInput): HandshakeDecision | { kind: 'checked'; handshake: Handshake; profile: ResolvedRouteOptions['securityProfile'] } {
   const { req, options } = input;
   const fromPath = identityFromPath(input.path);
   if (!fromPath.ok) return reject(400, fromPath.message);
@@ -94,6 +105,12 @@ export async function runHandshakePipeline(input: PipelineInput): Promise<Handsh
     secure,
     clientCertificate,
   });
+  return { kind: 'checked', handshake, profile };
+}
+
+/** Connection middleware and auth, bounded by the handshake timeout and aborted when the socket closes. */
+async function runConnectionSteps(input: PipelineInput, handshake: Handshake, profile: ResolvedRouteOptions['securityProfile']): Promise<HandshakeDecision> {
+  const { req } = input;
   const state: Record<string, unknown> = {};
 
   // The AbortSignal is created only if middleware or auth reads `ctx.signal` (most never do).

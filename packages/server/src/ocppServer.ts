@@ -6,13 +6,13 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
-import { RpcEndpoint } from '@chargewire/rpc-core';
-import type { WebSocket } from 'ws';
+import type { RpcEndpoint, RpcEndpointObserver } from '@chargewire/rpc-core';
 import type { Adapter, BroadcastReport } from './adapter/adapter.js';
 import { InMemoryAdapter } from './adapter/inMemoryAdapter.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import { runHandshakePipeline } from './handshakePipeline.js';
+import type { HandshakeDecision } from './handshakePipeline.js';
 import type { Handshake } from './handshake.js';
 import { rejectUpgrade } from './httpReject.js';
 import { KeepAlive } from './keepAlive.js';
@@ -28,7 +28,8 @@ import type { ServerClientHandle } from './serverClientHandle.js';
 import { StatsCollector } from './stats.js';
 import type { ServerStats } from './stats.js';
 import { CloseCodes, WsChannel } from './wsChannel.js';
-import { attachStats } from './clientStats.js';
+import { ChannelSocket } from './channelSocket.js';
+import { ClientEndpoint, createEndpointObserver } from './clientEndpoint.js';
 import { LocalNode, presenceOf } from './localNode.js';
 import type { BroadcastClientResult } from './localNode.js';
 
@@ -76,8 +77,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #httpServer: HttpServer | HttpsServer | undefined;
   #ownsHttpServer = false;
   #adapterReady: Promise<void> | undefined;
+  #adapterInitialized = false;
   #closing = false;
   #closed: Promise<void> | undefined;
+  readonly #observer: RpcEndpointObserver<RpcEndpoint<'CSMS'>>;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
 
   constructor(options: OCPPServerOptions = {}) {
@@ -91,6 +94,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
       channel.terminate();
     });
+    this.#observer = createEndpointObserver(this.#stats, (client, channel, code, reason) => this.#onClientClosed(client, channel, code, reason));
     const rate = options.connectionRateLimit;
     if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
     // Resolve the default route eagerly so bad options throw from the constructor.
@@ -192,10 +196,16 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', destroySocket);
-    this.#handleUpgrade(req, socket, head).catch((err: unknown) => {
-      this.#logger.error({ err }, 'Upgrade handling failed');
-      this.#reject(socket, 500, 'Internal Server Error');
-    });
+    try {
+      this.#handleUpgrade(req, socket, head)?.catch((err: unknown) => this.#upgradeFailed(socket, err));
+    } catch (err) {
+      this.#upgradeFailed(socket, err);
+    }
+  }
+
+  #upgradeFailed(socket: Duplex, err: unknown): void {
+    this.#logger.error({ err }, 'Upgrade handling failed');
+    this.#reject(socket, 500, 'Internal Server Error');
   }
 
   /**
@@ -251,7 +261,9 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   }
 
   #ensureAdapter(): Promise<void> {
-    this.#adapterReady ??= this.#adapter.init(this.#node);
+    this.#adapterReady ??= this.#adapter.init(this.#node).then(() => {
+      this.#adapterInitialized = true;
+    });
     return this.#adapterReady;
   }
 
@@ -269,17 +281,21 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     return undefined;
   }
 
-  #reject(socket: Duplex, status: number, message: string, headers?: Record<string, string>): void {
+  #reject(socket: Duplex, status: number, message: string, headers?: Record<string, string>): undefined {
     this.#stats.reject(status);
     rejectUpgrade(socket, status, message, headers);
+    return undefined;
   }
 
-  async #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /**
+   * Routes, limits and decides one upgrade. Synchronous when it can be (adapter ready, no middleware or
+   * auth): a promise only when something has to be waited for.
+   */
+  #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> | undefined {
     if (this.#closing) return this.#reject(socket, 503, 'Server is shutting down');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const query = q < 0 ? '' : url.slice(q + 1);
     const match = this.#routeFor(path);
     if (!match) return this.#reject(socket, 404, 'Not Found');
     const max = this.#options.maxConnections ?? Infinity;
@@ -287,25 +303,39 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (this.#connectionRate && !this.#connectionRate.take(req.socket.remoteAddress ?? '')) {
       return this.#reject(socket, 429, 'Too many connection attempts', { 'Retry-After': String(Math.ceil(this.#connectionRate.windowMs / 1000)) });
     }
-
     const { route, params } = match;
-    this.#handshaking++;
-    let decision;
-    try {
-      await this.#ensureAdapter();
-      decision = await runHandshakePipeline({
+    const decide = (): HandshakeDecision | Promise<HandshakeDecision> =>
+      runHandshakePipeline({
         req,
         path,
-        query,
+        query: q < 0 ? '' : url.slice(q + 1),
         params,
         options: route.options,
         middleware: route.middleware.length ? [...this.#middleware, ...route.middleware] : this.#middleware,
         auth: route.authHandler ?? this.#auth,
         timeoutMs: this.#options.handshakeTimeoutMs ?? 10_000,
       });
+    if (this.#adapterInitialized) {
+      const decision = decide();
+      if (!(decision instanceof Promise)) return this.#decided(req, socket, head, route, path, decision);
+      return this.#awaitDecision(req, socket, head, route, path, decision);
+    }
+    return this.#awaitDecision(req, socket, head, route, path, this.#ensureAdapter().then(decide));
+  }
+
+  /** The handshake is waiting (adapter start-up, middleware, auth): it counts against maxConnections meanwhile. */
+  async #awaitDecision(req: IncomingMessage, socket: Duplex, head: Buffer, route: Route<M>, path: string, pending: Promise<HandshakeDecision>): Promise<void> {
+    this.#handshaking++;
+    let decision: HandshakeDecision;
+    try {
+      decision = await pending;
     } finally {
       this.#handshaking--;
     }
+    this.#decided(req, socket, head, route, path, decision);
+  }
+
+  #decided(req: IncomingMessage, socket: Duplex, head: Buffer, route: Route<M>, path: string, decision: HandshakeDecision): undefined {
     if (socket.destroyed) return;
     if (this.#closing) return this.#reject(socket, 503, 'Server is shutting down');
 
@@ -343,6 +373,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       release();
       selectedProtocols.delete(req);
       try {
+        if (!(ws instanceof ChannelSocket)) throw new TypeError('The route\'s WebSocketServer must create ChannelSockets');
         this.#accept(ws, route, handshake, decision.session, decision.state);
       } catch (err) {
         this.#logger.error({ err, identity }, 'Could not set up an accepted connection');
@@ -350,19 +381,21 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
         this.#emitError(err);
       }
     });
+    return;
   }
 
-  #accept(ws: WebSocket, route: Route<M>, handshake: Handshake, session: unknown, state: Record<string, unknown>): void {
+  #accept(ws: ChannelSocket, route: Route<M>, handshake: Handshake, session: unknown, state: Record<string, unknown> | undefined): void {
     const options = route.options;
     const stats = this.#stats;
     const channel = new WsChannel(ws, options.messageRateLimit, stats);
-    const endpoint = new RpcEndpoint<'CSMS'>({
+    const endpoint = new ClientEndpoint({
       side: 'CSMS',
       protocol: handshake.protocol,
       strictMode: options.strictMode,
       callTimeoutMs: options.callTimeoutMs,
       callConcurrency: options.callConcurrency,
       maxBadMessages: options.maxBadMessages,
+      observer: this.#observer,
     });
     const client = new ServerClient<M>({
       endpoint,
@@ -370,11 +403,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       session,
       state,
       nodeId: this.nodeId,
-      connectionId: `${this.nodeId}:${(++connectionCounter).toString(36)}`,
+      serial: ++connectionCounter,
       route: route.pattern.source,
       transport: channel,
     });
-    attachStats(endpoint, stats);
 
     const previous = this.#clients.get(handshake.identity);
     this.#clients.set(handshake.identity, client);
@@ -382,8 +414,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     stats.opened(handshake.protocol);
     this.#keepAlive.add(channel);
 
-    (endpoint as ClosableEndpoint)[kClosed] = { onClosed: this.#onClientClosed, client: client as unknown as ServerClient<ProtocolMap>, channel };
-    endpoint.on('close', onEndpointClose);
+    endpoint.client = client as unknown as ServerClient<ProtocolMap>;
+    endpoint.channel = channel;
     endpoint.attach(channel, handshake.protocol);
     if (previous) previous.close(CloseCodes.normal, 'Replaced by a new connection');
     this.#adapter.register(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
@@ -399,8 +431,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     }
   }
 
-  /** A client's endpoint has closed (one function per server, called by the shared listener below). */
-  readonly #onClientClosed = (anyClient: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void => {
+  /** A client's endpoint has closed (reported once by the shared endpoint observer). */
+  #onClientClosed(anyClient: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void {
     const client = anyClient as unknown as ServerClient<M>;
     const identity = client.identity;
     this.#keepAlive.delete(channel);
@@ -409,7 +441,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#adapter.unregister(presenceOf(client)).catch((err: unknown) => this.#adapterError(err));
     this.#logger.info({ identity, code, reason }, 'Client disconnected');
     client.markClosed(code, reason);
-  };
+  }
 
   #adapterError(err: unknown): void {
     this.#logger.error({ err }, 'Cluster adapter error');
@@ -423,26 +455,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 }
 
 /**
- * Connection ids: the node id plus a per-process counter. Unique across nodes (node ids are) and across
+ * Connection serials, turned into ids by ServerClient: the node id plus a per-process counter. Unique across nodes (node ids are) and across
  * reconnects (the counter never repeats), which is all presence fencing needs; much cheaper than a UUID each.
  */
 let connectionCounter = 0;
-
-const kClosed = Symbol('chargewire.closed');
-interface ClosedTarget {
-  onClosed(client: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void;
-  client: ServerClient<ProtocolMap>;
-  channel: WsChannel;
-}
-type ClosableEndpoint = RpcEndpoint<'CSMS'> & { [kClosed]?: ClosedTarget };
-
-// Shared 'close' listener (`this` is the endpoint): no closure per connection, to keep idle memory low.
-function onEndpointClose(this: ClosableEndpoint, { code, reason }: { code: number; reason: string }): void {
-  const target = this[kClosed];
-  if (!target) return;
-  delete this[kClosed];
-  target.onClosed(target.client, target.channel, code, reason);
-}
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 

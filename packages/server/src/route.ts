@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import { WebSocketServer } from 'ws';
+import { ChannelSocket } from './channelSocket.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import type { ResolvedRouteOptions } from './options.js';
@@ -51,6 +52,7 @@ export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
     this.#wss ??= new WebSocketServer({
       noServer: true,
       clientTracking: false,
+      WebSocket: ChannelSocket,
       maxPayload: this.options.maxPayload,
       perMessageDeflate: this.options.perMessageDeflate,
       handleProtocols: (_offered, req) => selectedProtocols.get(req) ?? false,

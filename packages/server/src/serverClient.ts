@@ -3,7 +3,7 @@ import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, Req
 import type { CallOptions, Handler, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
 import type { Handshake } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
-import { isSendableCloseCode } from '@chargewire/rpc-core';
+import { deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core';
 
 /** Payload of the `disconnect` and `close` events. */
 export interface ClientCloseEvent {
@@ -19,9 +19,11 @@ export interface ServerClientInit {
   endpoint: RpcEndpoint<'CSMS'>;
   handshake: Handshake;
   session: unknown;
-  state: Record<string, unknown>;
+  /** Undefined when no connection middleware ran (created on first read). */
+  state: Record<string, unknown> | undefined;
   nodeId: string;
-  connectionId: string;
+  /** Per-process connection counter; with the node id it makes the connection id. */
+  serial: number;
   route: string;
   /** The transport, for hard closes (a peer that does not finish the closing handshake). */
   transport: { terminate(): void };
@@ -42,29 +44,41 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   readonly handshake: Handshake;
   /** What the auth handler passed to `ctx.accept({ session })`. */
   readonly session: Session;
-  /** State set by connection middleware. */
-  readonly state: Record<string, unknown>;
   readonly nodeId: string;
-  /** Unique per connection (presence fencing). */
-  readonly connectionId: string;
   readonly connectedAt = Date.now();
   /** The route pattern this client connected through. */
   readonly route: string;
   readonly #endpoint: RpcEndpoint<'CSMS'>;
   readonly #transport: { terminate(): void };
+  #state: Record<string, unknown> | undefined;
+  readonly #serial: number;
   #forwarded: Set<string> | undefined;
   #closeEvent: ClientCloseEvent | undefined;
 
   constructor(init: ServerClientInit) {
     super();
+    deferListenerTable(this);
     this.#endpoint = init.endpoint;
     this.#transport = init.transport;
     this.handshake = init.handshake;
     this.session = init.session as Session;
-    this.state = init.state;
+    this.#state = init.state;
     this.nodeId = init.nodeId;
-    this.connectionId = init.connectionId;
+    this.#serial = init.serial;
     this.route = init.route;
+  }
+
+  /** State set by connection middleware (an empty object, made on first read, when none ran). */
+  get state(): Record<string, unknown> {
+    return (this.#state ??= {});
+  }
+
+  /**
+   * Unique per connection (presence fencing): the node id and a per-process counter. Made on each read
+   * rather than kept: it is read on connect and disconnect only, and idle connections should cost little.
+   */
+  get connectionId(): string {
+    return `${this.nodeId}:${this.#serial.toString(36)}`;
   }
 
   /** The charging-station identity (a getter over the handshake: one field less per idle connection). */

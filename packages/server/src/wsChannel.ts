@@ -1,5 +1,7 @@
 import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core';
-import type { RawData, WebSocket } from 'ws';
+import type { ChannelSink, RpcChannel } from '@chargewire/rpc-core';
+import type { RawData } from 'ws';
+import type { ChannelSocket, SocketEventTarget } from './channelSocket.js';
 
 /** Per-client message-rate limit: at most `messages` frames per `perMs`; exceeding it closes with 1008. */
 export interface MessageRateLimit {
@@ -12,9 +14,6 @@ export interface LimitCloseSink {
   limitClose(code: number): void;
 }
 
-const kChannel = Symbol('chargewire.channel');
-type TaggedSocket = WebSocket & { [kChannel]?: WsChannel };
-
 /** WebSocket close codes (RFC 6455 §7.4.1) the server uses for its own decisions. */
 export const CloseCodes = {
   normal: 1000,
@@ -26,24 +25,6 @@ export const CloseCodes = {
   internalError: 1011,
 } as const;
 
-// Shared listeners (`this` is the socket): no closures per connection, which keeps idle memory low.
-function onSocketMessage(this: TaggedSocket, data: RawData, isBinary: boolean): void {
-  this[kChannel]?.receive(data, isBinary);
-}
-function onSocketClose(this: TaggedSocket, code: number, reason: Buffer): void {
-  this[kChannel]?.closed(code, reason.toString('utf8'));
-}
-function onSocketPong(this: TaggedSocket): void {
-  const channel = this[kChannel];
-  if (channel) channel.alive = true;
-}
-function onSocketError(this: TaggedSocket, err: Error & { code?: string }): void {
-  // ws closes the connection itself after a protocol error (e.g. maxPayload → 1009, invalid UTF-8 → 1007) and
-  // then reports 1006 locally, because it stops reading before the peer's close frame arrives. Remember the
-  // code it sent so the server-side close event tells what really happened.
-  this[kChannel]?.protocolError(err.code);
-}
-
 function rawToString(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
@@ -54,27 +35,22 @@ function rawToString(data: RawData): string {
  * The rpc-core `RpcChannel` over a `ws` WebSocket (text frames only; OCPP-J §3: binary frames are not
  * part of the protocol and are answered by closing with 1003).
  */
-export class WsChannel {
+export class WsChannel implements RpcChannel, SocketEventTarget {
   /** Set on any inbound traffic; the keep-alive sweep clears it and pings. */
   alive = true;
-  #messageListener: ((text: string) => void) | undefined;
-  #closeListener: ((code: number, reason: string) => void) | undefined;
+  /** The endpoint (rpc-core calls setSink): one reference instead of two listener closures. */
+  #sink: ChannelSink | undefined;
   #windowStart = 0;
   #windowCount = 0;
   #closedDone = false;
   #sentCloseCode: number | undefined;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: ChannelSocket,
     private readonly rateLimit: MessageRateLimit | undefined,
     private readonly limits: LimitCloseSink | undefined,
   ) {
-    const tagged = socket as TaggedSocket;
-    tagged[kChannel] = this;
-    socket.on('message', onSocketMessage);
-    socket.on('close', onSocketClose);
-    socket.on('pong', onSocketPong);
-    socket.on('error', onSocketError);
+    socket.target = this;
   }
 
   send(text: string): void {
@@ -97,12 +73,19 @@ export class WsChannel {
     if (this.socket.readyState === 1) this.socket.ping();
   }
 
+  setSink(sink: ChannelSink): void {
+    this.#sink = sink;
+  }
+
+  /** Listener form of RpcChannel, for code that attaches without a sink: adapts to one. */
   onMessage(listener: (text: string) => void): void {
-    this.#messageListener = listener;
+    const close = this.#sink;
+    this.#sink = { channelMessage: (_c, text) => listener(text), channelClose: (c, code, reason) => close?.channelClose(c, code, reason) };
   }
 
   onClose(listener: (code: number, reason: string) => void): void {
-    this.#closeListener = listener;
+    const message = this.#sink;
+    this.#sink = { channelMessage: (c, text) => message?.channelMessage(c, text), channelClose: (_c, code, reason) => listener(code, reason) };
   }
 
   /** @internal */
@@ -125,7 +108,7 @@ export class WsChannel {
         return;
       }
     }
-    this.#messageListener?.(rawToString(data));
+    this.#sink?.channelMessage(this, rawToString(data));
   }
 
   /** @internal */
@@ -136,12 +119,14 @@ export class WsChannel {
   }
 
   /** @internal */
-  closed(code: number, reason: string): void {
+  closed(code: number, reasonBytes: Buffer): void {
     if (this.#closedDone) return;
     this.#closedDone = true;
-    delete (this.socket as TaggedSocket)[kChannel];
-    if (code === 1006 && this.#sentCloseCode !== undefined) this.#closeListener?.(this.#sentCloseCode, reason);
-    else this.#closeListener?.(code, reason);
+    const reason = reasonBytes.toString('utf8');
+    // ws closes the connection itself after a protocol error (e.g. maxPayload → 1009, invalid UTF-8 → 1007)
+    // and then reports 1006 locally, because it stops reading before the peer's close frame arrives: tell
+    // the code it sent, which is what really happened.
+    this.#sink?.channelClose(this, code === 1006 && this.#sentCloseCode !== undefined ? this.#sentCloseCode : code, reason);
   }
 
   #limitClose(code: number, reason: string): void {

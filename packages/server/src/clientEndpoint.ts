@@ -1,0 +1,52 @@
+import type { ProtocolMap } from '@chargewire/ocpp-types';
+import { RpcEndpoint } from '@chargewire/rpc-core';
+import type { RpcEndpointObserver } from '@chargewire/rpc-core';
+import type { ServerClient } from './serverClient.js';
+import type { StatsCollector } from './stats.js';
+import type { WsChannel } from './wsChannel.js';
+
+/**
+ * The rpc-core endpoint of one server connection. It carries its client and channel so that the server's
+ * one shared observer can find them: no listener closures and no listener table per connection.
+ */
+export class ClientEndpoint extends RpcEndpoint<'CSMS'> {
+  /** Cleared once the server has processed the close. */
+  client: ServerClient<ProtocolMap> | undefined = undefined;
+  channel: WsChannel | undefined = undefined;
+}
+
+/** Called once per connection, after the endpoint has settled its calls. */
+export type EndpointClosed = (client: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string) => void;
+
+/**
+ * The observer every endpoint of a server shares: feeds the counters and reports closes. Calls are counted
+ * when they complete (result or error), so the per-call 'call' event is not observed and rpc-core skips
+ * building it.
+ */
+export function createEndpointObserver(stats: StatsCollector, onClosed: EndpointClosed): RpcEndpointObserver<RpcEndpoint<'CSMS'>> {
+  return {
+    callResult(_endpoint, e) {
+      if (e.direction === 'in') {
+        stats.callsIn++;
+        stats.latencyIn.record(e.durationMs);
+      } else {
+        stats.callsOut++;
+        stats.latencyOut.record(e.durationMs);
+      }
+    },
+    callError(_endpoint, e) {
+      if (e.direction === 'in') stats.callsIn++;
+      else stats.callsOut++;
+      stats.error(e.error.code);
+    },
+    badMessage() {
+      stats.badMessages++;
+    },
+    close(endpoint, { code, reason }) {
+      const { client, channel } = endpoint as ClientEndpoint;
+      if (!client || !channel) return;
+      (endpoint as ClientEndpoint).client = undefined;
+      onClosed(client, channel, code, reason);
+    },
+  };
+}
