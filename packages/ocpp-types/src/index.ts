@@ -14,7 +14,7 @@ export type {
   ResponseOf,
   SendActionOf,
 } from './actionMaps.js';
-export { actionOrigin, isKnownAction, isSendOnly, listActions } from './actions.js';
+export { actionOrigin, isKnownAction, isSendOnly, listActions, lookupAction } from './actions.js';
 export { RPC_ERROR_CODES, fromWireErrorCode, isRpcErrorCode, toWireErrorCode } from './errorCodes.js';
 export type { RpcErrorCode } from './errorCodes.js';
 export { PROTOCOLS, isProtocolName } from './protocols.js';

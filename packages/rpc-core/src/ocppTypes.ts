@@ -4,12 +4,11 @@
 export {
   PROTOCOLS,
   RPC_ERROR_CODES,
-  actionOrigin,
   fromWireErrorCode,
   getValidator,
   isKnownAction,
   isRpcErrorCode,
-  isSendOnly,
+  lookupAction,
   toWireErrorCode,
 } from '@chargewire/ocpp-types';
 export type {

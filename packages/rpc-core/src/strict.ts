@@ -1,5 +1,5 @@
 import { RpcError } from './errors.js';
-import { actionOrigin, isSendOnly, type PayloadKind, type Side, type Validator, type Violation } from './ocppTypes.js';
+import { lookupAction, type PayloadKind, type Side, type Validator, type Violation } from './ocppTypes.js';
 
 const MAX_REPORTED_VIOLATIONS = 10;
 
@@ -44,11 +44,12 @@ export function checkRequest(
   asSend: boolean,
 ): RequestRefusal | undefined {
   if (!validator) return { error: new RpcError('NotImplemented', `${nameOf(action)} is not an action of ${protocol}`), violations: undefined };
-  const origin = actionOrigin(protocol, action);
-  if (origin && !origin.includes(sender)) {
+  // One table lookup for both rules (this runs on every inbound message).
+  const info = lookupAction(protocol, action);
+  if (info && !info.origin.includes(sender)) {
     return { error: new RpcError('NotSupported', `${action} is not sent by the ${sender}`), violations: undefined };
   }
-  if (isSendOnly(protocol, action) !== asSend) {
+  if ((info?.send === true) !== asSend) {
     const why = asSend ? `${action} is not a SEND message` : `${action} is SEND-only`;
     return { error: new RpcError('NotSupported', why), violations: undefined };
   }
