@@ -1,4 +1,5 @@
 import type { RpcChannel } from './channel.js';
+import type { MessageMiddleware } from './middleware.js';
 import type { ResolvedStrictMode } from './options.js';
 import type { RuleSet } from './protocolRules.js';
 
@@ -11,4 +12,6 @@ export interface Connection {
   protocol: string;
   ruleSet: RuleSet;
   strict: ResolvedStrictMode;
+  /** Message middleware (replaced, never mutated, by use()); here because every frame reads it. */
+  middleware: readonly MessageMiddleware[];
 }

@@ -5,20 +5,25 @@ import { reportCallError, reportValidationFailure, type EndpointEmitter } from '
 import { errorFrame, serializeFrame, type CallFrame, type SendFrame } from './frames.js';
 import { InboundCall, invokeHandler, type InboundSink } from './inboundCall.js';
 import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
-import { isKnownAction, type PayloadKind, type Side, type Validator } from './ocppTypes.js';
+import type { HandlerRegistry } from './handlerRegistry.js';
+import { isKnownAction, type Side } from './ocppTypes.js';
 import { RecentIds } from './recentIds.js';
+import type { ValidatorCache } from './validatorCache.js';
 import { checkRequest, nameOf, violationError } from './strict.js';
 
 export type AnyHandler = (ctx: InboundCall) => unknown;
 
-/** What the inbound side needs from its endpoint. */
+/**
+ * What the inbound side needs from its endpoint: the objects themselves, kept in fields, so that handling
+ * a frame follows no extra object or closure per connection (with a thousand busy connections, each
+ * per-connection hop is a likely cache miss).
+ */
 export interface InboundDeps {
   readonly side: Side;
   readonly conn: Connection;
   readonly events: EndpointEmitter;
-  readonly middleware: readonly MessageMiddleware[];
-  handlerFor(protocol: string, action: string): AnyHandler | undefined;
-  validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined;
+  readonly handlers: HandlerRegistry;
+  readonly validators: ValidatorCache;
   /** Reports a bad frame; true when it was one too many and the endpoint closed. */
   bad(text: string, error: RpcError): boolean;
 }
@@ -43,32 +48,44 @@ export class InboundCalls implements InboundSink {
   private sends: Set<InboundCall> | undefined;
   /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed; created on the first one. */
   private answered: RecentIds | undefined;
+  private readonly conn: Connection;
+  private readonly events: EndpointEmitter;
+  private readonly handlers: HandlerRegistry;
+  private readonly validators: ValidatorCache;
+  private readonly side: Side;
   private readonly peerSide: Side;
+  private readonly bad: (text: string, error: RpcError) => boolean;
 
-  constructor(private readonly deps: InboundDeps) {
+  constructor(deps: InboundDeps) {
+    this.conn = deps.conn;
+    this.events = deps.events;
+    this.handlers = deps.handlers;
+    this.validators = deps.validators;
+    this.side = deps.side;
     this.peerSide = deps.side === 'CSMS' ? 'ChargingStation' : 'CSMS';
+    this.bad = deps.bad;
   }
 
   onCall(frame: CallFrame, text: string, channel: RpcChannel): boolean {
     const { messageId, action, payload } = frame;
-    const { conn } = this.deps;
+    const conn = this.conn;
     const protocol = conn.protocol;
     if (this.current?.messageId === messageId || this.more?.has(messageId) === true) {
       // Message ids are unique per sender (1.6 §4.1.3, 2.x Part 4 §4.1.4): reusing one still being handled
       // makes the request "not a valid RPC request" → RpcFrameworkError (1.6 wire: ProtocolError).
       const err = new RpcError('RpcFrameworkError', 'Message id is already in use by a call still being handled');
-      if (!this.deps.bad(text, err)) this.answerError(channel, protocol, messageId, action, err, err);
+      if (!this.bad(text, err)) this.answerError(channel, protocol, messageId, action, err, err);
       return false;
     }
     if (conn.strict.inboundRequests) {
-      const refusal = checkRequest(this.deps.validator(protocol, action, 'request'), protocol, action, payload, this.peerSide, false);
+      const refusal = checkRequest(this.validators.get(protocol, action, 'request'), protocol, action, payload, this.peerSide, false);
       if (refusal) {
-        if (refusal.violations) reportValidationFailure(this.deps.events, 'in', 'request', action, messageId, refusal.violations);
+        if (refusal.violations) reportValidationFailure(this.events, 'in', 'request', action, messageId, refusal.violations);
         this.answerError(channel, protocol, messageId, action, refusal.error, refusal.error);
         return true;
       }
     }
-    const handler = this.deps.handlerFor(protocol, action);
+    const handler = this.handlers.get(protocol, action);
     if (!handler) {
       const err = this.noHandlerError(protocol, action);
       this.answerError(channel, protocol, messageId, action, err, err);
@@ -84,16 +101,16 @@ export class InboundCalls implements InboundSink {
   /** A SEND is never answered, not even when it is invalid (2.1 Part 4 §4.2.6): problems are only reported. */
   onSend(frame: SendFrame, channel: RpcChannel): void {
     const { messageId, action, payload } = frame;
-    const protocol = this.deps.conn.protocol;
+    const protocol = this.conn.protocol;
     let refusal: RpcError | undefined;
-    if (this.deps.conn.strict.inboundRequests) {
-      const check = checkRequest(this.deps.validator(protocol, action, 'request'), protocol, action, payload, this.peerSide, true);
-      if (check?.violations) reportValidationFailure(this.deps.events, 'in', 'request', action, messageId, check.violations);
+    if (this.conn.strict.inboundRequests) {
+      const check = checkRequest(this.validators.get(protocol, action, 'request'), protocol, action, payload, this.peerSide, true);
+      if (check?.violations) reportValidationFailure(this.events, 'in', 'request', action, messageId, check.violations);
       refusal = check?.error;
     }
-    const handler = refusal ? undefined : this.deps.handlerFor(protocol, action);
+    const handler = refusal ? undefined : this.handlers.get(protocol, action);
     if (!handler) {
-      reportCallError(this.deps.events, 'in', messageId, action, refusal ?? this.noHandlerError(protocol, action));
+      reportCallError(this.events, 'in', messageId, action, refusal ?? this.noHandlerError(protocol, action));
       return;
     }
     const call = new InboundCall(this, channel, 'send', protocol, action, messageId, payload, performance.now());
@@ -146,18 +163,18 @@ export class InboundCalls implements InboundSink {
   }
 
   private start(call: InboundCall, handler: AnyHandler): void {
-    const events = this.deps.events;
+    const events = this.events;
     if (events.listenerCount('call') > 0) {
       events.emit('call', { direction: 'in', kind: call.kind, messageId: call.messageId, action: call.action, params: call.params });
     }
-    if (this.deps.middleware.length === 0) invokeHandler(call, handler);
+    if (this.conn.middleware.length === 0) invokeHandler(call, handler);
     else this.runMiddleware(call, handler);
   }
 
   private noHandlerError(protocol: string, action: string): RpcError {
-    const known = isKnownAction(protocol, action) || this.deps.validator(protocol, action, 'request') !== undefined;
+    const known = isKnownAction(protocol, action) || this.validators.get(protocol, action, 'request') !== undefined;
     return known
-      ? new RpcError('NotSupported', `${action} is not supported by this ${this.deps.side}`)
+      ? new RpcError('NotSupported', `${action} is not supported by this ${this.side}`)
       : new RpcError('NotImplemented', `${nameOf(action)} is not implemented`);
   }
 
@@ -171,7 +188,7 @@ export class InboundCalls implements InboundSink {
       params: call.params,
       state: call.state,
     };
-    runMiddleware(this.deps.middleware, ctx, () => {
+    runMiddleware(this.conn.middleware, ctx, () => {
       call.params = ctx.params;
       return new Promise<void>((resolve, reject) => {
         call.waiter = {
@@ -201,7 +218,7 @@ export class InboundCalls implements InboundSink {
       return;
     }
     this.forget(call);
-    const { conn, events } = this.deps;
+    const { conn, events } = this;
     const channel = call.channel;
     if (channel !== conn.channel) return; // the connection this call came on is gone
     const { protocol, action, messageId } = call;
@@ -211,7 +228,7 @@ export class InboundCalls implements InboundSink {
       return;
     }
     if (conn.strict.outboundResponses) {
-      const check = this.deps.validator(protocol, action, 'response')?.(payload);
+      const check = this.validators.get(protocol, action, 'response')?.(payload);
       if (check && !check.valid) {
         // Our own handler is at fault: the peer gets a bare InternalError, the details go to the events.
         reportValidationFailure(events, 'out', 'response', action, messageId, check.violations);
@@ -239,11 +256,11 @@ export class InboundCalls implements InboundSink {
     call.done = true;
     if (call.kind === 'send') {
       this.sends?.delete(call);
-      reportCallError(this.deps.events, 'in', call.messageId, call.action, error);
+      reportCallError(this.events, 'in', call.messageId, call.action, error);
       return;
     }
     this.forget(call);
-    if (call.channel !== this.deps.conn.channel) return;
+    if (call.channel !== this.conn.channel) return;
     this.answerError(call.channel, call.protocol, call.messageId, call.action, toRpcError(error), error);
   }
 
@@ -257,6 +274,6 @@ export class InboundCalls implements InboundSink {
       text = serializeFrame(errorFrame(protocol, messageId, new RpcError(error.code, error.description)));
     }
     channel.send(text);
-    reportCallError(this.deps.events, 'in', messageId, action, cause, error);
+    reportCallError(this.events, 'in', messageId, action, cause, error);
   }
 }

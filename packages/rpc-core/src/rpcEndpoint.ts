@@ -82,28 +82,27 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   extends EventEmitter<RpcEndpointEvents>
   implements OcppPeer<S, M>, ChannelSink
 {
+  // Field order is memory layout: what every frame reads comes first, so it shares the object's first
+  // cache line (with many busy connections, endpoint state is mostly not in the CPU cache).
+  private readonly conn: Connection = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, ''), middleware: NO_MIDDLEWARE };
+  // Created on first use, so an idle connection costs little memory (a server holds tens of thousands).
+  private inboundCalls: InboundCalls | undefined;
+  private outboundCalls: OutboundCalls | undefined;
+  private readonly observer: RpcEndpointObserver<RpcEndpoint<S>> | undefined;
+  private badMessages = 0;
+  private handlers: HandlerRegistry | undefined;
+  /** Shared with every endpoint using the same lookup; found on the first validator lookup. */
+  private validators: ValidatorCache | undefined;
+
   readonly side: S;
+  private knownProtocol: string | undefined;
   private readonly strictOption: RpcEndpointOptions['strictMode'];
   private readonly callTimeoutMs: number;
   private readonly maxBadMessages: number;
   private readonly offlineQueueSize: number;
   private readonly callConcurrency: number;
   private readonly validatorLookup: ValidatorLookup;
-  /** Created on the first validator lookup. */
-  private validators: ValidatorCache | undefined;
   private readonly generateMessageId: () => string;
-  private readonly observer: RpcEndpointObserver<RpcEndpoint<S>> | undefined;
-
-  private readonly conn: Connection = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, '') };
-  private knownProtocol: string | undefined;
-  private badMessages = 0;
-
-  // Everything below is created on first use, so an idle connection costs little memory (a server holds
-  // tens of thousands).
-  private handlers: HandlerRegistry | undefined;
-  private middleware: readonly MessageMiddleware[] = NO_MIDDLEWARE;
-  private outboundCalls: OutboundCalls | undefined;
-  private inboundCalls: InboundCalls | undefined;
 
   constructor(options: RpcEndpointOptions<S>) {
     super();
@@ -151,16 +150,12 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   /** The inbound side, created on the first inbound CALL or SEND. */
   private get inbound(): InboundCalls {
     if (this.inboundCalls === undefined) {
-      const endpoint = this;
       this.inboundCalls = new InboundCalls({
         side: this.side,
         conn: this.conn,
         events: this,
-        get middleware() {
-          return endpoint.middleware;
-        },
-        handlerFor: (protocol, action) => this.handlers?.get(protocol, action),
-        validator: (protocol, action, kind) => this.validator(protocol, action, kind),
+        handlers: (this.handlers ??= new HandlerRegistry()),
+        validators: (this.validators ??= ValidatorCache.for(this.validatorLookup)),
         bad: (text, error) => this.bad(text, error),
       });
     }
@@ -278,7 +273,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   use(middleware: MessageMiddleware): void {
     // A new array, not a push: the shared empty one must stay empty; the inbound side reads the field.
-    this.middleware = [...this.middleware, middleware];
+    this.conn.middleware = [...this.conn.middleware, middleware];
   }
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────────
@@ -319,12 +314,12 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     const protocol = this.conn.protocol;
     if (this.conn.ruleSet !== '2.1') throw new TypeError(`SEND [6] exists only in OCPP 2.1, not in ${protocol}`);
     const messageId = this.newMessageId();
-    if (this.middleware.length === 0) {
+    if (this.conn.middleware.length === 0) {
       this.transmitSend(channel, protocol, action, messageId, params);
       return;
     }
     const ctx: MessageContext = { direction: 'out', kind: 'send', protocol, action, messageId, params, state: {} };
-    runMiddleware(this.middleware, ctx, async () => {
+    runMiddleware(this.conn.middleware, ctx, async () => {
       if (this.conn.channel !== channel) throw new NotConnectedError('Channel closed before the SEND went out');
       this.transmitSend(channel, protocol, action, messageId, ctx.params);
     }).catch((err: unknown) => reportCallError(this, 'out', messageId, action, err));
@@ -365,9 +360,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.middleware.length === 0) return this.enqueue(protocol, action, messageId, params, options);
+    if (this.conn.middleware.length === 0) return this.enqueue(protocol, action, messageId, params, options);
     const ctx: MessageContext = { direction: 'out', kind: 'call', protocol: protocol ?? '', action, messageId, params, state: {} };
-    return runMiddleware(this.middleware, ctx, () =>
+    return runMiddleware(this.conn.middleware, ctx, () =>
       this.enqueue(protocol, action, messageId, ctx.params, options).then(
         (result) => {
           ctx.result = result;
@@ -549,6 +544,6 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   }
 
   private validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
-    return (this.validators ??= new ValidatorCache(this.validatorLookup)).get(protocol, action, kind);
+    return (this.validators ??= ValidatorCache.for(this.validatorLookup)).get(protocol, action, kind);
   }
 }
