@@ -11,7 +11,7 @@ export { defineMiddleware } from './connectionMiddleware.js';
 export type { ConnectionContext, ConnectionMiddleware } from './connectionMiddleware.js';
 export type { AcceptOptions, AuthContext, AuthHandler } from './auth.js';
 export type { DuplicateIdentityPolicy, OCPPServerOptions, RouteOptions, SecurityProfile } from './options.js';
-export { DEFAULT_PROTOCOLS } from './options.js';
+export { DEFAULT_PER_MESSAGE_DEFLATE, DEFAULT_PROTOCOLS } from './options.js';
 export { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
 export type { BasicCredentials, PasswordCheck } from './basicAuth.js';
 export { checkIdentity, identityFromPath, MAX_IDENTITY_LENGTH_2X } from './identity.js';

@@ -90,4 +90,30 @@ describe('permessage-deflate', () => {
     v2.ws.close();
     v16.ws.close();
   });
+
+  it('keeps no compressor per connection by default (server_no_context_takeover) and still compresses large frames', async () => {
+    const { server, url } = await start({ protocols: ['ocpp2.0.1'] });
+    const accepted = nextClient(server);
+    const raw = await connectRaw(`${url}/CP-1`, 'ocpp2.0.1', { perMessageDeflate: true });
+    expect(raw.responseHeaders['sec-websocket-extensions']).toMatch(/^permessage-deflate;.*server_no_context_takeover/);
+    const client = await accepted;
+    // A 4 KB frame goes out compressed (over the 1 KB threshold) and arrives intact.
+    const data = 'x'.repeat(4096);
+    const before = raw.bytesRead();
+    const answered = client.call('ocpp2.0.1', 'DataTransfer', { vendorId: 'chargewire', data });
+    const call = (await raw.next((f) => Array.isArray(f) && f[0] === 2)) as [number, string, string, { data: string }];
+    expect(call[3].data).toBe(data);
+    expect(raw.bytesRead() - before).toBeLessThan(512);
+    raw.send([3, call[1], { status: 'Accepted' }]);
+    await expect(answered).resolves.toEqual({ status: 'Accepted' });
+    raw.ws.close();
+  });
+
+  it('uses an options object exactly as given', async () => {
+    const { url } = await start({ protocols: ['ocpp2.0.1'], perMessageDeflate: { serverNoContextTakeover: false } });
+    const raw = await connectRaw(`${url}/CP-1`, 'ocpp2.0.1', { perMessageDeflate: true });
+    expect(raw.responseHeaders['sec-websocket-extensions']).toMatch(/^permessage-deflate/);
+    expect(raw.responseHeaders['sec-websocket-extensions']).not.toContain('server_no_context_takeover');
+    raw.ws.close();
+  });
 });

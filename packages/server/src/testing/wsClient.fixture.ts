@@ -7,6 +7,10 @@ export interface RawClient {
   ws: WebSocket;
   /** Negotiated subprotocol ('' when the server sent none). */
   protocol: string;
+  /** Headers of the server's 101 answer. */
+  responseHeaders: IncomingMessage['headers'];
+  /** Bytes read from the TCP socket so far (frames as they are on the wire, compressed or not). */
+  bytesRead(): number;
   /** Frames received so far (parsed JSON). */
   frames: unknown[];
   /** Resolves with the next frame matching `predicate`. */
@@ -25,6 +29,12 @@ export class UpgradeRefused extends Error {
 /** Opens a raw WebSocket; rejects with `UpgradeRefused` on an HTTP error answer. */
 export function connectRaw(url: string, protocols: string | string[] = ['ocpp1.6'], options: ClientOptions = {}): Promise<RawClient> {
   const ws = new WebSocket(url, protocols, options);
+  let responseHeaders: IncomingMessage['headers'] = {};
+  let socket: IncomingMessage['socket'] | undefined;
+  ws.once('upgrade', (res) => {
+    responseHeaders = res.headers;
+    socket = res.socket;
+  });
   const frames: unknown[] = [];
   const waiters: Array<{ predicate: (f: unknown) => boolean; resolve: (f: unknown) => void }> = [];
   ws.on('message', (data) => {
@@ -55,6 +65,8 @@ export function connectRaw(url: string, protocols: string | string[] = ['ocpp1.6
       resolve({
         ws,
         protocol: ws.protocol,
+        responseHeaders,
+        bytesRead: () => socket?.bytesRead ?? 0,
         frames,
         closed,
         send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
