@@ -1,4 +1,5 @@
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
+import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -23,4 +24,17 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string, h
   socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), body]));
   // Do not wait for the peer to close its side: free the socket once the response is flushed.
   socket.once('finish', () => socket.destroy());
+}
+
+/** The HTTP server `listen()` starts: plain requests get 426 Upgrade Required; upgrades are the OCPP server's. */
+export function createUpgradeOnlyServer(): Server {
+  return createServer((_req, res) => {
+    res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
+    res.end('This endpoint accepts OCPP-J WebSocket connections only');
+  });
+}
+
+/** 'error' listener for sockets being upgraded: a socket error ends the attempt. */
+export function destroySocket(this: Duplex): void {
+  this.destroy();
 }

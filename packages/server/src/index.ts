@@ -1,5 +1,6 @@
 export { OCPPServer } from './ocppServer.js';
-export type { ServerBroadcastReport, ServerCloseOptions } from './ocppServer.js';
+export type { ServerBroadcastReport } from './ocppServer.js';
+export type { ServerCloseOptions } from './closeClients.js';
 export type { BroadcastClientResult } from './localNode.js';
 export { Route } from './route.js';
 export { ServerClient } from './serverClient.js';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +13,7 @@ import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import { runHandshakePipeline } from './handshakePipeline.js';
 import type { HandshakeDecision } from './handshakePipeline.js';
 import type { Handshake } from './handshake.js';
-import { rejectUpgrade } from './httpReject.js';
+import { createUpgradeOnlyServer, destroySocket, rejectUpgrade } from './httpReject.js';
 import { KeepAlive } from './keepAlive.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -22,7 +21,10 @@ import { resolveRouteOptions } from './options.js';
 import type { OCPPServerOptions, RouteOptions } from './options.js';
 import { WindowRateLimiter } from './rateLimit.js';
 import { RemoteClient } from './remoteClient.js';
-import { Route, selectedProtocols } from './route.js';
+import type { Route } from './route.js';
+import { RouteTable } from './routeTable.js';
+import { closeClients } from './closeClients.js';
+import type { ServerCloseOptions } from './closeClients.js';
 import { ServerClient } from './serverClient.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
 import { StatsCollector } from './stats.js';
@@ -38,18 +40,6 @@ export interface ServerBroadcastReport extends BroadcastReport {
   clients: BroadcastClientResult[];
 }
 
-/** Options of `server.close()`. */
-export interface ServerCloseOptions {
-  /** Wait until outbound calls in flight are answered (bounded by `timeoutMs`). @default false */
-  awaitPending?: boolean;
-  /** @default 1001 (going away) */
-  code?: number;
-  /** @default 'Server shutting down' */
-  reason?: string;
-  /** Upper bound for waiting on pending calls and on clients' closing handshakes. @default 5000 */
-  timeoutMs?: number;
-}
-
 /**
  * The CSMS side of OCPP-J: accepts charging stations over WebSocket, negotiates the subprotocol, runs
  * connection middleware and auth, and gives each station a typed `ServerClient`.
@@ -62,8 +52,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #options: OCPPServerOptions;
   readonly #logger: Logger;
   readonly #adapter: Adapter;
-  readonly #routes: Route<M>[] = [];
-  #defaultRoute: Route<M> | undefined;
+  readonly #routes: RouteTable<M>;
   readonly #middleware: ConnectionMiddleware[] = [];
   #auth: AuthHandler | undefined;
   readonly #clients = new Map<string, ServerClient<M>>();
@@ -86,6 +75,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   constructor(options: OCPPServerOptions = {}) {
     super();
     this.#options = options;
+    this.#routes = new RouteTable<M>(options);
     this.nodeId = options.nodeId ?? randomUUID();
     this.#logger = options.logger ?? silentLogger;
     this.#node = new LocalNode<M>(this.nodeId, this.#clients);
@@ -106,10 +96,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   async listen(port = 0, host?: string): Promise<AddressInfo> {
     if (this.#httpServer) throw new Error('This OCPPServer is already attached to an HTTP server');
     if (this.#closing) throw new Error('This OCPPServer is closed');
-    const server = createServer((_req, res) => {
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
-      res.end('This endpoint accepts OCPP-J WebSocket connections only');
-    });
+    const server = createUpgradeOnlyServer();
     this.#attach(server, true);
     await this.#ensureAdapter();
     await new Promise<void>((resolve, reject) => {
@@ -139,9 +126,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
    * order; once a route exists, paths that match none get 404 (unless the `path` option keeps a default route).
    */
   route(pattern: string, options: RouteOptions = {}): Route<M> {
-    const route = new Route<M>(pattern, resolveRouteOptions(options, this.#options));
-    this.#routes.push(route);
-    return route;
+    return this.#routes.add(pattern, options);
   }
 
   override on(event: 'client', listener: (client: ServerClient<M>) => void): this;
@@ -219,31 +204,13 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 
   async #close(options: ServerCloseOptions): Promise<void> {
     this.#closing = true;
-    const timeoutMs = options.timeoutMs ?? 5000;
-    const deadline = Date.now() + timeoutMs;
     if (this.#httpServer) {
       this.#httpServer.off('upgrade', this.#onUpgrade);
       if (this.#ownsHttpServer) this.#httpServer.close();
     }
-    if (options.awaitPending) {
-      while (Date.now() < deadline && [...this.#clients.values()].some((c) => c.pendingCalls > 0 || c.queuedCalls > 0)) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-    const clients = [...this.#clients.values()];
-    for (const client of clients) client.close(options.code ?? CloseCodes.goingAway, options.reason ?? 'Server shutting down');
-    const closedAll = Promise.all(clients.map((c) => c.closed()));
-    const remaining = Math.max(0, deadline - Date.now());
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      closedAll.then(() => false),
-      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), Math.max(remaining, 1000)))),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) for (const client of this.#clients.values()) client.terminate();
+    await closeClients(this.#clients, options);
     this.#keepAlive.stop();
-    for (const route of this.#routes) route.closeWss();
-    this.#defaultRoute?.closeWss();
+    this.#routes.closeAll();
     if (this.#adapterReady) {
       await this.#adapterReady.catch(() => undefined);
       await this.#adapter.close();
@@ -267,20 +234,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     return this.#adapterReady;
   }
 
-  #routeFor(path: string): { route: Route<M>; params: Readonly<Record<string, string>> } | undefined {
-    for (const route of this.#routes) {
-      const params = route.pattern.match(path);
-      if (params) return { route, params };
-    }
-    if (this.#routes.length === 0 || this.#options.path !== undefined) {
-      this.#defaultRoute ??= new Route<M>(this.#options.path ?? '/*', resolveRouteOptions({}, this.#options));
-      const params = this.#defaultRoute.pattern.match(path);
-      // The catch-all default route has no meaningful parameters.
-      if (params) return { route: this.#defaultRoute, params: this.#options.path === undefined ? NO_PARAMS : params };
-    }
-    return undefined;
-  }
-
   #reject(socket: Duplex, status: number, message: string, headers?: Record<string, string>): undefined {
     this.#stats.reject(status);
     rejectUpgrade(socket, status, message, headers);
@@ -296,7 +249,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const match = this.#routeFor(path);
+    const match = this.#routes.match(path);
     if (!match) return this.#reject(socket, 404, 'Not Found');
     const max = this.#options.maxConnections ?? Infinity;
     if (this.#clients.size + this.#handshaking >= max) return this.#reject(socket, 503, 'Too many connections');
@@ -344,15 +297,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       return this.#reject(socket, decision.status, decision.message, decision.headers);
     }
     if (decision.kind === 'noProtocol') {
-      // DESIGN rule 2 / OCPP-J §3.1.2: finish the handshake without Sec-WebSocket-Protocol and close at once.
       this.#stats.reject('noSubprotocol');
       this.#logger.info({ offered: decision.offered, path }, 'No supported subprotocol offered');
-      selectedProtocols.delete(req);
       socket.off('error', destroySocket);
-      route.wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('error', () => undefined);
-        ws.close(CloseCodes.protocolError, 'No supported subprotocol');
-      });
+      route.upgradeWithoutProtocol(req, socket, head);
       return;
     }
 
@@ -366,12 +314,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#upgrading.add(identity);
     const release = (): void => void this.#upgrading.delete(identity);
     socket.once('close', release);
-    selectedProtocols.set(req, handshake.protocol);
     socket.off('error', destroySocket);
-    route.wss.handleUpgrade(req, socket, head, (ws) => {
+    route.upgrade(req, socket, head, handshake.protocol, (ws) => {
       socket.off('close', release);
       release();
-      selectedProtocols.delete(req);
       try {
         if (!(ws instanceof ChannelSocket)) throw new TypeError('The route\'s WebSocketServer must create ChannelSockets');
         this.#accept(ws, route, handshake, decision.session, decision.state);
@@ -422,7 +368,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#logger.info({ identity: handshake.identity, protocol: handshake.protocol, route: route.pattern.source }, 'Client connected');
 
     try {
-      if (route !== this.#defaultRoute) route.emit('client', client);
+      if (!this.#routes.isDefault(route)) route.emit('client', client);
       this.emit('client', client);
     } catch (err) {
       this.#logger.error({ err, identity: handshake.identity }, 'A client listener threw; closing the connection');
@@ -455,13 +401,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 }
 
 /**
- * Connection serials, turned into ids by ServerClient: the node id plus a per-process counter. Unique across nodes (node ids are) and across
- * reconnects (the counter never repeats), which is all presence fencing needs; much cheaper than a UUID each.
+ * Connection serials; ServerClient makes the connection id from the node id and this per-process counter.
+ * Unique across nodes (node ids are) and across reconnects (the counter never repeats), which is all
+ * presence fencing needs; much cheaper than a UUID each.
  */
 let connectionCounter = 0;
-
-const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
-
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}

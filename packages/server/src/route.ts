@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { ChannelSocket } from './channelSocket.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
@@ -11,7 +13,7 @@ import type { RoutePattern } from './routePattern.js';
 import type { ServerClient } from './serverClient.js';
 
 /** The subprotocol chosen for a request before the upgrade, read back by ws' `handleProtocols`. */
-export const selectedProtocols = new WeakMap<IncomingMessage, string>();
+const selectedProtocols = new WeakMap<IncomingMessage, string>();
 
 /**
  * One URL pattern with its own options, connection middleware, auth and `client` event.
@@ -58,6 +60,26 @@ export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
       handleProtocols: (_offered, req) => selectedProtocols.get(req) ?? false,
     });
     return this.#wss;
+  }
+
+  /** @internal Completes the upgrade with `protocol` selected; `done` gets the new socket. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string, done: (ws: WebSocket) => void): void {
+    selectedProtocols.set(req, protocol);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      selectedProtocols.delete(req);
+      done(ws);
+    });
+  }
+
+  /**
+   * @internal DESIGN rule 2 / OCPP-J §3.1.2: no common subprotocol. The handshake completes without
+   * Sec-WebSocket-Protocol and the socket is closed at once, never served.
+   */
+  upgradeWithoutProtocol(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      ws.close(1002, 'No supported subprotocol');
+    });
   }
 
   /** @internal */

@@ -1,0 +1,55 @@
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import { resolveRouteOptions } from './options.js';
+import type { OCPPServerOptions, RouteOptions } from './options.js';
+import { Route } from './route.js';
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A route that matched a request path, with its parameters. */
+export interface RouteMatch<M extends ProtocolMap> {
+  route: Route<M>;
+  params: Readonly<Record<string, string>>;
+}
+
+/**
+ * The server's routes in declaration order, plus the default route: the server's own `path` option, or a
+ * catch-all while no route is declared (so `new OCPPServer().listen()` serves any path).
+ */
+export class RouteTable<M extends ProtocolMap = OcppProtocols> {
+  readonly #routes: Route<M>[] = [];
+  #default: Route<M> | undefined;
+
+  constructor(private readonly serverOptions: OCPPServerOptions) {}
+
+  add(pattern: string, options: RouteOptions): Route<M> {
+    const route = new Route<M>(pattern, resolveRouteOptions(options, this.serverOptions));
+    this.#routes.push(route);
+    return route;
+  }
+
+  /** Whether `route` is the default route (it has no `client` event of its own). */
+  isDefault(route: Route<M>): boolean {
+    return route === this.#default;
+  }
+
+  match(path: string): RouteMatch<M> | undefined {
+    for (const route of this.#routes) {
+      const params = route.pattern.match(path);
+      if (params) return { route, params };
+    }
+    const ownPath = this.serverOptions.path;
+    if (this.#routes.length === 0 || ownPath !== undefined) {
+      this.#default ??= new Route<M>(ownPath ?? '/*', resolveRouteOptions({}, this.serverOptions));
+      const params = this.#default.pattern.match(path);
+      // The catch-all default route has no meaningful parameters.
+      if (params) return { route: this.#default, params: ownPath === undefined ? NO_PARAMS : params };
+    }
+    return undefined;
+  }
+
+  /** Closes every route's WebSocketServer (not the connections: the server closes those first). */
+  closeAll(): void {
+    for (const route of this.#routes) route.closeWss();
+    this.#default?.closeWss();
+  }
+}
