@@ -96,6 +96,17 @@ describe('cluster of OCPPServers (in-process)', () => {
     expect((await c.adapter.locate(identity))?.nodeId).toBe('node-b');
   });
 
+  it('the old connection of a charger that came back through another node is closed on its node at once', async () => {
+    const identity = `CP-halfopen-${randomUUID().slice(0, 8)}`;
+    const first = await connect(a, identity);
+    // A half-open connection: node A still sees it open, but the charger has already reconnected through B.
+    await connect(b, identity);
+    expect(await first.closed).toEqual({ code: 1000, reason: 'Replaced by a connection on another node' });
+    await waitFor(() => !a.server.clients.has(identity), 5000, 'A to drop the superseded connection');
+    expect((await a.server.findClient(identity))?.nodeId).toBe('node-b');
+    expect((await c.adapter.locate(identity))?.nodeId).toBe('node-b');
+  });
+
   it('broadcast reaches chargers on every node with per-node delivery counts', async () => {
     // fresh nodes' chargers are the ones above plus these; count what each node has right now
     await connect(a);

@@ -150,7 +150,7 @@ describe('cross-node calls', () => {
 
   it('refuses to start a second node with an id that a live node uses', async () => {
     const twin = await bed.adapter();
-    await expect(twin.init({ ...hostA, nodeId: hostA.nodeId, callLocal: hostA.callLocal.bind(hostA), broadcastLocal: hostA.broadcastLocal.bind(hostA), localPresence: () => [] })).rejects.toThrow(/already used/);
+    await expect(twin.init({ ...hostA, nodeId: hostA.nodeId, callLocal: hostA.callLocal.bind(hostA), broadcastLocal: hostA.broadcastLocal.bind(hostA), localPresence: () => [], closeSuperseded: () => undefined })).rejects.toThrow(/already used/);
     // the failed init left the original untouched
     expect(await b.sendCall(hostA.nodeId, req())).toMatchObject({ ok: true });
   });

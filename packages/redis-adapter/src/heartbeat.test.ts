@@ -59,6 +59,17 @@ describe('heartbeat', () => {
       during: 'heartbeat',
     });
     expect(await a.locate(old.identity)).toEqual(newer);
+    expect(hostA.superseded).toContain(`${old.identity} ${old.connectionId}`);
+  });
+
+  it('closes a superseded connection on the heartbeat when the takeover notice never arrived', async () => {
+    const { adapter, host } = await bed.node();
+    const observer = await bed.client();
+    const old = await connect(host, adapter);
+    // Another node took the identity, but its notice was lost (written straight into Redis here).
+    await observer.hset(`${bed.prefix}:presence:${old.identity}`, { nodeId: 'elsewhere', connectionId: 'newer', protocol: 'ocpp1.6', connectedAt: String(old.connectedAt + 1) });
+    await waitFor(() => host.superseded.length > 0 || undefined, 10_000, 'the heartbeat to close the stale connection');
+    expect(host.superseded[0]).toBe(`${old.identity} ${old.connectionId}`);
   });
 
   it('a node that stops heart-beating disappears from liveNodes() and loses its chargers within the TTL', async () => {

@@ -1,7 +1,7 @@
 import type { AdapterHost, PresenceRecord } from '@chargewire/server';
 import type { PresenceConflict } from './events.js';
 import { toError } from './outcomes.js';
-import type { PresenceStore } from './presenceStore.js';
+import type { PresenceOwner, PresenceStore } from './presenceStore.js';
 
 /** Records per round trip: keeps each pipeline (and Redis' work per batch) small. */
 const BATCH = 500;
@@ -9,6 +9,8 @@ const BATCH = 500;
 /** Where the keeper reports what it finds. */
 export interface PresenceKeeperSink {
   conflict(conflict: PresenceConflict): void;
+  /** A register took `identity` from another connection: its node must close it. */
+  replaced(identity: string, previous: PresenceOwner): void;
   error(error: Error): void;
   /** False once the adapter is closing: stop between batches. */
   active(): boolean;
@@ -37,7 +39,11 @@ export class PresenceKeeper {
         const r = batch[j];
         if (!r) return;
         if (res.status === 'missing') missing.push(r);
-        else if (res.status === 'superseded') this.#conflict(r, res.owner, 'heartbeat');
+        else if (res.status === 'superseded') {
+          // A newer connection of this identity registered elsewhere (its notice may have been lost): this one is stale.
+          this.#conflict(r, res.owner, 'heartbeat');
+          this.host.closeSuperseded(r.identity, r.connectionId);
+        }
         else if (res.status === 'failed') this.sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
       });
       // The record expired or Redis lost it: write it again, but only for connections still live now (one that
@@ -70,7 +76,10 @@ export class PresenceKeeper {
       const r = todo[j];
       if (!r) return;
       if (res instanceof Error) this.sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
-      else if (res.written) written++;
+      else if (res.written) {
+        written++;
+        if (res.replaced) this.sink.replaced(r.identity, res.replaced);
+      }
       else this.#conflict(r, res.owner, during);
     });
     return written;

@@ -10,10 +10,12 @@ import { LuaScript } from './luaScript.js';
  * Register (or re-register) a connection. The record is replaced unless it belongs to another connection that
  * connected strictly later (the newest connection of an identity owns it).
  * KEYS[1] presence key; ARGV nodeId, connectionId, protocol, connectedAt, ttlMs.
- * Returns {1} when written, {0, ownerNodeId, ownerConnectionId} when a newer connection owns the identity.
+ * Returns {1} when written, {1, previousNodeId, previousConnectionId} when written over another connection's
+ * record (that node must close it), {0, ownerNodeId, ownerConnectionId} when a newer connection owns the identity.
  */
 export const REGISTER = new LuaScript(`
 local kind = redis.call('TYPE', KEYS[1])['ok']
+local replaced = nil
 if kind == 'hash' then
   local cur = redis.call('HMGET', KEYS[1], 'connectionId', 'connectedAt', 'nodeId')
   if cur[1] and cur[1] ~= ARGV[2] then
@@ -21,12 +23,13 @@ if kind == 'hash' then
     if at and at > tonumber(ARGV[4]) then
       return {0, cur[3] or '', cur[1]}
     end
+    replaced = {1, cur[3] or '', cur[1]}
   end
 end
 if kind ~= 'none' then redis.call('DEL', KEYS[1]) end
 redis.call('HSET', KEYS[1], 'nodeId', ARGV[1], 'connectionId', ARGV[2], 'protocol', ARGV[3], 'connectedAt', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
-return {1}
+return replaced or {1}
 `);
 
 /**

@@ -9,8 +9,11 @@ export interface PresenceOwner {
   connectionId: string;
 }
 
-/** Result of a fenced register: written, or refused because a newer connection owns the identity. */
-export type RegisterResult = { written: true } | { written: false; owner: PresenceOwner };
+/**
+ * Result of a fenced register: written (`replaced` names the other connection it took the identity from), or
+ * refused because a newer connection owns the identity.
+ */
+export type RegisterResult = { written: true; replaced?: PresenceOwner } | { written: false; owner: PresenceOwner };
 
 /** Result of a heartbeat refresh of one record. */
 export type RefreshResult =
@@ -47,7 +50,8 @@ export class PresenceStore {
       ]),
       'register',
     );
-    return reply[0] === 1 ? { written: true } : { written: false, owner: owner(reply) };
+    if (reply[0] !== 1) return { written: false, owner: owner(reply) };
+    return reply.length >= 3 ? { written: true, replaced: owner(reply) } : { written: true };
   }
 
   /** Returns true when the record was removed (it was still owned by `record.connectionId`). */

@@ -11,6 +11,7 @@ import { assertPresenceRecord, failure, toError, withTimeout } from './outcomes.
 import { PendingCalls } from './pendingCalls.js';
 import { PresenceKeeper } from './presenceKeeper.js';
 import { PresenceStore } from './presenceStore.js';
+import type { PresenceOwner } from './presenceStore.js';
 import { decodeMessage, encodeMessage, MalformedMessageError, type WireMessage } from './wireMessages.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
@@ -99,6 +100,7 @@ export class RedisAdapter extends Adapter {
       this.#host = host;
       this.#keeper = new PresenceKeeper(this.#store, host, {
         conflict: (c) => this.#conflict(c),
+        replaced: (identity, previous) => this.#tellSuperseded(identity, previous),
         error: (e) => this.#emitError(e),
         active: () => this.#state === 'ready',
       });
@@ -166,6 +168,26 @@ export class RedisAdapter extends Adapter {
     this.#tracked.set(record.identity, { ...record });
     const result = await this.#store.register(record);
     if (!result.written) this.#conflict({ identity: record.identity, connectionId: record.connectionId, owner: result.owner, during: 'register' });
+    else if (result.replaced) this.#tellSuperseded(record.identity, result.replaced);
+  }
+
+  /**
+   * A register took `identity` from `previous`: the node holding that connection closes it (the charger came
+   * back through another node while its old TCP connection still looks open there). Same node: the server
+   * has replaced it already, and the host call is fenced by connection id anyway.
+   */
+  #tellSuperseded(identity: string, previous: PresenceOwner): void {
+    const host = this.#host;
+    if (!host) return;
+    if (previous.nodeId === host.nodeId) {
+      host.closeSuperseded(identity, previous.connectionId);
+      return;
+    }
+    const payload = encodeMessage({ t: 'superseded', id: randomUUID(), from: host.nodeId, identity, connectionId: previous.connectionId });
+    this.options.pub.publish(this.#keys.nodeChannel(previous.nodeId), payload).catch((err: unknown) => {
+      // The old node's heartbeat finds the record taken and closes the connection then.
+      this.#emitError(new Error(`could not tell node "${previous.nodeId}" that "${identity}" moved: ${toError(err).message}`));
+    });
   }
 
   override async unregister(record: PresenceRecord): Promise<void> {
@@ -292,6 +314,9 @@ export class RedisAdapter extends Adapter {
         break;
       case 'bcastReport':
         this.#broadcasts.report(msg.id, { nodeId: msg.from, delivered: msg.delivered, failed: msg.failed });
+        break;
+      case 'superseded':
+        host.closeSuperseded(msg.identity, msg.connectionId);
         break;
     }
   };

@@ -29,6 +29,7 @@ const message: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ t: fc.constant('reply' as const), id: text, from: text, outcome }),
   fc.record({ t: fc.constant('bcast' as const), id: text, from: text, protocol: text, action: text, params: json }),
   fc.record({ t: fc.constant('bcastReport' as const), id: text, from: text, delivered: fc.nat(), failed: fc.nat() }),
+  fc.record({ t: fc.constant('superseded' as const), id: text, from: text, identity: text, connectionId: text }),
 );
 
 describe('wire messages', () => {

@@ -9,7 +9,9 @@ export type WireMessage =
   | { t: 'call'; id: string; from: string; req: RemoteCallRequest }
   | { t: 'reply'; id: string; from: string; outcome: RemoteCallOutcome }
   | { t: 'bcast'; id: string; from: string; protocol: string; action: string; params: unknown }
-  | { t: 'bcastReport'; id: string; from: string; delivered: number; failed: number };
+  | { t: 'bcastReport'; id: string; from: string; delivered: number; failed: number }
+  /** To the node of a connection whose identity a newer connection took: close that connection. */
+  | { t: 'superseded'; id: string; from: string; identity: string; connectionId: string };
 
 const OTHER_KINDS: ReadonlySet<string> = new Set(['timeout', 'notConnected', 'closed', 'internal']);
 
@@ -105,6 +107,10 @@ export function decodeMessage(text: string): WireMessage {
     case 'bcastReport': {
       if (!isCount(raw.delivered) || !isCount(raw.failed)) throw bad('malformed broadcast report');
       return { t: 'bcastReport', id, from, delivered: raw.delivered, failed: raw.failed };
+    }
+    case 'superseded': {
+      if (!isString(raw.identity) || !isString(raw.connectionId)) throw bad('malformed takeover notice');
+      return { t: 'superseded', id, from, identity: raw.identity, connectionId: raw.connectionId };
     }
     default:
       throw bad(`unknown message type ${JSON.stringify(raw.t) ?? 'undefined'}`);

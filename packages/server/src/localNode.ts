@@ -38,6 +38,11 @@ export class LocalNode<M extends ProtocolMap> implements AdapterHost {
     private readonly clients: ReadonlyMap<string, ServerClient<M>>,
   ) {}
 
+  closeSuperseded(identity: string, connectionId: string): void {
+    const client = this.clients.get(identity);
+    if (client?.connectionId === connectionId) client.close(1000, 'Replaced by a connection on another node');
+  }
+
   localPresence(): PresenceRecord[] {
     return [...this.clients.values()].map((c) => presenceOf(c));
   }

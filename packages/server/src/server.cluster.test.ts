@@ -55,6 +55,26 @@ describe('cluster through an adapter (InMemoryCluster)', () => {
     expect(await a.server.findClient('CP-REMOTE')).toBeUndefined();
   });
 
+  it('a charger that reconnects through another node has its old connection closed on the first node', async () => {
+    const cluster = new InMemoryCluster();
+    const a = await start({ adapter: new InMemoryAdapter({ cluster }), nodeId: 'node-a', protocols: ['ocpp1.6'] });
+    const b = await start({ adapter: new InMemoryAdapter({ cluster }), nodeId: 'node-b', protocols: ['ocpp1.6'] });
+    const onA = nextClient(a.server);
+    const first = await connectRaw(`${a.url}/CP-MOVES`, 'ocpp1.6');
+    const stale = await onA;
+    while (cluster.presence.get('CP-MOVES')?.nodeId !== 'node-a') await new Promise((r) => setTimeout(r, 5));
+
+    // The old TCP connection is still open as far as node A knows (a silent network failure).
+    const onB = nextClient(b.server);
+    await connectRaw(`${b.url}/CP-MOVES`, 'ocpp1.6');
+    await onB;
+    expect(await first.closed).toEqual({ code: 1000, reason: 'Replaced by a connection on another node' });
+    expect(await stale.closed()).toEqual({ code: 1000, reason: 'Replaced by a connection on another node' });
+    expect(a.server.getClient('CP-MOVES')).toBeUndefined();
+    expect(cluster.presence.get('CP-MOVES')?.nodeId).toBe('node-b');
+    expect((await a.server.findClient('CP-MOVES'))?.nodeId).toBe('node-b');
+  });
+
   it('broadcast() reaches chargers on every node', async () => {
     const cluster = new InMemoryCluster();
     const a = await start({ adapter: new InMemoryAdapter({ cluster }), nodeId: 'node-a', protocols: ['ocpp1.6'] });

@@ -8,6 +8,8 @@ export class TestHost implements AdapterHost {
   readonly calls: RemoteCallRequest[] = [];
   readonly broadcasts: Array<{ protocol: string; action: string; params: unknown }> = [];
   readonly presence = new Map<string, PresenceRecord>();
+  /** Connections the adapter asked this node to close, as `identity connectionId`. */
+  readonly superseded: string[] = [];
   answer: (req: RemoteCallRequest) => Promise<RemoteCallOutcome> = async (req) => ({ ok: true, result: { node: this.nodeId, echo: req.params } });
   broadcastAnswer: () => Promise<{ delivered: number; failed: number }> = async () => ({ delivered: 0, failed: 0 });
 
@@ -25,5 +27,9 @@ export class TestHost implements AdapterHost {
 
   localPresence(): PresenceRecord[] {
     return [...this.presence.values()];
+  }
+
+  closeSuperseded(identity: string, connectionId: string): void {
+    this.superseded.push(`${identity} ${connectionId}`);
   }
 }

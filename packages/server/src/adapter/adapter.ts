@@ -42,6 +42,12 @@ export interface AdapterHost {
   broadcastLocal(protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }>;
   /** This node's presence records, to re-register after the cluster transport reconnects. */
   localPresence(): PresenceRecord[];
+  /**
+   * A newer connection of `identity` registered on another node: close this node's connection
+   * `connectionId` if it is still open (a charger whose old TCP connection died silently and that reconnected
+   * through another node). Fenced by `connectionId`: a newer local connection is left alone.
+   */
+  closeSuperseded(identity: string, connectionId: string): void;
 }
 
 /**
@@ -50,7 +56,8 @@ export interface AdapterHost {
  *
  * Rules every implementation follows (checked by `runAdapterConformanceSuite` from
  * `@chargewire/server/testing`):
- * - `register` overwrites: the newest connection of an identity owns it.
+ * - `register` overwrites: the newest connection of an identity owns it, and the node of the connection it
+ *   replaced is told (`AdapterHost.closeSuperseded`) so that it closes that connection.
  * - `unregister` is fenced: it removes the identity only while `record.connectionId` still owns it.
  * - `sendCall` never rejects for a transport or routing problem; it resolves `{ ok: false, error }`
  *   (`notConnected` for an unknown/closed node, `timeout` when nothing answered within `timeoutMs`).

@@ -10,7 +10,7 @@ runAdapterConformanceSuite('InMemoryAdapter', async () => {
 describe('InMemoryAdapter', () => {
   it('refuses two nodes with the same id in one cluster', async () => {
     const cluster = new InMemoryCluster();
-    const host = { nodeId: 'n1', callLocal: async () => ({ ok: true as const, result: null }), broadcastLocal: async () => ({ delivered: 0, failed: 0 }), localPresence: () => [] };
+    const host = { nodeId: 'n1', callLocal: async () => ({ ok: true as const, result: null }), broadcastLocal: async () => ({ delivered: 0, failed: 0 }), localPresence: () => [], closeSuperseded: () => undefined };
     await new InMemoryAdapter({ cluster }).init(host);
     await expect(new InMemoryAdapter({ cluster }).init({ ...host })).rejects.toThrow(/already/);
   });
@@ -18,7 +18,7 @@ describe('InMemoryAdapter', () => {
   it('drops the presence of a node when it closes', async () => {
     const cluster = new InMemoryCluster();
     const adapter = new InMemoryAdapter({ cluster });
-    await adapter.init({ nodeId: 'n1', callLocal: async () => ({ ok: true, result: null }), broadcastLocal: async () => ({ delivered: 0, failed: 0 }), localPresence: () => [] });
+    await adapter.init({ nodeId: 'n1', callLocal: async () => ({ ok: true, result: null }), broadcastLocal: async () => ({ delivered: 0, failed: 0 }), localPresence: () => [], closeSuperseded: () => undefined });
     await adapter.register({ identity: 'CP', nodeId: 'n1', connectionId: 'c', protocol: 'ocpp1.6', connectedAt: 1 });
     await adapter.close();
     expect(cluster.presence.size).toBe(0);

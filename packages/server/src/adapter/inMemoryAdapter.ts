@@ -52,8 +52,14 @@ export class InMemoryAdapter extends Adapter {
   }
 
   override async register(record: PresenceRecord): Promise<void> {
+    const previous = this.cluster.presence.get(record.identity);
     // Records are immutable once registered (the server freezes them): no copy needed.
     this.cluster.presence.set(record.identity, Object.isFrozen(record) ? record : { ...record });
+    if (previous && previous.connectionId !== record.connectionId) {
+      const owner = this.cluster.nodes.get(previous.nodeId);
+      // Asynchronously, as over a transport: the previous node hears of it after this register resolved.
+      if (owner) queueMicrotask(() => owner.closeSuperseded(previous.identity, previous.connectionId));
+    }
   }
 
   override async unregister(record: PresenceRecord): Promise<void> {

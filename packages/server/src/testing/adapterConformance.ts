@@ -13,6 +13,8 @@ class FakeHost implements AdapterHost {
   readonly calls: RemoteCallRequest[] = [];
   readonly broadcasts: Array<{ protocol: string; action: string; params: unknown }> = [];
   readonly presence: PresenceRecord[] = [];
+  /** Connections the adapter asked this node to close, as `identity connectionId`. */
+  readonly superseded: string[] = [];
   answer: (req: RemoteCallRequest) => Promise<RemoteCallOutcome> = async (req) => ({
     ok: true,
     result: { node: this.nodeId, echo: req.params },
@@ -30,6 +32,14 @@ class FakeHost implements AdapterHost {
   localPresence(): PresenceRecord[] {
     return this.presence;
   }
+  closeSuperseded(identity: string, connectionId: string): void {
+    this.superseded.push(`${identity} ${connectionId}`);
+  }
+}
+
+/** Polls `condition` for up to two seconds (adapters may tell other nodes over a transport). */
+async function eventually(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition() && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
 }
 
 /**
@@ -97,6 +107,17 @@ export function runAdapterConformanceSuite(name: string, makeCluster: () => Prom
       const newer = record(id, hostB);
       await b.register(newer);
       expect(await a.locate(id)).toEqual(newer);
+    });
+
+    it('register() of a newer connection on another node tells the previous node to close its connection', async () => {
+      const id = uniqueIdentity();
+      const old = record(id, hostA);
+      await a.register(old);
+      await a.register(old); // re-registering the same connection (a heartbeat, a reconnect of Redis) is no takeover
+      await b.register({ ...record(id, hostB), connectedAt: old.connectedAt + 1 });
+      await eventually(() => hostA.superseded.length > 0);
+      expect(hostA.superseded).toEqual([`${id} ${old.connectionId}`]);
+      expect(hostB.superseded).toEqual([]);
     });
 
     it('unregister() is fenced by connectionId', async () => {
