@@ -12,7 +12,9 @@ import { PendingCalls } from './pendingCalls.js';
 import { PresenceKeeper } from './presenceKeeper.js';
 import { PresenceStore } from './presenceStore.js';
 import type { PresenceOwner } from './presenceStore.js';
-import { decodeMessage, encodeMessage, MalformedMessageError, type WireMessage } from './wireMessages.js';
+import { whenReady } from './redisReady.js';
+import { RequestServer } from './requestServer.js';
+import { decodeMessage, encodeMessage, type WireMessage } from './wireMessages.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
 export interface RedisBroadcastReport extends BroadcastReport {
@@ -37,6 +39,7 @@ export class RedisAdapter extends Adapter {
   readonly options: Readonly<ResolvedRedisAdapterOptions>;
   readonly #keys: KeyLayout;
   readonly #store: PresenceStore;
+  readonly #requests: RequestServer;
   readonly #pending = new PendingCalls();
   readonly #broadcasts = new BroadcastCollector();
   readonly #events = new EventEmitter();
@@ -56,6 +59,7 @@ export class RedisAdapter extends Adapter {
     this.options = Object.freeze(resolveOptions(options));
     this.#keys = keyLayout(this.options.prefix);
     this.#store = new PresenceStore(this.options.pub, this.#keys, this.options.presenceTtlMs);
+    this.#requests = new RequestServer(this.options.pub, this.#keys, (e) => this.#emitError(e));
   }
 
   on<E extends keyof RedisAdapterEvents>(event: E, listener: (...args: RedisAdapterEvents[E]) => void): this {
@@ -215,7 +219,7 @@ export class RedisAdapter extends Adapter {
     const host = this.#host;
     if (this.#state !== 'ready' || !host) return failure('closed', 'the cluster adapter is not running');
     if (!Number.isFinite(req.timeoutMs) || req.timeoutMs <= 0) return failure('internal', 'cross-node call needs a positive finite timeoutMs');
-    if (nodeId === host.nodeId) return this.#callLocal(host, req);
+    if (nodeId === host.nodeId) return this.#requests.callLocal(host, req);
     const { pub, sub } = this.options;
     if (pub.status !== 'ready' || sub.status !== 'ready') {
       return failure('closed', `cannot reach node "${nodeId}": the Redis connection is down`);
@@ -248,7 +252,7 @@ export class RedisAdapter extends Adapter {
     if (this.#state !== 'ready' || !host) throw new Error('RedisAdapter.broadcast(): the adapter is not running');
     const id = randomUUID();
     const payload = encodeMessage({ t: 'bcast', id, from: host.nodeId, protocol, action, params }); // throws TypeError on unserialisable params
-    const local = this.#broadcastLocal(host, protocol, action, params);
+    const local = this.#requests.broadcastLocal(host, protocol, action, params);
     const { pub, sub } = this.options;
     let remote: Promise<BroadcastCollection> = Promise.resolve({ reports: new Map(), complete: false });
     if (pub.status === 'ready' && sub.status === 'ready') {
@@ -297,20 +301,20 @@ export class RedisAdapter extends Adapter {
     const host = this.#host;
     if (!host) return;
     if (this.#state === 'closed') {
-      this.#answerWhileClosing(host, msg);
+      this.#requests.answerWhileClosing(host, msg);
       return;
     }
     // 'starting' or 'ready': a broadcast may arrive between SUBSCRIBE and the end of init(), and counts us in.
     switch (msg.t) {
       case 'call':
-        void this.#serveCall(host, msg.id, msg.from, msg.req);
+        void this.#requests.serveCall(host, msg.id, msg.from, msg.req);
         break;
       case 'reply':
         this.#pending.settle(msg.id, msg.outcome, msg.from); // a late reply (after a timeout) is dropped here
         break;
       case 'bcast':
         if (msg.from === host.nodeId) this.#broadcasts.echo(msg.id);
-        else void this.#serveBroadcast(host, msg.id, msg.from, msg.protocol, msg.action, msg.params);
+        else void this.#requests.serveBroadcast(host, msg.id, msg.from, msg.protocol, msg.action, msg.params);
         break;
       case 'bcastReport':
         this.#broadcasts.report(msg.id, { nodeId: msg.from, delivered: msg.delivered, failed: msg.failed });
@@ -321,68 +325,10 @@ export class RedisAdapter extends Adapter {
     }
   };
 
-  /** Between close() and the end of UNSUBSCRIBE: answer at once rather than let the sender wait for a timeout. */
-  #answerWhileClosing(host: AdapterHost, msg: WireMessage): void {
-    if (msg.t === 'call') {
-      // notConnected: the caller's handle looks the charger up again (it may already have reconnected elsewhere).
-      this.#publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
-    } else if (msg.t === 'bcast' && msg.from !== host.nodeId) {
-      const payload = encodeMessage({ t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 });
-      this.options.pub.publish(this.#keys.nodeChannel(msg.from), payload).catch(() => undefined);
-    }
-  }
-
   #onMalformed(err: unknown): void {
     const e = toError(err);
     this.#emitError(e);
-    // Answer a call we could not read, so its caller gets a clear error instead of waiting for its timeout.
-    if (e instanceof MalformedMessageError && e.type === 'call' && e.id && e.from && this.#host) {
-      this.#publishReply(e.from, e.id, this.#host.nodeId, failure('internal', `node "${this.#host.nodeId}" could not read the cross-node request`));
-    }
-  }
-
-  async #serveCall(host: AdapterHost, id: string, from: string, req: RemoteCallRequest): Promise<void> {
-    const outcome = await this.#callLocal(host, req);
-    this.#publishReply(from, id, host.nodeId, outcome);
-  }
-
-  #publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
-    let payload: string;
-    try {
-      payload = encodeMessage({ t: 'reply', id, from: self, outcome });
-    } catch {
-      payload = encodeMessage({ t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') });
-    }
-    this.options.pub.publish(this.#keys.nodeChannel(to), payload).catch((err: unknown) => {
-      this.#emitError(new Error(`could not publish the reply for a call from node "${to}": ${toError(err).message}`));
-    });
-  }
-
-  async #serveBroadcast(host: AdapterHost, id: string, from: string, protocol: string, action: string, params: unknown): Promise<void> {
-    const counts = await this.#broadcastLocal(host, protocol, action, params);
-    const payload = encodeMessage({ t: 'bcastReport', id, from: host.nodeId, ...counts });
-    this.options.pub.publish(this.#keys.nodeChannel(from), payload).catch((err: unknown) => {
-      this.#emitError(new Error(`could not publish the broadcast report for node "${from}": ${toError(err).message}`));
-    });
-  }
-
-  async #callLocal(host: AdapterHost, req: RemoteCallRequest): Promise<RemoteCallOutcome> {
-    try {
-      return await host.callLocal(req);
-    } catch (err) {
-      this.#emitError(new Error(`callLocal() rejected: ${toError(err).message}`));
-      return failure('internal', 'the call failed on the owning node');
-    }
-  }
-
-  async #broadcastLocal(host: AdapterHost, protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
-    try {
-      const { delivered, failed } = await host.broadcastLocal(protocol, action, params);
-      return { delivered, failed };
-    } catch (err) {
-      this.#emitError(new Error(`broadcastLocal() rejected: ${toError(err).message}`));
-      return { delivered: 0, failed: 0 };
-    }
+    this.#requests.answerUnreadable(e, this.#host);
   }
 
   // ── connection loss, heartbeat, re-registration ─────────────────────────────────────────────────────────────
@@ -458,26 +404,4 @@ export class RedisAdapter extends Adapter {
     if (this.#events.listenerCount('error') > 0) this.#events.emit('error', err);
     else process.emitWarning(err.message, { code: 'CHARGEWIRE_REDIS_ADAPTER' });
   }
-}
-
-/** Resolves once `client` is ready (connecting it if it was created with `lazyConnect`). */
-async function whenReady(client: Redis): Promise<void> {
-  if (client.status === 'ready') return;
-  if (client.status === 'wait') {
-    await client.connect();
-    return;
-  }
-  if (client.status === 'end') throw new Error('the sub client is closed');
-  await new Promise<void>((resolve, reject) => {
-    const onReady = (): void => {
-      client.off('end', onEnd);
-      resolve();
-    };
-    const onEnd = (): void => {
-      client.off('ready', onReady);
-      reject(new Error('the sub client closed before it was ready'));
-    };
-    client.once('ready', onReady);
-    client.once('end', onEnd);
-  });
 }
