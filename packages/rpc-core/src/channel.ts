@@ -25,6 +25,14 @@ export interface ChannelSink {
   channelClose(channel: RpcChannel, code: number, reason: string): void;
 }
 
+/** UTF-8 text of a Buffer, ArrayBuffer, typed array or array of Buffers (ws fragments); '' for anything else. */
+export function decodeText(data: unknown): string {
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  if (Array.isArray(data) && data.every((d) => d instanceof Uint8Array)) return Buffer.concat(data).toString('utf8');
+  return '';
+}
+
 class MemoryChannel implements RpcChannel {
   peer!: MemoryChannel;
   private readonly messageListeners: Array<(text: string) => void> = [];

@@ -43,7 +43,7 @@ export interface FrameParseFailure {
 }
 export type FrameParseResult = { ok: true; frame: Frame } | FrameParseFailure;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

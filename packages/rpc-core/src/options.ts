@@ -51,6 +51,13 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** `value`, or `fallback` when it is undefined; anything but a positive number is a RangeError naming the option. */
+export function positiveOption(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) throw new RangeError(`${name} must be a positive number`);
+  return value;
+}
+
 /** Strict-mode switches resolved for one protocol. */
 export interface ResolvedStrictMode {
   inboundRequests: boolean;

@@ -22,3 +22,10 @@ export const UNKNOWN_MESSAGE_ID = '-1';
 export function isValidMessageId(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH;
 }
+
+/** A message id from `generate`, checked here: a generator that breaks the rule fails at the call site, not at the peer. */
+export function newMessageId(generate: () => string): string {
+  const id = generate();
+  if (!isValidMessageId(id)) throw new TypeError('generateMessageId must return a non-empty string of at most 36 characters');
+  return id;
+}

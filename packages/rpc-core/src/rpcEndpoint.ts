@@ -1,12 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { ChannelSink, RpcChannel } from './channel.js';
+import { decodeText, type ChannelSink, type RpcChannel } from './channel.js';
 import type { Connection } from './connection.js';
 import { NotConnectedError, ProtocolMismatchError, RpcError } from './errors.js';
-import { reportCallError, reportValidationFailure } from './eventReports.js';
 import type { RpcEndpointEvents } from './events.js';
 import {
-  errorFrame,
   parseFrame,
   serializeFrame,
   type CallErrorFrame,
@@ -18,52 +16,31 @@ import type { Handler, WildcardHandler } from './handler.js';
 import { HandlerRegistry } from './handlerRegistry.js';
 import { deferListenerTable } from './listenerTable.js';
 import { InboundCalls, type AnyHandler } from './inboundCalls.js';
-import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
+import type { MessageMiddleware } from './middleware.js';
 import {
   fromWireErrorCode,
   getValidator,
   type InboundActionOf,
   type OcppProtocols,
   type OutboundActionOf,
-  type PayloadKind,
   type ProtocolMap,
   type RequestOf,
   type ResponseOf,
   type SendActionOf,
   type Side,
-  type Validator,
 } from './ocppTypes.js';
 import type { OcppPeer } from './ocppPeer.js';
 import type { RpcEndpointObserver } from './observer.js';
-import { resolveStrictMode, type CallOptions, type RpcEndpointOptions } from './options.js';
-import type { OutboundCall } from './outboundCall.js';
-import { OutboundCalls } from './outboundCalls.js';
-import { isValidMessageId, ruleSetOf } from './protocolRules.js';
-import { checkRequest, violationError } from './strict.js';
+import { positiveOption, resolveStrictMode, type CallOptions, type RpcEndpointOptions } from './options.js';
+import { OutboundCalls, refuseCall } from './outboundCalls.js';
+import { sendMessage } from './outboundSend.js';
+import { newMessageId, ruleSetOf } from './protocolRules.js';
 import { ValidatorCache, type ValidatorLookup } from './validatorCache.js';
 
 const BAD_FRAME_EXCERPT = 512;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** UTF-8 text of a Buffer, ArrayBuffer, typed array or array of Buffers (ws fragments); '' for anything else. */
-function decodeText(data: unknown): string {
-  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  if (Array.isArray(data) && data.every((d) => d instanceof Uint8Array)) return Buffer.concat(data).toString('utf8');
-  return '';
-}
-
 /** Shared by every endpoint until its first use(): read-only, replaced rather than pushed to. */
 const NO_MIDDLEWARE: readonly MessageMiddleware[] = Object.freeze([]);
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!(value > 0)) throw new RangeError(`${name} must be a positive number`);
-  return value;
-}
 
 /**
  * The OCPP-J RPC engine over one {@link RpcChannel} at a time: framing, outbound calls (queue, pending map,
@@ -91,7 +68,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly observer: RpcEndpointObserver<RpcEndpoint<S>> | undefined;
   private badMessages = 0;
   private handlers: HandlerRegistry | undefined;
-  /** Shared with every endpoint using the same lookup; found on the first validator lookup. */
+  /** Shared with every endpoint using the same lookup; found on first use. */
   private validators: ValidatorCache | undefined;
 
   readonly side: S;
@@ -109,38 +86,29 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     deferListenerTable(this);
     this.side = options.side;
     this.strictOption = options.strictMode ?? true;
-    this.callTimeoutMs = positive(options.callTimeoutMs, 30_000, 'callTimeoutMs');
+    this.callTimeoutMs = positiveOption(options.callTimeoutMs, 30_000, 'callTimeoutMs');
     this.maxBadMessages = options.maxBadMessages ?? Infinity;
     this.offlineQueueSize = options.offlineQueueSize ?? 0;
     this.validatorLookup = options.validators ?? getValidator;
     this.generateMessageId = options.generateMessageId ?? randomUUID;
     this.observer = options.observer;
     this.knownProtocol = options.protocol;
-    this.callConcurrency = Math.floor(positive(options.callConcurrency, 1, 'callConcurrency'));
+    this.callConcurrency = Math.floor(positiveOption(options.callConcurrency, 1, 'callConcurrency'));
   }
 
   /** The outbound side, created on the first call. */
   private get outbound(): OutboundCalls {
     let outbound = this.outboundCalls;
     if (outbound === undefined) {
-      outbound = this.outboundCalls = new OutboundCalls(
-        {
-          prepare: (call, protocol) => this.prepare(call, protocol),
-          onSend: (call) => {
-            if (this.listenerCount('call') > 0) {
-              this.emit('call', { direction: 'out', kind: 'call', messageId: call.messageId, action: call.action, params: call.params });
-            }
-          },
-          onSettle: (call, ok, value) => {
-            if (!ok) reportCallError(this, 'out', call.messageId, call.action, value);
-            else if (this.listenerCount('callResult') > 0) {
-              const durationMs = performance.now() - call.sentAt;
-              this.emit('callResult', { direction: 'out', messageId: call.messageId, action: call.action, result: value, durationMs });
-            }
-          },
-        },
-        this.callConcurrency,
-      );
+      outbound = this.outboundCalls = new OutboundCalls({
+        side: this.side,
+        conn: this.conn,
+        owner: this,
+        validators: this.validatorCache,
+        concurrency: this.callConcurrency,
+        callTimeoutMs: this.callTimeoutMs,
+        offlineQueueSize: this.offlineQueueSize,
+      });
       const channel = this.conn.channel;
       if (channel) outbound.attach(channel, this.conn.protocol);
     }
@@ -155,11 +123,15 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
         conn: this.conn,
         events: this,
         handlers: (this.handlers ??= new HandlerRegistry()),
-        validators: (this.validators ??= ValidatorCache.for(this.validatorLookup)),
+        validators: this.validatorCache,
         bad: (text, error) => this.bad(text, error),
       });
     }
     return this.inboundCalls;
+  }
+
+  private get validatorCache(): ValidatorCache {
+    return (this.validators ??= ValidatorCache.for(this.validatorLookup));
   }
 
   /** The negotiated subprotocol (of the current or last channel). */
@@ -311,126 +283,20 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   sendRaw(action: string, params: unknown): void {
     const channel = this.conn.channel;
     if (!channel) throw new NotConnectedError('Cannot SEND while not connected');
-    const protocol = this.conn.protocol;
-    if (this.conn.ruleSet !== '2.1') throw new TypeError(`SEND [6] exists only in OCPP 2.1, not in ${protocol}`);
-    const messageId = this.newMessageId();
-    if (this.conn.middleware.length === 0) {
-      this.transmitSend(channel, protocol, action, messageId, params);
-      return;
-    }
-    const ctx: MessageContext = { direction: 'out', kind: 'send', protocol, action, messageId, params, state: {} };
-    runMiddleware(this.conn.middleware, ctx, async () => {
-      if (this.conn.channel !== channel) throw new NotConnectedError('Channel closed before the SEND went out');
-      this.transmitSend(channel, protocol, action, messageId, ctx.params);
-    }).catch((err: unknown) => reportCallError(this, 'out', messageId, action, err));
-  }
-
-  private transmitSend(channel: RpcChannel, protocol: string, action: string, messageId: string, params: unknown): void {
-    const payload = params === undefined ? {} : params;
-    if (!isPlainObject(payload)) throw new TypeError('SEND params must be a JSON object');
-    if (this.conn.strict.outboundRequests) {
-      const refusal = checkRequest(this.validator(protocol, action, 'request'), protocol, action, payload, this.side, true);
-      if (refusal) {
-        if (refusal.violations) reportValidationFailure(this, 'out', 'request', action, messageId, refusal.violations);
-        throw refusal.error;
-      }
-    }
-    const text = serializeFrame({ type: 6, messageId, action, payload });
-    if (this.listenerCount('call') > 0) this.emit('call', { direction: 'out', kind: 'send', messageId, action, params: payload });
-    channel.send(text);
-  }
-
-  private newMessageId(): string {
-    const id = this.generateMessageId();
-    if (!isValidMessageId(id)) throw new TypeError('generateMessageId must return a non-empty string of at most 36 characters');
-    return id;
+    if (this.conn.ruleSet !== '2.1') throw new TypeError(`SEND [6] exists only in OCPP 2.1, not in ${this.conn.protocol}`);
+    sendMessage(this, this.conn, this.side, this.validatorCache, channel, action, newMessageId(this.generateMessageId), params);
   }
 
   private startCall(protocol: string | undefined, action: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
-    if (!this.conn.channel && this.queuedCalls >= this.offlineQueueSize) {
-      return Promise.reject(new NotConnectedError(this.offlineQueueSize > 0 ? `Offline queue is full (${this.offlineQueueSize} calls)` : 'Not connected'));
-    }
-    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
-    if (options?.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-      return Promise.reject(new RangeError('timeoutMs must be a positive number'));
-    }
+    const refused = refuseCall(this.conn, this.queuedCalls, this.offlineQueueSize, options);
+    if (refused) return refused;
     let messageId: string;
     try {
-      messageId = this.newMessageId();
+      messageId = newMessageId(this.generateMessageId);
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.conn.middleware.length === 0) return this.enqueue(protocol, action, messageId, params, options);
-    const ctx: MessageContext = { direction: 'out', kind: 'call', protocol: protocol ?? '', action, messageId, params, state: {} };
-    return runMiddleware(this.conn.middleware, ctx, () =>
-      this.enqueue(protocol, action, messageId, ctx.params, options).then(
-        (result) => {
-          ctx.result = result;
-        },
-        (err: unknown) => {
-          ctx.error = err;
-          throw err;
-        },
-      ),
-    ).then(() => ctx.result);
-  }
-
-  private enqueue(protocol: string | undefined, action: string, messageId: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      // re-checked: message middleware may have run while the connection went away
-      if (!this.conn.channel && this.queuedCalls >= this.offlineQueueSize) {
-        reject(new NotConnectedError('Not connected'));
-        return;
-      }
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const call: OutboundCall = {
-        state: 'queued',
-        protocol,
-        action,
-        messageId,
-        params: params === undefined ? {} : params,
-        text: undefined,
-        timeoutMs: options?.timeoutMs ?? this.callTimeoutMs,
-        signal,
-        onAbort: undefined,
-        timer: undefined,
-        sentAt: 0,
-        resolve,
-        reject,
-      };
-      // Validate and serialise now when the protocol is known, so mistakes surface at the call site.
-      if (protocol !== undefined && protocol === this.knownProtocol && this.conn.protocol === protocol) {
-        const failure = this.prepare(call, protocol);
-        if (failure) {
-          reject(failure);
-          return;
-        }
-      }
-      this.outbound.add(call);
-    });
-  }
-
-  /** Validates (strict mode) and serialises a call for `protocol`; returns the failure, if any. */
-  private prepare(call: OutboundCall, protocol: string): Error | undefined {
-    call.protocol = protocol;
-    if (!isPlainObject(call.params)) return new TypeError('Call params must be a JSON object');
-    if (this.conn.strict.outboundRequests) {
-      const refusal = checkRequest(this.validator(protocol, call.action, 'request'), protocol, call.action, call.params, this.side, false);
-      if (refusal) {
-        if (refusal.violations) reportValidationFailure(this, 'out', 'request', call.action, call.messageId, refusal.violations);
-        return refusal.error;
-      }
-    }
-    try {
-      call.text = serializeFrame({ type: 2, messageId: call.messageId, action: call.action, payload: call.params });
-    } catch (err) {
-      return err instanceof Error ? err : new TypeError('Call params are not JSON-serialisable');
-    }
-    return undefined;
+    return this.outbound.start(protocol, action, messageId, params, options);
   }
 
   // ── inbound frames ────────────────────────────────────────────────────────────────────────────────
@@ -477,48 +343,27 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private onParseFailure(failure: FrameParseFailure, text: string, channel: RpcChannel): void {
     if (this.bad(text, failure.error)) return;
     if (failure.reply) channel.send(serializeFrame(failure.reply));
-    // A malformed answer to one of our calls settles that call now instead of letting it time out.
-    const id = failure.messageId;
-    const type = failure.messageType;
-    if (id === undefined || (type !== 3 && type !== 4 && type !== 5)) return;
-    const call = this.outboundCalls?.get(id);
-    if (!call) return;
-    if (type === 3 && this.conn.ruleSet === '2.1') this.sendResultError(channel, id, failure.error);
-    this.outbound.settle(call, false, failure.error);
-  }
-
-  /** 2.1 Part 4 §4.2.4: an invalid CALLRESULT is answered with a CALLRESULTERROR. */
-  private sendResultError(channel: RpcChannel, messageId: string, error: RpcError): void {
-    const frame: CallResultErrorFrame = { ...errorFrame(this.conn.protocol, messageId, error), type: 5 };
-    channel.send(serializeFrame(frame));
+    this.outboundCalls?.onBadAnswer(failure, channel);
   }
 
   private onCallResult(frame: CallResultFrame, text: string, channel: RpcChannel): void {
-    const call = this.outboundCalls?.get(frame.messageId);
-    if (!call) {
+    const outbound = this.outboundCalls;
+    const call = outbound?.get(frame.messageId);
+    if (!outbound || !call) {
       this.unknownAnswer(text, frame.messageId, 'CALLRESULT');
       return;
     }
     this.badMessages = 0;
-    if (this.conn.strict.inboundResponses) {
-      const check = this.validator(this.conn.protocol, call.action, 'response')?.(frame.payload);
-      if (check && !check.valid) {
-        const err = violationError(call.action, 'response', check.violations);
-        reportValidationFailure(this, 'in', 'response', call.action, call.messageId, check.violations);
-        if (this.conn.ruleSet === '2.1') this.sendResultError(channel, frame.messageId, err);
-        this.outbound.settle(call, false, err);
-        return;
-      }
-    }
-    this.outbound.settle(call, true, frame.payload);
+    outbound.onResult(call, frame.payload, channel);
   }
 
   private onCallError(frame: CallErrorFrame | CallResultErrorFrame, text: string): void {
     const error = new RpcError(fromWireErrorCode(this.conn.protocol, frame.errorCode), frame.errorDescription, frame.errorDetails);
-    const call = this.outboundCalls?.get(frame.messageId);
-    if (call) {
+    const outbound = this.outboundCalls;
+    const call = outbound?.get(frame.messageId);
+    if (outbound && call) {
       this.badMessages = 0;
-      this.outbound.settle(call, false, error);
+      outbound.settle(call, false, error);
       return;
     }
     if (frame.type === 5) {
@@ -541,9 +386,5 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
       late ? `${kind} arrived after its call timed out or was aborted` : `${kind} for an unknown message id`,
     );
     this.bad(text, err, !late);
-  }
-
-  private validator(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
-    return (this.validators ??= ValidatorCache.for(this.validatorLookup)).get(protocol, action, kind);
   }
 }
