@@ -14,6 +14,7 @@ import {
   truncateCloseReason,
   type CallOptions,
   type Handler,
+  type HandlerResponse,
   type MessageMiddleware,
   type OcppPeer,
   type WildcardHandler,
@@ -237,7 +238,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   handle<P extends keyof M & string, A extends InboundActionOf<P, 'ChargingStation', M>>(
     protocol: P,
     action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
   ): void;
   handle(handler: WildcardHandler): void;
   handle(...args: unknown[]): void {

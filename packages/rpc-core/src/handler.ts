@@ -22,5 +22,11 @@ export type Handler<Req = unknown, Res = unknown> = (
   ctx: HandlerContext<Req, Res>,
 ) => Res | typeof NOREPLY | Promise<Res | typeof NOREPLY>;
 
+/**
+ * What a typed handler returns for an action whose response type is `Res`: the response, or nothing for a
+ * SEND-only message (OCPP 2.1 type 6, never answered), whose response type is `never`.
+ */
+export type HandlerResponse<Res> = [Res] extends [never] ? void : Res;
+
 /** Receives every action that has no specific handler. */
 export type WildcardHandler = Handler<unknown, unknown>;

@@ -28,7 +28,7 @@ export type {
 export { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH, UNKNOWN_MESSAGE_ID, isValidMessageId, ruleSetOf } from './protocolRules.js';
 export type { RuleSet } from './protocolRules.js';
 export type { CallOptions, RpcEndpointOptions, StrictModeOptions } from './options.js';
-export type { Handler, HandlerContext, WildcardHandler } from './handler.js';
+export type { Handler, HandlerContext, HandlerResponse, WildcardHandler } from './handler.js';
 export type { MessageContext, MessageMiddleware } from './middleware.js';
 export type {
   BadMessageEvent,

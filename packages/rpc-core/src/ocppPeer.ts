@@ -1,4 +1,4 @@
-import type { Handler, WildcardHandler } from './handler.js';
+import type { Handler, HandlerResponse, WildcardHandler } from './handler.js';
 import type { MessageMiddleware } from './middleware.js';
 import type {
   InboundActionOf,
@@ -36,7 +36,7 @@ export interface OcppPeer<S extends Side, M extends ProtocolMap = OcppProtocols>
   handle<P extends keyof M & string, A extends InboundActionOf<P, S, M>>(
     protocol: P,
     action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
   ): void;
   /** Registers the wildcard handler: every action without a specific handler. */
   handle(handler: WildcardHandler): void;

@@ -79,11 +79,14 @@ describe('typed facade: handle', () => {
 });
 
 describe('typed facade: send, raw calls and vendor maps', () => {
-  it('SEND handlers are registered like CALL handlers and return NOREPLY', () => {
+  it('SEND handlers are registered like CALL handlers and return nothing (or NOREPLY)', () => {
     csms.handle('ocpp2.1', 'NotifyPeriodicEventStream', ({ params }) => {
       expectTypeOf(params.basetime).toEqualTypeOf<string>();
-      return NOREPLY;
     });
+    csms.handle('ocpp2.1', 'NotifyPeriodicEventStream', async () => undefined);
+    csms.handle('ocpp2.1', 'NotifyPeriodicEventStream', () => NOREPLY);
+    // @ts-expect-error a SEND is never answered: there is no response payload to return
+    csms.handle('ocpp2.1', 'NotifyPeriodicEventStream', () => ({ status: 'Accepted' }));
   });
 
   it('send() accepts only SEND-only actions of this side', () => {

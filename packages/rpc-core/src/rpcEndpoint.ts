@@ -12,7 +12,7 @@ import {
   type CallResultFrame,
   type FrameParseFailure,
 } from './frames.js';
-import type { Handler, WildcardHandler } from './handler.js';
+import type { Handler, HandlerResponse, WildcardHandler } from './handler.js';
 import { HandlerRegistry } from './handlerRegistry.js';
 import { deferListenerTable } from './listenerTable.js';
 import { InboundCalls, type AnyHandler } from './inboundCalls.js';
@@ -225,7 +225,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   handle<P extends keyof M & string, A extends InboundActionOf<P, S, M>>(
     protocol: P,
     action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
   ): void;
   handle(handler: WildcardHandler): void;
   handle(protocolOrHandler: string | WildcardHandler, action?: string, handler?: unknown): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, RequestOf, ResponseOf, SendActionOf } from '@chargewire/ocpp-types';
-import type { CallOptions, Handler, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
+import type { CallOptions, Handler, HandlerResponse, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
 import type { Handshake } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
 import { deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core';
@@ -132,7 +132,7 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   handle<P extends keyof M & string, A extends InboundActionOf<P, 'CSMS', M>>(
     protocol: P,
     action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, ResponseOf<P, A, M>>>,
+    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
   ): void;
   handle(handler: WildcardHandler): void;
   handle(...args: [string, string, Handler] | [WildcardHandler]): void {
