@@ -1,5 +1,6 @@
 export { OCPPClient } from './ocppClient.js';
 export type { OCPPClientOptions, CloseOptions, ClientState, OCPPClientEvents } from './options.js';
+export { FLEET_PER_MESSAGE_DEFLATE } from './options.js';
 export { wsChannel } from './wsChannel.js';
 export { buildEndpointUrl } from './url.js';
 export { basicAuthHeader } from './basicAuth.js';

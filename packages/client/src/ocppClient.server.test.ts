@@ -9,7 +9,7 @@ import { OCPPServer, type ServerClient } from '@chargewire/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionRefusedError, SubprotocolMismatchError } from './errors.js';
 import { OCPPClient } from './ocppClient.js';
-import type { OCPPClientOptions } from './options.js';
+import { FLEET_PER_MESSAGE_DEFLATE, type OCPPClientOptions } from './options.js';
 import { generateTestCertificates, type TestCertificates } from '@chargewire/server/testing';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -138,6 +138,20 @@ describe('OCPPClient ⇄ OCPPServer round trips', () => {
     const stream = { id: 1, pending: 0, basetime: now(), data: [{ t: 0, v: '230.1' }] };
     client.send('ocpp2.1', 'NotifyPeriodicEventStream', stream);
     expect(await streamed).toEqual(stream);
+  });
+
+  it('offers permessage-deflate as given: the fleet settings ask for no context takeover either way', async () => {
+    const { server, url } = await startServer({ protocols: ['ocpp2.0.1'] });
+    server.on('client', (sc: ServerClient) => sc.handle('ocpp2.0.1', 'DataTransfer', ({ params }) => ({ status: 'Accepted', data: params.data })));
+    const serverSide = nextClient(server);
+    const client = startClient(url, { protocols: ['ocpp2.0.1'], perMessageDeflate: FLEET_PER_MESSAGE_DEFLATE });
+    await client.connect();
+    const offer = (await serverSide).handshake.headers['sec-websocket-extensions'];
+    expect(offer).toMatch(/^permessage-deflate;.*client_no_context_takeover/);
+    expect(offer).toContain('server_no_context_takeover');
+    // Compressed frames (over the 1 KB threshold) still round-trip both ways.
+    const data = 'y'.repeat(4096);
+    expect(await client.call('ocpp2.0.1', 'DataTransfer', { vendorId: 'chargewire', data })).toEqual({ status: 'Accepted', data });
   });
 
   it('refuses when there is no common subprotocol and does not retry', async () => {

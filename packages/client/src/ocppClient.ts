@@ -281,7 +281,8 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
         headers: this.headers,
         tls: this.options.tls,
         handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
-        perMessageDeflate: this.options.perMessageDeflate ?? true,
+        // A copy of an options object: ws keeps it, and it may be a shared constant.
+        perMessageDeflate: typeof this.options.perMessageDeflate === 'object' ? { ...this.options.perMessageDeflate } : (this.options.perMessageDeflate ?? true),
         maxPayloadBytes: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
         signal: abort.signal,
       });

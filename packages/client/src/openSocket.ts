@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import type { PerMessageDeflateOptions } from 'ws';
 import {
   ConnectAbortedError,
   type ConnectError,
@@ -16,7 +17,7 @@ export interface OpenSocketOptions {
   headers: Record<string, string>;
   tls?: ClientTlsOptions | undefined;
   handshakeTimeoutMs: number;
-  perMessageDeflate: boolean;
+  perMessageDeflate: boolean | PerMessageDeflateOptions;
   maxPayloadBytes: number;
   signal?: AbortSignal | undefined;
 }

@@ -1,3 +1,4 @@
+import type { PerMessageDeflateOptions } from 'ws';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import type { RpcEndpointOptions, StrictModeOptions } from '@chargewire/rpc-core';
 import type { BackoffOptions } from './backoff.js';
@@ -59,8 +60,12 @@ export interface OCPPClientOptions<M extends ProtocolMap = OcppProtocols> {
   handshakeTimeoutMs?: number;
   /** Time `close()` waits for the server's close frame before terminating the socket. @default 5000 */
   closeTimeoutMs?: number;
-  /** Offer permessage-deflate (RFC 7692). @default true */
-  perMessageDeflate?: boolean;
+  /**
+   * Offer permessage-deflate (RFC 7692). `true` offers ws' defaults (context takeover: the best compression on
+   * a metered link, and a compressor of about 256 KB kept per connection); ws' options object is offered as
+   * given, e.g. {@link FLEET_PER_MESSAGE_DEFLATE} for many connections in one process. @default true
+   */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /** Largest frame accepted from the server. @default 16 MiB */
   maxPayloadBytes?: number;
   /** Random source for back-off jitter, in [0, 1). @default Math.random */
@@ -101,3 +106,14 @@ export interface OCPPClientEvents {
   /** The reason the client gave up; emitted only when someone listens. */
   error: [Error];
 }
+
+/**
+ * permessage-deflate for processes that hold many connections (simulated fleets, load tests): no context
+ * takeover either way, so frames under 1 KB (most OCPP frames) go uncompressed and no compressor state is kept
+ * per connection between frames.
+ */
+export const FLEET_PER_MESSAGE_DEFLATE: Readonly<PerMessageDeflateOptions> = Object.freeze({
+  clientNoContextTakeover: true,
+  serverNoContextTakeover: true,
+  threshold: 1024,
+});

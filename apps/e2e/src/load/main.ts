@@ -5,7 +5,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latencyStats } from '@chargewire/cli';
-import { OCPPClient } from '@chargewire/client';
+import { FLEET_PER_MESSAGE_DEFLATE, OCPPClient } from '@chargewire/client';
 import { startCsmsProcess, type CsmsProcess } from '../support/csmsProcess.js';
 import { LoadBalancer } from '../support/loadBalancer.js';
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const connectStart = performance.now();
     for (let i = 0; i < chargerCount; i += 200) {
       const batch = Array.from({ length: Math.min(200, chargerCount - i) }, (_, k) => {
-        const client = new OCPPClient({ endpoint, identity: `LOAD-${i + k + 1}`, protocols: ['ocpp1.6'], reconnect: false, pingIntervalMs: 0 });
+        const client = new OCPPClient({ endpoint, identity: `LOAD-${i + k + 1}`, protocols: ['ocpp1.6'], reconnect: false, pingIntervalMs: 0, perMessageDeflate: FLEET_PER_MESSAGE_DEFLATE });
         clients.push(client);
         return client.connect().then(() => client.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'chargewire', chargePointModel: 'load' }));
       });

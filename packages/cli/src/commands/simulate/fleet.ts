@@ -1,3 +1,4 @@
+import { FLEET_PER_MESSAGE_DEFLATE } from '@chargewire/client';
 import { fleetIdentity } from '../../net/endpoint.js';
 import { runScript, type ScriptResult } from './runScript.js';
 import type { ScriptStep } from './scenario.js';
@@ -17,9 +18,15 @@ export interface FleetRow {
   problem?: string;
 }
 
-/** N simulators named `ID-1` … `ID-N`. */
+/**
+ * N simulators named `ID-1` … `ID-N`. They offer compression without context takeover: one process holds them
+ * all, and a context-takeover compressor costs about 256 KB per connection.
+ */
 export function createFleet(options: SimulatorOptions, count: number): Simulator[] {
-  return Array.from({ length: count }, (_, i) => new Simulator({ ...options, identity: fleetIdentity(options.identity, i + 1) }));
+  return Array.from(
+    { length: count },
+    (_, i) => new Simulator({ perMessageDeflate: FLEET_PER_MESSAGE_DEFLATE, ...options, identity: fleetIdentity(options.identity, i + 1) }),
+  );
 }
 
 /** The summary row of one simulator. */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { OCPPClient } from '@chargewire/client';
+import { OCPPClient, type OCPPClientOptions } from '@chargewire/client';
 import { describeNetworkError } from '../../net/rawConnection.js';
 import type { CallErrorEvent, CallEvent, CallResultEvent } from '@chargewire/rpc-core';
 import { toWireErrorCode } from '@chargewire/rpc-core';
@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   callTimeoutMs?: number;
   /** Log lines kept. @default 500 */
   logLimit?: number;
+  /** permessage-deflate offer (see OCPPClientOptions). @default true */
+  perMessageDeflate?: OCPPClientOptions['perMessageDeflate'];
 }
 
 /** One line of the message log. */
@@ -82,6 +84,7 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
       reconnect: true,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.perMessageDeflate !== undefined ? { perMessageDeflate: options.perMessageDeflate } : {}),
     });
     this.wireLogging();
     this.ops = {
