@@ -20,18 +20,16 @@ import {
   type WildcardHandler,
 } from '@chargewire/rpc-core';
 import type { WebSocket } from 'ws';
-import { backoffDelay, resolveBackoff, type ResolvedBackoff } from './backoff.js';
+import { resolveBackoff } from './backoff.js';
 import { basicAuthHeader } from './basicAuth.js';
-import { ConnectAbortedError, ConnectError, ConnectionFailedError, ConnectionRefusedError } from './errors.js';
+import { ConnectAbortedError, ConnectionFailedError } from './errors.js';
 import { KeepAlive } from './keepAlive.js';
-import { openSocket } from './openSocket.js';
+import { openSocket, type OpenedSocket } from './openSocket.js';
 import { OutstandingWork } from './outstandingWork.js';
 import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } from './options.js';
+import { ReconnectLoop } from './reconnectLoop.js';
 import { buildEndpointUrl } from './url.js';
 import { validCloseCode, wsChannel } from './wsChannel.js';
-
-/** A connection that stayed open this long resets the reconnect back-off to its initial wait. */
-const STABLE_CONNECTION_MS = 10_000;
 
 interface Waiter {
   resolve(protocol: string): void;
@@ -62,20 +60,12 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   private readonly options: OCPPClientOptions<NoInfer<M>>;
   private readonly url: URL;
   private readonly headers: Record<string, string>;
-  private readonly backoff: ResolvedBackoff;
-  private readonly random: () => number;
+  private readonly reconnectLoop: ReconnectLoop;
 
   private _state: ClientState = 'idle';
   private negotiated: string | undefined;
   private ws: WebSocket | undefined;
   private keepAlive: KeepAlive | undefined;
-  private attemptAbort: AbortController | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private attempt = 0;
-  private lastDelayMs: number | undefined;
-  /** Consecutive failed attempts since the last open connection (for backoff.maxAttempts). */
-  private failures = 0;
-  private openedAt = 0;
   private waiters: Waiter[] = [];
   private closePromise: Promise<void> | undefined;
   private closeDone: (() => void) | undefined;
@@ -97,8 +87,13 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       for (const key of Object.keys(this.headers)) if (key.toLowerCase() === 'authorization') delete this.headers[key];
       this.headers['authorization'] = basicAuthHeader(options.identity, options.password);
     }
-    this.backoff = resolveBackoff(options.backoff);
-    this.random = options.random ?? Math.random;
+    this.reconnectLoop = new ReconnectLoop(resolveBackoff(options.backoff), options.random ?? Math.random, options, {
+      attemptStarting: (attempt) => this.emit('connecting', { attempt, url: `${this.url.protocol}//${this.url.host}${this.url.pathname}` }),
+      openSocket: (signal) => this.connectSocket(signal),
+      opened: ({ ws, protocol }) => this.onOpen(ws, protocol),
+      retryScheduled: (attempt, delayMs, error) => this.emit('reconnect', { attempt, delayMs, ...(error && { error }) }),
+      gaveUp: (error) => this.finish({ code: 1006, reason: error.message }, error),
+    });
     this.endpoint = new RpcEndpoint<'ChargingStation', M>({
       side: 'ChargingStation',
       ...(options.strictMode !== undefined && { strictMode: options.strictMode }),
@@ -145,12 +140,9 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       case 'idle':
       case 'closed': {
         this.negotiated = undefined;
-        this.attempt = 0;
-        this.failures = 0;
-        this.lastDelayMs = undefined;
         this.setState('connecting');
         const opened = this.waitForOpen();
-        void this.runAttempt();
+        this.reconnectLoop.start();
         return opened;
       }
     }
@@ -175,7 +167,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
         return Promise.resolve();
       case 'connecting':
       case 'reconnecting':
-        this.stopConnecting();
+        this.reconnectLoop.stop();
         this.finish({ code, reason });
         return Promise.resolve();
       case 'open':
@@ -265,52 +257,26 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     this._state = state;
   }
 
-  private async runAttempt(): Promise<void> {
-    this.reconnectTimer = undefined;
-    const abort = new AbortController();
-    this.attemptAbort = abort;
+  private connectSocket(signal: AbortSignal): Promise<OpenedSocket> {
     // "keeps the negotiated protocol": after the first connection only that protocol is offered, so the
     // handlers and queued calls written for it stay valid.
     const protocols = this.negotiated !== undefined ? [this.negotiated] : [...this.options.protocols];
-    this.emit('connecting', { attempt: this.attempt, url: `${this.url.protocol}//${this.url.host}${this.url.pathname}` });
-    let opened: Awaited<ReturnType<typeof openSocket>>;
-    try {
-      opened = await openSocket({
-        url: this.url,
-        protocols,
-        headers: this.headers,
-        tls: this.options.tls,
-        handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
-        // A copy of an options object: ws keeps it, and it may be a shared constant.
-        perMessageDeflate: typeof this.options.perMessageDeflate === 'object' ? { ...this.options.perMessageDeflate } : (this.options.perMessageDeflate ?? true),
-        maxPayloadBytes: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
-        signal: abort.signal,
-      });
-    } catch (err) {
-      if (abort.signal.aborted || this.attemptAbort !== abort) return; // close() took over
-      this.attemptAbort = undefined;
-      // Anything but a ConnectError was thrown before a byte went out (e.g. an invalid header value):
-      // a configuration problem that another attempt would only repeat.
-      this.onAttemptFailed(
-        err instanceof ConnectError ? err : new ConnectError(`Cannot open the connection: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err }),
-      );
-      return;
-    }
-    if (this.attemptAbort !== abort || abort.signal.aborted) {
-      opened.ws.terminate();
-      return;
-    }
-    this.attemptAbort = undefined;
-    this.onOpen(opened.ws, opened.protocol);
+    return openSocket({
+      url: this.url,
+      protocols,
+      headers: this.headers,
+      tls: this.options.tls,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+      // A copy of an options object: ws keeps it, and it may be a shared constant.
+      perMessageDeflate: typeof this.options.perMessageDeflate === 'object' ? { ...this.options.perMessageDeflate } : (this.options.perMessageDeflate ?? true),
+      maxPayloadBytes: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+      signal,
+    });
   }
 
   private onOpen(ws: WebSocket, protocol: string): void {
     this.ws = ws;
     this.negotiated = protocol;
-    // The back-off exponent is not reset here but when a connection proves stable (see onSocketClose), so a
-    // server that accepts and drops at once (duplicate identity, crash loop) is not hammered.
-    this.failures = 0;
-    this.openedAt = Date.now();
     this.setState('open');
     // Attach first: the endpoint's close listener then runs before ours, so in-flight calls are already
     // rejected when 'disconnect' is emitted.
@@ -341,50 +307,13 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       this.finish({ code, reason }, new ConnectionFailedError(`Connection closed (${code}${reason ? `: ${reason}` : ''})`));
       return;
     }
-    if (Date.now() - this.openedAt >= STABLE_CONNECTION_MS) {
-      this.attempt = 0;
-      this.lastDelayMs = undefined;
-    }
     this.setState('reconnecting');
-    this.scheduleReconnect(undefined);
-  }
-
-  private onAttemptFailed(error: ConnectError): void {
-    // Unless retryInitialConnect is set, the first connect() makes one attempt and its caller decides.
-    const initial = this._state === 'connecting';
-    if (
-      !error.retryable ||
-      (initial && this.options.retryInitialConnect !== true) ||
-      ++this.failures >= this.backoff.maxAttempts
-    ) {
-      this.finish({ code: 1006, reason: error.message }, error);
-      return;
-    }
-    this.scheduleReconnect(error);
-  }
-
-  private scheduleReconnect(error: ConnectError | undefined): void {
-    let delayMs = backoffDelay(this.attempt, this.lastDelayMs, this.backoff, this.random());
-    if (error instanceof ConnectionRefusedError && error.retryAfterMs !== undefined) {
-      delayMs = Math.max(delayMs, Math.min(error.retryAfterMs, this.backoff.maxMs));
-    }
-    this.lastDelayMs = delayMs;
-    this.attempt += 1;
-    this.emit('reconnect', { attempt: this.attempt, delayMs, ...(error && { error }) });
-    // Not unref'd on purpose: a client that is reconnecting is work in progress; close() clears it.
-    this.reconnectTimer = setTimeout(() => void this.runAttempt(), delayMs);
-  }
-
-  private stopConnecting(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    this.attemptAbort?.abort();
-    this.attemptAbort = undefined;
+    this.reconnectLoop.dropped();
   }
 
   /** Terminal transition to `closed`: reject everything still waiting, emit `close` (and `error`). */
   private finish(close: { code: number; reason: string }, error?: Error): void {
-    this.stopConnecting();
+    this.reconnectLoop.stop();
     this.setState('closed');
     // Calls queued offline would never be sent now: every call settles.
     this.endpoint.close(close.code, close.reason);
