@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { OCPPClient, type OCPPClientOptions } from '@chargewire/client';
 import { describeNetworkError } from '../../net/rawConnection.js';
-import type { CallErrorEvent, CallEvent, CallResultEvent } from '@chargewire/rpc-core';
 import { toWireErrorCode } from '@chargewire/rpc-core';
+import { ConnectorActions, noConnector } from './connectorActions.js';
 import type { CallOutcome, Outcome, ProtocolDriver, SimulatorHost, StopReason } from './drivers/driver.js';
 import { ocpp16Driver } from './drivers/ocpp16.js';
 import { ocpp201Driver } from './drivers/ocpp201.js';
+import { watchFrames, type LogLine } from './messageLog.js';
 import { ocpp16Configuration, ocpp201Variables, type ConfigEntry } from './model/configuration.js';
-import { advance, idleStatus, newConnector, type ConnectorState } from './model/connector.js';
+import { advance, newConnector, type ConnectorState } from './model/connector.js';
 
 /** Options of {@link Simulator}. */
 export interface SimulatorOptions {
@@ -31,12 +32,7 @@ export interface SimulatorOptions {
   perMessageDeflate?: OCPPClientOptions['perMessageDeflate'];
 }
 
-/** One line of the message log. */
-export interface LogLine {
-  at: Date;
-  kind: 'out' | 'in' | 'info' | 'error';
-  text: string;
-}
+export type { LogLine } from './messageLog.js';
 
 export type ConnectionState = 'disconnected' | 'connecting' | 'online' | 'offline';
 
@@ -67,7 +63,7 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
   private readonly tasks = new Set<Promise<unknown>>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private meterTimer: NodeJS.Timeout | undefined;
-  private readonly pendingRemoteStart = new Map<number, { tag: string; remoteStartId?: number }>();
+  private readonly actions: ConnectorActions;
 
   constructor(private readonly options: SimulatorOptions) {
     super();
@@ -87,6 +83,13 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
       ...(options.perMessageDeflate !== undefined ? { perMessageDeflate: options.perMessageDeflate } : {}),
     });
     this.wireLogging();
+    this.actions = new ConnectorActions({
+      host: this,
+      driver: this.driver,
+      meterStepS: options.meterStepS,
+      sendStatus: (id) => this.sendStatus(id),
+      elapse: (id, seconds) => this.elapse(id, seconds),
+    });
     this.ops = {
       start: (id, tag, remote) => this.start(id, tag, remote),
       stop: (id, reason) => this.stop(id, reason),
@@ -239,131 +242,46 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
     return this.driver.heartbeat(this);
   }
 
-  async plug(id: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.plugged) return { ok: false, detail: `connector ${id} is already plugged in` };
-    if (c.status === 'Faulted' || c.inoperative) return { ok: false, detail: `connector ${id} is ${c.status}` };
-    this.update(id, { plugged: true, status: 'Preparing' });
-    const status = await this.sendStatus(id);
-    if (!status.ok) return status;
-    const remote = this.pendingRemoteStart.get(id);
-    if (remote) {
-      this.pendingRemoteStart.delete(id);
-      return this.start(id, remote.tag, remote);
-    }
-    return { ok: true, detail: `connector ${id} plugged in` };
+  plug(id: number): Promise<Outcome> {
+    return this.actions.plug(id);
   }
 
-  async unplug(id: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (!c.plugged) return { ok: false, detail: `connector ${id} is not plugged in` };
-    if (c.transactionId !== undefined) {
-      const stopped = await this.stop(id, 'EVDisconnected');
-      if (!stopped.ok) return stopped;
-    }
-    const now = this.update(id, { plugged: false, authorizedTag: undefined });
-    this.update(id, { status: idleStatus(now) });
-    return this.sendStatus(id);
+  unplug(id: number): Promise<Outcome> {
+    return this.actions.unplug(id);
   }
 
   /** Taps an RFID tag: authorizes it for the connector, or stops the running transaction it started. */
-  async tap(id: number, tag: string): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.transactionId !== undefined && c.authorizedTag === tag) return this.stop(id, 'Local');
-    const auth = await this.driver.authorize(this, tag);
-    if (auth.ok) this.update(id, { authorizedTag: tag });
-    return auth;
+  tap(id: number, tag: string): Promise<Outcome> {
+    return this.actions.tap(id, tag);
   }
 
-  async start(id: number, tag?: string, remote?: { remoteStartId?: number }): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.transactionId !== undefined) return { ok: false, detail: `connector ${id} already has transaction ${c.transactionId}` };
-    const idTag = tag ?? c.authorizedTag;
-    if (!idTag) return { ok: false, detail: `connector ${id}: no authorized tag (tap one first)` };
-    if (c.status === 'Faulted' || c.inoperative) return { ok: false, detail: `connector ${id} is ${c.status}` };
-    if (!c.plugged) {
-      if (remote) {
-        this.pendingRemoteStart.set(id, { tag: idTag, ...remote });
-        this.update(id, { authorizedTag: idTag });
-        this.info(`connector ${id}: remote start waits for the cable`);
-        return { ok: true, detail: 'waiting for the cable' };
-      }
-      return { ok: false, detail: `connector ${id} is not plugged in` };
-    }
-    this.update(id, { authorizedTag: idTag, meterStartWh: c.energyWh, seqNo: 0, remoteStartId: remote?.remoteStartId });
-    const started = await this.driver.startTransaction(this, this.connector(id) as ConnectorState, idTag, remote);
-    if (!started.ok) return started;
-    this.update(id, { status: 'Charging' });
-    const status = await this.sendStatus(id);
-    return status.ok ? started : status;
+  start(id: number, tag?: string, remote?: { remoteStartId?: number }): Promise<Outcome> {
+    return this.actions.start(id, tag, remote);
   }
 
-  async stop(id: number, reason: StopReason = 'Local'): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.transactionId === undefined) return { ok: false, detail: `connector ${id} has no transaction` };
-    const stopped = await this.driver.stopTransaction(this, c, reason);
-    const after = this.update(id, { transactionId: undefined, authorizedTag: undefined, remoteStartId: undefined });
-    this.update(id, { status: after.status === 'Faulted' ? 'Faulted' : after.plugged ? 'Finishing' : idleStatus(after) });
-    const status = await this.sendStatus(id);
-    if (c.inoperative) await this.setAvailability(id, false);
-    return stopped.ok ? (status.ok ? stopped : status) : stopped;
+  stop(id: number, reason: StopReason = 'Local'): Promise<Outcome> {
+    return this.actions.stop(id, reason);
   }
 
   /** Advances the simulated clock by the sample interval (or `seconds`) and sends MeterValues. */
-  async meter(id: number, seconds?: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    const step = seconds ?? this.options.meterStepS ?? Number(this.config.get(this.driver.sampleIntervalKey)?.value ?? 60);
-    const wasCharging = c.status === 'Charging';
-    this.connectors = this.connectors.map((x) => (x.id === id ? advance(x, step) : x));
-    this.changed();
-    const now = this.connector(id) as ConnectorState;
-    const sent = await this.driver.meterValues(this, now);
-    if (sent.ok && wasCharging && now.status !== 'Charging') await this.sendStatus(id);
-    return sent;
+  meter(id: number, seconds?: number): Promise<Outcome> {
+    return this.actions.meter(id, seconds);
   }
 
-  async fault(id: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.status === 'Faulted') return { ok: false, detail: `connector ${id} is already faulted` };
-    if (c.transactionId !== undefined) {
-      this.update(id, { status: 'Faulted' });
-      const stopped = await this.stop(id, 'EmergencyStop');
-      if (!stopped.ok) return stopped;
-    }
-    this.update(id, { status: 'Faulted' });
-    return this.sendStatus(id);
+  fault(id: number): Promise<Outcome> {
+    return this.actions.fault(id);
   }
 
-  async clearFault(id: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.status !== 'Faulted') return { ok: false, detail: `connector ${id} is not faulted` };
-    this.update(id, { status: c.inoperative ? 'Unavailable' : c.plugged ? 'Preparing' : 'Available' });
-    return this.sendStatus(id);
+  clearFault(id: number): Promise<Outcome> {
+    return this.actions.clearFault(id);
   }
 
-  async setAvailability(id: number, operative: boolean): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    const base = this.update(id, { inoperative: !operative });
-    if (base.transactionId !== undefined) return { ok: true, detail: `connector ${id}: availability change scheduled after the transaction` };
-    if (base.status !== 'Faulted') this.update(id, { status: operative ? (base.plugged ? 'Preparing' : 'Available') : 'Unavailable' });
-    return this.sendStatus(id);
+  setAvailability(id: number, operative: boolean): Promise<Outcome> {
+    return this.actions.setAvailability(id, operative);
   }
 
-  async unlock(id: number): Promise<Outcome> {
-    const c = this.connector(id);
-    if (!c) return noConnector(id);
-    if (c.transactionId !== undefined) await this.stop(id, 'UnlockCommand');
-    if (this.connector(id)?.plugged) return this.unplug(id);
-    return { ok: true, detail: `connector ${id} unlocked` };
+  unlock(id: number): Promise<Outcome> {
+    return this.actions.unlock(id);
   }
 
   async reset(hard: boolean): Promise<Outcome> {
@@ -408,6 +326,11 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
     clearInterval(this.meterTimer);
   }
 
+  private elapse(id: number, seconds: number): void {
+    this.connectors = this.connectors.map((c) => (c.id === id ? advance(c, seconds) : c));
+    this.changed();
+  }
+
   private setState(state: ConnectionState): void {
     this.state = state;
     this.changed();
@@ -426,18 +349,11 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
   }
 
   private wireLogging(): void {
-    const endpoint = this.client.endpoint;
-    const frame = (direction: 'in' | 'out', parts: unknown[]): void => {
+    watchFrames(this.client.endpoint, this.protocol, (direction, text) => {
       if (direction === 'out') this.stats.sent++;
       else this.stats.received++;
-      this.push({ at: new Date(), kind: direction, text: JSON.stringify(parts) });
-    };
-    // Our CALLs go out and their answers come in; the CSMS's CALLs come in and our answers go out.
-    endpoint.on('call', (e: CallEvent) => frame(e.direction === 'out' ? 'out' : 'in', [2, e.messageId, e.action, e.params]));
-    endpoint.on('callResult', (e: CallResultEvent) => frame(e.direction === 'out' ? 'in' : 'out', [3, e.messageId, e.result]));
-    endpoint.on('callError', (e: CallErrorEvent) =>
-      frame(e.direction === 'out' ? 'in' : 'out', [4, e.messageId, toWireErrorCode(this.protocol, e.error.code), e.error.description]),
-    );
+      this.push({ at: new Date(), kind: direction, text });
+    });
     this.client.on('disconnect', ({ code, reason }) => {
       if (this.state === 'online') {
         this.setState('connecting');
@@ -460,8 +376,4 @@ function connectFailure(url: string, err: unknown): string {
   if (e.status && e.status !== 101) return `upgrade refused by ${url}: HTTP ${e.status}`;
   if (e.cause?.code) return describeNetworkError(url, e.cause).message;
   return `cannot connect to ${url}: ${e.message ?? String(err)}`;
-}
-
-function noConnector(id: number): Outcome {
-  return { ok: false, detail: `no connector ${id}` };
 }
