@@ -9,7 +9,7 @@ import { ServerHandshake } from './handshake.js';
 import type { Handshake } from './handshake.js';
 import { checkIdentity, identityFromPath } from './identity.js';
 import type { ResolvedRouteOptions } from './options.js';
-import { parseProtocolHeader, selectProtocol } from './subprotocol.js';
+import { MAX_OFFERED_SUBPROTOCOLS, parseProtocolHeader, selectProtocol } from './subprotocol.js';
 
 /** What the pipeline decided about one upgrade request. */
 export type HandshakeDecision =
@@ -60,7 +60,8 @@ function checkHandshake(input: PipelineInput): HandshakeDecision | { kind: 'chec
   const fromPath = identityFromPath(input.path);
   if (!fromPath.ok) return reject(400, fromPath.message);
 
-  const offered = parseProtocolHeader(req.headers['sec-websocket-protocol']);
+  const offered = parseProtocolHeader(req.headers['sec-websocket-protocol'], MAX_OFFERED_SUBPROTOCOLS + 1);
+  if (offered.length > MAX_OFFERED_SUBPROTOCOLS) return reject(400, `More than ${MAX_OFFERED_SUBPROTOCOLS} subprotocols offered`);
   const protocol = selectProtocol(options.protocols, offered);
   if (protocol === undefined) return { kind: 'noProtocol', offered };
 

@@ -17,7 +17,7 @@ export { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
 export type { BasicCredentials, PasswordCheck } from './basicAuth.js';
 export { checkIdentity, identityFromPath, MAX_IDENTITY_LENGTH_2X } from './identity.js';
 export type { IdentityProblem, IdentityResult } from './identity.js';
-export { parseProtocolHeader, selectProtocol } from './subprotocol.js';
+export { MAX_OFFERED_SUBPROTOCOLS, parseProtocolHeader, selectProtocol } from './subprotocol.js';
 export { compileRoutePattern } from './routePattern.js';
 export type { RoutePattern } from './routePattern.js';
 export type { Logger } from './logger.js';

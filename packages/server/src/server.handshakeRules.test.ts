@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectRaw, rawUpgrade, refusedStatus } from './testing/wsClient.fixture.js';
 import { nextClient, useServers } from './testing/serverHarness.fixture.js';
+import { MAX_OFFERED_SUBPROTOCOLS } from './subprotocol.js';
 
 const start = useServers();
 
@@ -30,6 +31,29 @@ describe('subprotocol negotiation (rule 2)', () => {
     expect(served).toBe(false);
     expect(server.clients.size).toBe(0);
     expect(server.stats().connections.rejected).toMatchObject({ noSubprotocol: expect.any(Number) });
+  });
+
+  it('refuses a Sec-WebSocket-Protocol header of thousands of tokens with 400, and serves one at the cap', async () => {
+    const { server, url } = await start({ protocols: ['ocpp1.6'] });
+    let authCalls = 0;
+    server.auth((ctx) => {
+      authCalls++;
+      ctx.accept();
+    });
+    // 3,500 distinct tokens in a 13 KB header: parsed once, linearly, and refused before anything else reads it.
+    const bomb = [...Array.from({ length: 3500 }, (_, i) => i.toString(36)), 'ocpp1.6'].join(',');
+    const up = await rawUpgrade(`${url}/CP-1`, bomb);
+    expect(up.status).toBe(400);
+    up.destroy();
+    expect(authCalls).toBe(0);
+    expect(server.stats().connections.rejected).toMatchObject({ '400': 1 });
+
+    const atCap = [...Array.from({ length: MAX_OFFERED_SUBPROTOCOLS - 1 }, (_, i) => `v${i}`), 'ocpp1.6'];
+    const accepted = nextClient(server);
+    const raw = await connectRaw(`${url}/CP-2`, atCap);
+    expect(raw.protocol).toBe('ocpp1.6');
+    expect((await accepted).handshake.protocols).toEqual(atCap);
+    raw.ws.close();
   });
 
   it('runs no middleware or auth for a socket it will not serve', async () => {
