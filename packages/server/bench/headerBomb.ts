@@ -3,8 +3,8 @@
  * 3,500 distinct tokens, under Node's 16 KB header limit). The requests are pre-built buffers written to raw TCP
  * sockets, so almost all CPU measured in this process is the server's.
  *
- *   node --import tsx --conditions=@chargewire/source bench/headerBomb.ts          # 50 handshakes
- *   HANDSHAKES=200 TOKENS=3500 node --import tsx --conditions=@chargewire/source bench/headerBomb.ts
+ *   npm run bench:header-bomb            # 50 handshakes
+ *   HANDSHAKES=200 TOKENS=3500 npm run bench:header-bomb
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
