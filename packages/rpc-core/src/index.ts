@@ -1,3 +1,6 @@
+// The published declarations use Node's types (events, Buffer, http, ...). TypeScript 6+ no longer loads
+// @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
+/// <reference types="node" preserve="true" />
 export { RPC_ERROR_CODES, fromWireErrorCode, isRpcErrorCode, toWireErrorCode } from './ocppTypes.js';
 export type { PayloadKind, RpcErrorCode, Side, ValidationResult, Validator, Violation } from './ocppTypes.js';
 export { createChannelPair } from './channel.js';
