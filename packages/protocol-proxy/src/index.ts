@@ -29,6 +29,9 @@ export { createProtocolProxy, ProtocolProxy } from './proxy/protocolProxy.js';
 export type { RefusedEvent, SessionEvent, TranslationEvent } from './proxy/protocolProxy.js';
 export { ChargerSession } from './proxy/chargerSession.js';
 export type { ProxyCallContext, ProxyMiddleware } from './proxy/middleware.js';
+export { DEFAULT_DOWNSTREAM_LIMITS, DEFAULT_REFUSAL_CACHE_MS } from './proxy/options.js';
+export { UnauthenticatedChargersError } from './proxy/unauthenticatedChargers.js';
+export { sanitizeDescription } from './engine/errors.js';
 export type {
   DownstreamOptions,
   ProtocolProxyOptions,

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { BackoffOptions, ClientTlsOptions } from '@chargewire/client';
 import type { StrictModeOptions } from '@chargewire/rpc-core';
-import type { Handshake, Logger, SecurityProfile } from '@chargewire/server';
+import type { Handshake, Logger, MessageRateLimit, SecurityProfile } from '@chargewire/server';
 import type { Translator, TranslatorOptions } from '../engine/translator.js';
 import type { UpstreamProtocol } from '../wire/types.js';
 
@@ -26,6 +26,14 @@ export interface UpstreamOptions {
   backoff?: BackoffOptions;
   /** Interval of WebSocket pings toward the backend; 0 disables. @default 30000 */
   pingIntervalMs?: number;
+  /**
+   * How long a backend refusal (HTTP 401 or 403) of an identity is remembered: meanwhile every handshake of that
+   * identity is refused with the same status without contacting the backend, so the proxy cannot be used to
+   * guess passwords against it at the chargers' connection rate. 0 disables. At most 10,000 identities are
+   * remembered (the oldest refusal is forgotten first).
+   * @default 10000
+   */
+  refusalCacheMs?: number;
 }
 
 /** The charger leg: the proxy is an OCPP 1.6 server. */
@@ -40,7 +48,37 @@ export interface DownstreamOptions {
   path?: string;
   /** Ping sweep interval toward chargers; 0 disables. @default 30000 */
   pingIntervalMs?: number;
+  /**
+   * Chargers connected (or handshaking) at once; more get HTTP 503. Each one also holds an upstream connection.
+   * @default 10000
+   */
+  maxConnections?: number;
+  /**
+   * Connection attempts per remote address, counted before anything else runs (before `auth.verify` and before
+   * the upstream connection is opened); more get HTTP 429 with `Retry-After`. Many chargers behind one NAT
+   * address share this budget: raise it for such sites.
+   * @default { connections: 60, perMs: 60000 }
+   */
+  connectionRateLimit?: { connections: number; perMs: number };
+  /** Frames one charger may send; exceeding the rate closes its connection with 1008. @default { messages: 100, perMs: 1000 } */
+  messageRateLimit?: MessageRateLimit;
+  /** Largest frame a charger may send, in bytes; a larger one closes its connection with 1009. @default 131072 */
+  maxPayload?: number;
+  /** Unreadable frames one charger may send before its connection is closed. @default 10 */
+  maxBadMessages?: number;
 }
+
+/** The downstream limits the proxy applies when an option is not set (see {@link DownstreamOptions}). */
+export const DEFAULT_DOWNSTREAM_LIMITS = Object.freeze({
+  maxConnections: 10_000,
+  connectionRateLimit: Object.freeze({ connections: 60, perMs: 60_000 }),
+  messageRateLimit: Object.freeze({ messages: 100, perMs: 1_000 }),
+  maxPayload: 131_072,
+  maxBadMessages: 10,
+});
+
+/** How long an upstream 401/403 of an identity is remembered by default (see {@link UpstreamOptions.refusalCacheMs}). */
+export const DEFAULT_REFUSAL_CACHE_MS = 10_000;
 
 /** TLS of the proxy's own listening server (ignored when `server` is given: configure that server instead). */
 export interface ProxyTlsOptions {
@@ -70,6 +108,15 @@ export interface ProxyAuthOptions {
    * @default 'passthrough'
    */
   upstreamPassword?: UpstreamCredentials;
+  /**
+   * When the proxy sends credentials of its own upstream (an `upstreamPassword` function, an `Authorization`
+   * header in `upstream.headers`, or a client certificate in `upstream.tls`), the backend trusts whoever the
+   * proxy lets in: without `verify` or `downstream.securityProfile: 3` any client could connect as any charger,
+   * so the constructor throws {@link UnauthenticatedChargersError}. `true` accepts that on purpose (e.g. on a
+   * private network where the chargers are the only clients).
+   * @default false
+   */
+  allowUnauthenticatedChargers?: boolean;
 }
 
 export interface ProtocolProxyOptions {

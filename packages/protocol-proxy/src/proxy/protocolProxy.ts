@@ -5,14 +5,16 @@ import { performance } from 'node:perf_hooks';
 import { ConnectionRefusedError, OCPPClient } from '@chargewire/client';
 import { NotConnectedError, RpcError, type HandlerContext } from '@chargewire/rpc-core';
 import { OCPPServer, type AuthContext, type ServerClient } from '@chargewire/server';
-import type { TranslationFailure } from '../engine/errors.js';
+import { sanitizeDescription, type TranslationFailure } from '../engine/errors.js';
 import type { CallOutcome, OutboundCall } from '../engine/plan.js';
 import { createTranslator, type CallDirection, type Translator } from '../engine/translator.js';
 import type { UpstreamProtocol } from '../wire/types.js';
 import { ChargerSession } from './chargerSession.js';
 import { runMiddleware, type ProxyCallContext, type ProxyMiddleware } from './middleware.js';
-import type { ProtocolProxyOptions } from './options.js';
+import { DEFAULT_DOWNSTREAM_LIMITS, DEFAULT_REFUSAL_CACHE_MS, type ProtocolProxyOptions } from './options.js';
 import { failedOutcome } from './outcomes.js';
+import { RefusalCache } from './refusalCache.js';
+import { assertChargersAuthenticated } from './unauthenticatedChargers.js';
 
 /** Emitted (`'translation'`) for every call that crossed the proxy, translated or refused. */
 export interface TranslationEvent {
@@ -43,6 +45,8 @@ export interface RefusedEvent {
   identity: string;
   status: number;
   reason: string;
+  /** The backend refused this identity moments ago: the proxy answered from its refusal cache. */
+  cached?: boolean;
 }
 
 /** The close codes the proxy uses toward chargers (RFC 6455 §7.4.1). */
@@ -70,11 +74,14 @@ export class ProtocolProxy extends EventEmitter {
   readonly #sessions = new Map<string, ChargerSession>();
   readonly #middleware: ProxyMiddleware[] = [];
   readonly #httpsServer: HttpsServer | undefined;
+  readonly #refusals: RefusalCache;
   #closing: Promise<void> | undefined;
 
   constructor(options: ProtocolProxyOptions) {
     super();
+    assertChargersAuthenticated(options);
     this.#options = options;
+    this.#refusals = new RefusalCache(options.upstream.refusalCacheMs ?? DEFAULT_REFUSAL_CACHE_MS);
     this.#upstreamProtocol = options.upstream.protocol ?? 'ocpp2.0.1';
     const t = options.translator;
     this.translator =
@@ -88,8 +95,16 @@ export class ProtocolProxy extends EventEmitter {
     }
     const down = options.downstream ?? {};
     const server = options.server ?? this.#httpsServer;
+    const limits = DEFAULT_DOWNSTREAM_LIMITS;
     this.server = new OCPPServer({
       protocols: ['ocpp1.6'],
+      // The server counts connection attempts per address before auth runs, so a refused flood never reaches
+      // `verify` or opens an upstream connection.
+      maxConnections: down.maxConnections ?? limits.maxConnections,
+      connectionRateLimit: down.connectionRateLimit ?? { ...limits.connectionRateLimit },
+      messageRateLimit: down.messageRateLimit ?? { ...limits.messageRateLimit },
+      maxPayload: down.maxPayload ?? limits.maxPayload,
+      maxBadMessages: down.maxBadMessages ?? limits.maxBadMessages,
       strictMode: down.strictMode ?? true,
       ...(down.callTimeoutMs !== undefined && { callTimeoutMs: down.callTimeoutMs }),
       ...(down.securityProfile !== undefined && { securityProfile: down.securityProfile }),
@@ -155,11 +170,14 @@ export class ProtocolProxy extends EventEmitter {
   /** Runs during the charger's handshake: the upstream connection opens first, so a refusal reaches the charger. */
   async #authenticate(ctx: AuthContext): Promise<void> {
     const { identity } = ctx.handshake;
-    const refuse = (status: number, reason: string) => {
+    const refuse = (status: number, reason: string, cached = false) => {
       ctx.reject(status, reason);
-      this.emit('refused', { identity, status, reason } satisfies RefusedEvent);
+      this.emit('refused', { identity, status, reason, ...(cached && { cached }) } satisfies RefusedEvent);
     };
     if (this.#closing) return refuse(503, 'Proxy shutting down');
+    // Same answer as the backend gave, without asking it again (the charger cannot tell the difference).
+    const refusedBefore = this.#refusals.get(identity);
+    if (refusedBefore !== undefined) return refuse(refusedBefore, 'Refused by the backend', true);
     try {
       const verify = this.#options.auth?.verify;
       if (verify && !(await verify(ctx.handshake))) return refuse(401, 'Unauthorized');
@@ -187,7 +205,10 @@ export class ProtocolProxy extends EventEmitter {
         await upstream.connect();
       } catch (err) {
         await upstream.close().catch(() => undefined);
-        if (err instanceof ConnectionRefusedError && (err.status === 401 || err.status === 403)) return refuse(err.status, 'Refused by the backend');
+        if (err instanceof ConnectionRefusedError && (err.status === 401 || err.status === 403)) {
+          this.#refusals.remember(identity, err.status);
+          return refuse(err.status, 'Refused by the backend');
+        }
         return refuse(503, 'Backend unreachable');
       }
       // The new connection replaces an old one of the same identity only once the backend accepted it (so an
@@ -332,7 +353,8 @@ export class ProtocolProxy extends EventEmitter {
     };
     this.#options.logger?.debug({ event: 'translation', ...event }, `${event.actionIn} → ${event.actionsOut.join(', ') || '(none)'}`);
     this.emit('translation', event);
-    if (error) throw new RpcError(error.code, error.description, details);
+    // Descriptions written by one side (or by middleware) reach the other side's logs and displays: never raw.
+    if (error) throw new RpcError(error.code, sanitizeDescription(error.description), details);
     // Follow-ups (a NotifyReport after GetBaseReport) must reach the caller after the answer: the answer goes out
     // in the microtasks after this handler returns, the follow-ups on a later turn of the event loop.
     if (followUps.length > 0) setImmediate(() => void this.#sendFollowUps(session, direction, followUps));
