@@ -19,7 +19,7 @@ export type { BootReason, IdTagStatus16, IdTokenType, StoppedReason201, Translat
 export { DEFAULT_CONFIG_KEYS, lookupVariable, mergeConfigKeys } from './engine/configKeys.js';
 export type { ConfigKeyMapping, ConfigLookup } from './engine/configKeys.js';
 export { translatedActions } from './engine/tables.js';
-export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState } from './store/sessionStore.js';
+export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState, StopRecord } from './store/sessionStore.js';
 export { InMemorySessionStore } from './store/inMemorySessionStore.js';
 export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.js';
 export { RedisSessionStore } from './store/redisSessionStore.js';

@@ -122,6 +122,14 @@ describe('charger-initiated calls', () => {
     expect(ex.result).toMatchObject({ idTagInfo: { status: 'Invalid' } });
   });
 
+  it('StopTransaction reason Reboot (the charger rebooted by itself) is triggerReason AbnormalCondition, not ResetCommand', async () => {
+    const t = make();
+    const start = await chargerExchange(t, 'CP1', 'StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: NOW }, ok);
+    const transactionId = (start.result as { transactionId: number }).transactionId;
+    const stop = await chargerExchange(t, 'CP1', 'StopTransaction', { transactionId, meterStop: 9, timestamp: NOW, reason: 'Reboot' }, ok);
+    expect(stop.calls[0]?.params).toMatchObject({ eventType: 'Ended', triggerReason: 'AbnormalCondition', transactionInfo: { stoppedReason: 'Reboot' } });
+  });
+
   it('StopTransaction of an unknown transaction is reported under a new id', async () => {
     const ex = await chargerExchange(make(), 'CP1', 'StopTransaction', { transactionId: 77, meterStop: 10, timestamp: NOW }, () => ({}));
     expect(ex.calls[0]?.params).toMatchObject({ eventType: 'Ended', triggerReason: 'StopAuthorized', seqNo: 0, transactionInfo: { stoppedReason: 'Local' } });

@@ -7,6 +7,8 @@ interface ChargerState {
   activeByEvse: Map<number, string>;
   remoteStarts: RemoteStartRecord[];
   values: Map<string, string>;
+  /** idToken → 2.0.1 type, least recently named first (Map keeps insertion order). */
+  idTokenTypes: Map<string, string>;
   /** ended transactions, oldest first, bounded by maxEndedTransactions */
   ended: string[];
 }
@@ -17,15 +19,22 @@ export interface InMemorySessionStoreOptions {
    * @default 100
    */
   maxEndedTransactions?: number;
+  /**
+   * idToken types remembered per charger (tokens the backend named); the least recently named is forgotten first.
+   * @default 1000
+   */
+  maxIdTokens?: number;
 }
 
 /** The default store: one process, no persistence. Records are copied in and out so callers cannot alias them. */
 export class InMemorySessionStore implements SessionStore {
   readonly #chargers = new Map<string, ChargerState>();
   readonly #maxEnded: number;
+  readonly #maxIdTokens: number;
 
   constructor(options: InMemorySessionStoreOptions = {}) {
     this.#maxEnded = options.maxEndedTransactions ?? 100;
+    this.#maxIdTokens = options.maxIdTokens ?? 1000;
   }
 
   #state(identity: string): ChargerState {
@@ -38,6 +47,7 @@ export class InMemorySessionStore implements SessionStore {
         activeByEvse: new Map(),
         remoteStarts: [],
         values: new Map(),
+        idTokenTypes: new Map(),
         ended: [],
       };
       this.#chargers.set(identity, state);
@@ -45,9 +55,9 @@ export class InMemorySessionStore implements SessionStore {
     return state;
   }
 
-  async increment(identity: string, counter: string): Promise<number> {
+  async increment(identity: string, counter: string, atLeast = 1): Promise<number> {
     const state = this.#state(identity);
-    const next = (state.counters.get(counter) ?? 0) + 1;
+    const next = Math.max((state.counters.get(counter) ?? 0) + 1, atLeast);
     state.counters.set(counter, next);
     return next;
   }
@@ -86,6 +96,10 @@ export class InMemorySessionStore implements SessionStore {
     return rec ? { ...rec } : undefined;
   }
 
+  async listTransactions(identity: string): Promise<TransactionRecord[]> {
+    return [...(this.#chargers.get(identity)?.byId201.values() ?? [])].map((rec) => ({ ...rec }));
+  }
+
   async getActiveTransaction(identity: string, evseId: number): Promise<TransactionRecord | undefined> {
     const id201 = this.#chargers.get(identity)?.activeByEvse.get(evseId);
     return id201 === undefined ? undefined : this.getTransactionBy201(identity, id201);
@@ -116,6 +130,20 @@ export class InMemorySessionStore implements SessionStore {
 
   async getValue(identity: string, key: string): Promise<string | undefined> {
     return this.#chargers.get(identity)?.values.get(key);
+  }
+
+  async setIdTokenType(identity: string, idToken: string, type: string): Promise<void> {
+    const tokens = this.#state(identity).idTokenTypes;
+    tokens.delete(idToken);
+    tokens.set(idToken, type);
+    for (const oldest of tokens.keys()) {
+      if (tokens.size <= this.#maxIdTokens) break;
+      tokens.delete(oldest);
+    }
+  }
+
+  async getIdTokenType(identity: string, idToken: string): Promise<string | undefined> {
+    return this.#chargers.get(identity)?.idTokenTypes.get(idToken);
   }
 
   async clear(identity: string): Promise<void> {

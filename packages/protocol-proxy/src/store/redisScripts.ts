@@ -58,3 +58,28 @@ for _, raw in ipairs(items) do
 end
 return 1
 `;
+
+/** KEYS: counters hash. ARGV: counter, atLeast. Increments, never returning less than atLeast. */
+export const INCREMENT_AT_LEAST = `
+local v = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0') + 1
+local floor = tonumber(ARGV[2])
+if v < floor then v = floor end
+redis.call('HSET', KEYS[1], ARGV[1], v)
+return v
+`;
+
+/**
+ * KEYS: token types hash, token order zset, counters hash. ARGV: idToken, type, maxIdTokens.
+ * The zset orders tokens by when they were last named; the oldest beyond the bound are forgotten.
+ */
+export const SET_ID_TOKEN_TYPE = `
+local n = redis.call('HINCRBY', KEYS[3], 'idTokenSeq', 1)
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], n, ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+if over > 0 then
+  local old = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #old, 2 do redis.call('HDEL', KEYS[1], old[i]) end
+end
+return 1
+`;

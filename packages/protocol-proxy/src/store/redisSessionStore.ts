@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { REMOVE_REMOTE_START, SAVE_TRANSACTION, TAKE_REMOTE_START } from './redisScripts.js';
+import { INCREMENT_AT_LEAST, REMOVE_REMOTE_START, SAVE_TRANSACTION, SET_ID_TOKEN_TYPE, TAKE_REMOTE_START } from './redisScripts.js';
 import type { RemoteStartRecord, SessionStore, TransactionRecord } from './sessionStore.js';
 
 export interface RedisSessionStoreOptions {
@@ -9,9 +9,11 @@ export interface RedisSessionStoreOptions {
   keyPrefix?: string;
   /** Ended transactions kept per charger for late messages. @default 100 */
   maxEndedTransactions?: number;
+  /** idToken types remembered per charger; the least recently named is forgotten first. @default 1000 */
+  maxIdTokens?: number;
 }
 
-const KINDS = ['ctr', 'tx', 'tx16', 'active', 'ended', 'rs', 'kv'] as const;
+const KINDS = ['ctr', 'tx', 'tx16', 'active', 'ended', 'rs', 'kv', 'tok', 'tokq'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
@@ -22,11 +24,13 @@ export class RedisSessionStore implements SessionStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #maxEnded: number;
+  readonly #maxIdTokens: number;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#redis = options.redis;
     this.#prefix = options.keyPrefix ?? 'chargewire:proxy:';
     this.#maxEnded = options.maxEndedTransactions ?? 100;
+    this.#maxIdTokens = options.maxIdTokens ?? 1000;
   }
 
   #key(identity: string, kind: Kind): string {
@@ -34,8 +38,9 @@ export class RedisSessionStore implements SessionStore {
     return `${this.#prefix}{${identity}}:${kind}`;
   }
 
-  async increment(identity: string, counter: string): Promise<number> {
-    return this.#redis.hincrby(this.#key(identity, 'ctr'), counter, 1);
+  async increment(identity: string, counter: string, atLeast?: number): Promise<number> {
+    if (atLeast === undefined || atLeast <= 1) return this.#redis.hincrby(this.#key(identity, 'ctr'), counter, 1);
+    return Number(await this.#redis.eval(INCREMENT_AT_LEAST, 1, this.#key(identity, 'ctr'), counter, String(Math.floor(atLeast))));
   }
 
   async saveTransaction(identity: string, record: TransactionRecord): Promise<void> {
@@ -67,6 +72,11 @@ export class RedisSessionStore implements SessionStore {
     return raw === null ? undefined : (JSON.parse(raw) as TransactionRecord);
   }
 
+  async listTransactions(identity: string): Promise<TransactionRecord[]> {
+    const raw = await this.#redis.hvals(this.#key(identity, 'tx'));
+    return raw.map((json) => JSON.parse(json) as TransactionRecord);
+  }
+
   async getActiveTransaction(identity: string, evseId: number): Promise<TransactionRecord | undefined> {
     const id201 = await this.#redis.hget(this.#key(identity, 'active'), String(evseId));
     return id201 === null ? undefined : this.getTransactionBy201(identity, id201);
@@ -91,6 +101,23 @@ export class RedisSessionStore implements SessionStore {
 
   async getValue(identity: string, key: string): Promise<string | undefined> {
     return (await this.#redis.hget(this.#key(identity, 'kv'), key)) ?? undefined;
+  }
+
+  async setIdTokenType(identity: string, idToken: string, type: string): Promise<void> {
+    await this.#redis.eval(
+      SET_ID_TOKEN_TYPE,
+      3,
+      this.#key(identity, 'tok'),
+      this.#key(identity, 'tokq'),
+      this.#key(identity, 'ctr'),
+      idToken,
+      type,
+      String(this.#maxIdTokens),
+    );
+  }
+
+  async getIdTokenType(identity: string, idToken: string): Promise<string | undefined> {
+    return (await this.#redis.hget(this.#key(identity, 'tok'), idToken)) ?? undefined;
   }
 
   async clear(identity: string): Promise<void> {

@@ -15,16 +15,16 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function redisStore(maxEndedTransactions?: number): RedisSessionStore {
+function redisStore(maxEndedTransactions?: number, maxIdTokens?: number): RedisSessionStore {
   const keyPrefix = `test:proxy:${randomUUID()}:`;
   prefixes.push(keyPrefix);
-  return new RedisSessionStore({ redis, keyPrefix, maxEndedTransactions });
+  return new RedisSessionStore({ redis, keyPrefix, maxEndedTransactions, maxIdTokens });
 }
 
 const tx = (id16: number, over: Partial<TransactionRecord> = {}): TransactionRecord => ({ id16, id201: `t-${id16}`, evseId: 1, idTag: 'A', ended: false, ...over });
 
-const stores: Array<[string, (max?: number) => SessionStore]> = [
-  ['InMemorySessionStore', (max) => new InMemorySessionStore({ maxEndedTransactions: max })],
+const stores: Array<[string, (max?: number, maxIdTokens?: number) => SessionStore]> = [
+  ['InMemorySessionStore', (max, maxIdTokens) => new InMemorySessionStore({ maxEndedTransactions: max, maxIdTokens })],
   ['RedisSessionStore', redisStore],
 ];
 
@@ -72,6 +72,38 @@ describe.each(stores)('%s', (_name, make) => {
     await store.addRemoteStart('CP1', { remoteStartId: 4, idTag: 'C', expiresAt: 5000 });
     await store.removeRemoteStart('CP1', 4);
     expect(await store.takeRemoteStart('CP1', 1, 'C', 2000)).toBeUndefined();
+  });
+
+  it('never returns less than atLeast, and keeps counting up from there', async () => {
+    const store = make();
+    expect(await store.increment('CP1', 'tx16')).toBe(1);
+    expect(await store.increment('CP1', 'tx16', 90_000_000)).toBe(90_000_000);
+    expect(await store.increment('CP1', 'tx16', 5)).toBe(90_000_001);
+    expect(await store.increment('CP1', 'tx16')).toBe(90_000_002);
+  });
+
+  it('lists the transactions it keeps, open and ended', async () => {
+    const store = make();
+    expect(await store.listTransactions('CP1')).toEqual([]);
+    await store.saveTransaction('CP1', tx(1));
+    await store.saveTransaction('CP1', tx(2, { evseId: 2 }));
+    await store.saveTransaction('CP1', tx(1, { ended: true, stop: { timestamp: 't', meterStop: 5, seqNo: 3, confirmed: true } }));
+    const listed = await store.listTransactions('CP1');
+    expect(listed.sort((a, b) => a.id16 - b.id16)).toEqual([tx(1, { ended: true, stop: { timestamp: 't', meterStop: 5, seqNo: 3, confirmed: true } }), tx(2, { evseId: 2 })]);
+  });
+
+  it('remembers idToken types per charger, forgetting the least recently named beyond the bound', async () => {
+    const store = make(undefined, 3);
+    for (const [token, type] of [['A', 'Central'], ['B', 'eMAID'], ['C', 'Local']]) await store.setIdTokenType('CP1', token as string, type as string);
+    await store.setIdTokenType('CP1', 'A', 'KeyCode'); // named again: now the most recent
+    await store.setIdTokenType('CP1', 'D', 'ISO15693'); // over the bound: B goes
+    expect(await store.getIdTokenType('CP1', 'A')).toBe('KeyCode');
+    expect(await store.getIdTokenType('CP1', 'B')).toBeUndefined();
+    expect(await store.getIdTokenType('CP1', 'C')).toBe('Local');
+    expect(await store.getIdTokenType('CP1', 'D')).toBe('ISO15693');
+    expect(await store.getIdTokenType('CP2', 'A')).toBeUndefined();
+    await store.clear('CP1');
+    expect(await store.getIdTokenType('CP1', 'A')).toBeUndefined();
   });
 
   it('keeps small values and clears a charger', async () => {

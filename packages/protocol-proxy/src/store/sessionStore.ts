@@ -15,7 +15,28 @@ export interface TransactionRecord {
   startedAt?: string;
   meterStart?: number;
   chargingState?: ChargingState;
+  /** The backend answered the Started event with an idTokenInfo status other than Accepted. */
+  deauthorized?: boolean;
   ended: boolean;
+  /**
+   * The TransactionEvent Ended the proxy sent for the charger's StopTransaction: a retried StopTransaction
+   * (1.6 §4.10: the charger repeats it until answered) re-sends it with the same seqNo while the backend has
+   * not accepted it (`confirmed`), and is answered from here once it has. Absent when no Ended was sent (a
+   * transaction replaced by a new StartTransaction on its connector).
+   */
+  stop?: StopRecord;
+}
+
+/** What the proxy sent and heard for a transaction's TransactionEvent Ended. */
+export interface StopRecord {
+  /** 1.6 StopTransaction timestamp and meterStop (a retry repeats them). */
+  timestamp: string;
+  meterStop: number;
+  seqNo: number;
+  /** The backend answered the Ended event with a CALLRESULT. */
+  confirmed: boolean;
+  /** The 1.6 idTagInfo the charger was given, repeated to a retry. */
+  idTagInfo?: { status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx'; expiryDate?: string; parentIdTag?: string };
 }
 
 /** A RequestStartTransaction waiting for the StartTransaction it will cause. */
@@ -33,11 +54,18 @@ export interface RemoteStartRecord {
  * `increment` and `takeRemoteStart` atomic so that several proxy instances can share one store.
  */
 export interface SessionStore {
-  /** Atomically increments the named counter of a charger and returns the new value (the first call returns 1). */
-  increment(identity: string, counter: string): Promise<number>;
+  /**
+   * Atomically increments the named counter of a charger and returns the new value (the first call returns 1).
+   * With `atLeast`, the new value is never below it (the counter jumps up to `atLeast` when it is behind): the
+   * engine seeds 1.6 transaction ids from the clock this way, so ids stay unique across restarts of a store
+   * that forgets its counters.
+   */
+  increment(identity: string, counter: string, atLeast?: number): Promise<number>;
   saveTransaction(identity: string, record: TransactionRecord): Promise<void>;
   getTransactionBy16(identity: string, id16: number): Promise<TransactionRecord | undefined>;
   getTransactionBy201(identity: string, id201: string): Promise<TransactionRecord | undefined>;
+  /** Every transaction the store still keeps for the charger (open ones and the most recent ended ones). */
+  listTransactions(identity: string): Promise<TransactionRecord[]>;
   /** The open (not ended) transaction on an EVSE, if any. */
   getActiveTransaction(identity: string, evseId: number): Promise<TransactionRecord | undefined>;
   addRemoteStart(identity: string, record: RemoteStartRecord): Promise<void>;
@@ -51,6 +79,12 @@ export interface SessionStore {
   /** Small named values per charger (the last GetLog / UpdateFirmware requestId). */
   setValue(identity: string, key: string, value: string): Promise<void>;
   getValue(identity: string, key: string): Promise<string | undefined>;
+  /**
+   * Remembers the 2.0.1 type of an idToken the backend named (1.6 idTags carry none). Implementations keep a
+   * bounded number per charger and forget the least recently named first.
+   */
+  setIdTokenType(identity: string, idToken: string, type: string): Promise<void>;
+  getIdTokenType(identity: string, idToken: string): Promise<string | undefined>;
   /** Forgets everything about a charger. */
   clear(identity: string): Promise<void>;
 }

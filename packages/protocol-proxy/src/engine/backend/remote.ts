@@ -1,7 +1,7 @@
 import type { Req201, Res16, Res201 } from '../../wire/types.js';
 import { toChargingProfile16 } from '../chargingProfiles.js';
 import { notSupported } from '../errors.js';
-import { idTagOf } from '../idTokens.js';
+import { idTagOf, rememberIdToken } from '../idTokens.js';
 import { defined, local, resultOf, single, type ActionTranslator } from '../plan.js';
 
 /**
@@ -15,6 +15,9 @@ export const requestStartTransaction: ActionTranslator<Req201<'RequestStartTrans
   }
   if (p.groupIdToken) env.note('RequestStartTransaction groupIdToken has no 1.6 field; left out');
   const chargingProfile = p.chargingProfile ? await toChargingProfile16('RequestStartTransaction', p.chargingProfile, env) : undefined;
+  // Before the call goes out: the charger's StartTransaction (and Authorize) must carry this type.
+  await rememberIdToken(p.idToken, env);
+  await rememberIdToken(p.groupIdToken, env);
   await env.store.addRemoteStart(env.identity, defined({
     remoteStartId: p.remoteStartId,
     idTag,

@@ -1,10 +1,12 @@
 import type { Req201, Res16, Res201 } from '../../wire/types.js';
-import { idTagOf } from '../idTokens.js';
+import { idTagOf, rememberIdToken } from '../idTokens.js';
 import { defined, single, type ActionTranslator } from '../plan.js';
 
 /** ReserveNow: id → reservationId, evseId (absent: any) → connectorId (0 = any), groupIdToken → parentIdTag. */
 export const reserveNow: ActionTranslator<Req201<'ReserveNow'>> = async (p, env) => {
   if (p.connectorType !== undefined) env.note(`ReserveNow connectorType ${p.connectorType} has no 1.6 field; left out`);
+  await rememberIdToken(p.idToken, env);
+  await rememberIdToken(p.groupIdToken, env);
   return single<Res16<'ReserveNow'>>(
     'ReserveNow',
     defined({

@@ -38,8 +38,8 @@ export const heartbeat: ActionTranslator<Req16<'Heartbeat'>> = async () =>
   single<Res201<'Heartbeat'>>('Heartbeat', {}, (r): Res16<'Heartbeat'> => ({ currentTime: r.currentTime }));
 
 export const authorize: ActionTranslator<Req16<'Authorize'>> = async (p, env) =>
-  single<Res201<'Authorize'>>('Authorize', { idToken: toIdToken(p.idTag, env) }, (r): Res16<'Authorize'> => ({
-    idTagInfo: toIdTagInfo(r.idTokenInfo, env),
+  single<Res201<'Authorize'>>('Authorize', { idToken: await toIdToken(p.idTag, env) }, async (r): Promise<Res16<'Authorize'>> => ({
+    idTagInfo: await toIdTagInfo(r.idTokenInfo, env),
   }));
 
 /** 2.0.1 DataTransfer data is any JSON; 1.6 data is a string (policy dataTransferEncoding). */

@@ -1,11 +1,12 @@
 import type { Req16, Req201, Res16, Res201 } from '../../wire/types.js';
-import type { TransactionRecord } from '../../store/sessionStore.js';
+import type { StopRecord, TransactionRecord } from '../../store/sessionStore.js';
 import { TranslationError } from '../errors.js';
 import { toIdTagInfo, toIdToken } from '../idTokens.js';
 import { registerReading, toMeterValues201, type MeterValue201 } from '../meterValues.js';
 import { evseOf } from '../numbering.js';
-import { defined, local, nonEmpty, single, type ActionTranslator, type TranslatorEnv } from '../plan.js';
+import { defined, local, nonEmpty, resultOf, single, type ActionPlan, type ActionTranslator, type TranslatorEnv } from '../plan.js';
 import type { StoppedReason201 } from '../policy.js';
+import { dueReset, scheduleReset } from '../scheduledReset.js';
 
 type TransactionEventRequest = Req201<'TransactionEvent'>;
 type TriggerReason = TransactionEventRequest['triggerReason'];
@@ -25,6 +26,19 @@ export function offline(env: TranslatorEnv, timestamp: string): true | undefined
 
 function idTagInfoFrom(r: Res201<'TransactionEvent'>, env: TranslatorEnv) {
   return r.idTokenInfo ? toIdTagInfo(r.idTokenInfo, env) : undefined;
+}
+
+/** 1.6 transaction ids are seeded from the clock: whole seconds since this instant. */
+const TRANSACTION_ID_EPOCH_MS = Date.UTC(2024, 0, 1);
+
+/**
+ * The lowest 1.6 transactionId the proxy may hand out now: seconds since 2024-01-01 UTC. The counter of a
+ * store that forgot it (the in-memory store after a restart) then starts above every id handed out before,
+ * as long as a charger started at most one transaction per second on average; the value stays within a
+ * signed 32-bit integer (what 1.6 implementations store) until 2092.
+ */
+export function transactionIdFloor(now: Date): number {
+  return Math.max(1, Math.floor((now.getTime() - TRANSACTION_ID_EPOCH_MS) / 1000));
 }
 
 export const startTransaction: ActionTranslator<Req16<'StartTransaction'>> = async (p, env) => {
@@ -49,7 +63,7 @@ export const startTransaction: ActionTranslator<Req16<'StartTransaction'>> = asy
     }
     const remote = await store.takeRemoteStart(identity, evse.id, p.idTag, env.now().getTime());
     record = {
-      id16: await store.increment(identity, 'tx16'),
+      id16: await store.increment(identity, 'tx16', transactionIdFloor(env.now())),
       id201: env.newTransactionId(),
       evseId: evse.id,
       idTag: p.idTag,
@@ -68,15 +82,20 @@ export const startTransaction: ActionTranslator<Req16<'StartTransaction'>> = asy
     seqNo,
     offline: offline(env, p.timestamp),
     transactionInfo: defined({ transactionId: record.id201, remoteStartId: record.remoteStartId }),
-    idToken: toIdToken(p.idTag, env),
+    idToken: await toIdToken(p.idTag, env),
     evse,
     meterValue: [registerReading(p.timestamp, p.meterStart, 'Transaction.Begin')],
     reservationId: p.reservationId,
   });
-  return single<Res201<'TransactionEvent'>>('TransactionEvent', params, (r): Res16<'StartTransaction'> => ({
-    transactionId: record.id16,
-    idTagInfo: idTagInfoFrom(r, env) ?? { status: env.policy.missingIdTokenInfoStatus },
-  }));
+  return {
+    calls: [{ action: 'TransactionEvent', params }],
+    respond: async (outcomes): Promise<Res16<'StartTransaction'>> => {
+      const r = resultOf<Res201<'TransactionEvent'>>(outcomes[0]);
+      // A refused token leaves the transaction running on the charger but not authorized (UnlockConnector, F05.FR.02).
+      if (r.idTokenInfo && r.idTokenInfo.status !== 'Accepted') await store.saveTransaction(identity, { ...record, deauthorized: true });
+      return { transactionId: record.id16, idTagInfo: (await idTagInfoFrom(r, env)) ?? { status: env.policy.missingIdTokenInfoStatus } };
+    },
+  };
 };
 
 /** MeterValueClock when every sample is clock-aligned, Trigger when triggered, else MeterValuePeriodic. */
@@ -121,7 +140,8 @@ const STOP_TRIGGER: Record<StopReason16, TriggerReason> = {
   UnlockCommand: 'UnlockCommand',
   HardReset: 'ResetCommand',
   SoftReset: 'ResetCommand',
-  Reboot: 'ResetCommand',
+  // 1.6 "Reboot": the charge point rebooted on its own (not a Reset.req, those are Hard/SoftReset).
+  Reboot: 'AbnormalCondition',
   EmergencyStop: 'AbnormalCondition',
   Other: 'AbnormalCondition',
   PowerLoss: 'AbnormalCondition',
@@ -139,6 +159,17 @@ function stoppedReason(reason: StopReason16, env: TranslatorEnv): StoppedReason2
   }
 }
 
+/** Whether a 1.6 sampled value is the energy register reading at the end of the transaction. */
+function isEndRegister(sample: MeterValue201['sampledValue'][number]): boolean {
+  // 1.6 §7.31 and 2.0.1 SampledValueType: an absent measurand means Energy.Active.Import.Register.
+  return sample.context === 'Transaction.End' && (sample.measurand ?? 'Energy.Active.Import.Register') === 'Energy.Active.Import.Register' && sample.phase === undefined;
+}
+
+/**
+ * StopTransaction → TransactionEvent Ended. 1.6 chargers repeat a StopTransaction until it is answered
+ * (§4.10): a repeat while the backend has not accepted the Ended event re-sends it with the same seqNo (what a
+ * 2.0.1 station does), a repeat after that is answered from the session store without a second Ended.
+ */
 export const stopTransaction: ActionTranslator<Req16<'StopTransaction'>> = async (p, env) => {
   const { store, identity } = env;
   let record = await store.getTransactionBy16(identity, p.transactionId);
@@ -147,25 +178,43 @@ export const stopTransaction: ActionTranslator<Req16<'StopTransaction'>> = async
     env.note(`StopTransaction: transaction ${p.transactionId} unknown; reported under a new 2.0.1 transaction id`);
     record = defined({ id16: p.transactionId, id201: env.newTransactionId(), idTag: p.idTag, ended: false });
   }
+  const previous = record.stop;
+  if (previous?.confirmed) {
+    const same = previous.timestamp === p.timestamp && previous.meterStop === p.meterStop;
+    env.note(`StopTransaction: transaction ${p.transactionId} already ended${same ? ' (a retry)' : ''}; answered without a second Ended`);
+    return local((): Res16<'StopTransaction'> => defined({ idTagInfo: previous.idTagInfo }));
+  }
   // 1.6 §6.49: reason "MAY only be omitted when the Reason is Local".
   const reason = p.reason ?? 'Local';
-  const seqNo = await nextSeqNo(env, record.id201);
-  await store.saveTransaction(identity, { ...record, ended: true });
+  const stop: StopRecord = { timestamp: p.timestamp, meterStop: p.meterStop, seqNo: previous?.seqNo ?? (await nextSeqNo(env, record.id201)), confirmed: false };
+  const ended: TransactionRecord = { ...record, ended: true, stop };
+  await store.saveTransaction(identity, ended);
+  const data = toMeterValues201(p.transactionData ?? [], env, 'StopTransaction');
+  // The charger may already report the final register reading in transactionData: the backend gets it once.
+  const hasEnd = data.some((mv) => mv.sampledValue.some(isEndRegister));
   const params: TransactionEventRequest = defined({
     eventType: 'Ended',
     timestamp: p.timestamp,
     triggerReason: STOP_TRIGGER[reason],
-    seqNo,
+    seqNo: stop.seqNo,
     offline: offline(env, p.timestamp),
     transactionInfo: { transactionId: record.id201, stoppedReason: stoppedReason(reason, env) },
     evse: record.evseId === undefined ? undefined : evseOf(record.evseId),
-    idToken: p.idTag === undefined ? undefined : toIdToken(p.idTag, env),
-    meterValue: nonEmpty(
-      [...toMeterValues201(p.transactionData ?? [], env, 'StopTransaction'), registerReading(p.timestamp, p.meterStop, 'Transaction.End')],
-      'meterValue',
-    ),
+    idToken: p.idTag === undefined ? undefined : await toIdToken(p.idTag, env),
+    meterValue: nonEmpty(hasEnd ? data : [...data, registerReading(p.timestamp, p.meterStop, 'Transaction.End')], 'meterValue'),
   });
-  return single<Res201<'TransactionEvent'>>('TransactionEvent', params, (r): Res16<'StopTransaction'> =>
-    defined({ idTagInfo: idTagInfoFrom(r, env) }),
-  );
+  const reset = await dueReset(env);
+  const plan: ActionPlan = {
+    calls: [{ action: 'TransactionEvent', params }],
+    respond: async (outcomes): Promise<Res16<'StopTransaction'>> => {
+      const r = resultOf<Res201<'TransactionEvent'>>(outcomes[0]);
+      const idTagInfo = await idTagInfoFrom(r, env);
+      await store.saveTransaction(identity, { ...ended, stop: defined({ ...stop, confirmed: true, idTagInfo }) });
+      // A Reset OnIdle answered Scheduled goes to the charger now that its last transaction ended (B12.FR.01).
+      if (reset.length > 0) await scheduleReset(env, false);
+      return defined({ idTagInfo });
+    },
+    followUps: () => reset,
+  };
+  return plan;
 };
