@@ -11,7 +11,7 @@ export type {
   Translator,
   TranslatorOptions,
 } from './engine/translator.js';
-export type { CallOutcome, OutboundCall } from './engine/plan.js';
+export type { CallOutcome, CallOutcomeInput, OutboundCall } from './engine/plan.js';
 export { TranslationError, translateError } from './engine/errors.js';
 export type { TranslationFailure } from './engine/errors.js';
 export { DEFAULT_POLICY } from './engine/policy.js';

@@ -13,6 +13,24 @@ export interface OutboundCall {
 /** What came back for one {@link OutboundCall}: its CALLRESULT payload or its CALLERROR. */
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: TranslationFailure };
 
+/**
+ * What `chargerResult` / `backendResult` accept: a {@link CallOutcome}, or the same object with `ok` typed
+ * `boolean` — what TypeScript infers for `const outcomes = [{ ok: true, result }]` — so callers need no `as const`.
+ * `ok` decides at run time; an outcome whose `ok` does not match its fields answers InternalError.
+ */
+export type CallOutcomeInput =
+  | CallOutcome
+  | { readonly ok: boolean; readonly result: unknown }
+  | { readonly ok: boolean; readonly error: TranslationFailure };
+
+/** A {@link CallOutcomeInput} as the discriminated {@link CallOutcome} the translators work with. */
+export function toCallOutcome(input: CallOutcomeInput): CallOutcome {
+  if (input.ok && 'result' in input) return { ok: true, result: input.result };
+  if (!input.ok && 'error' in input && input.error) return { ok: false, error: input.error };
+  const description = input.ok ? 'an outcome with ok: true has no result' : 'an outcome with ok: false has no error';
+  return { ok: false, error: { code: 'InternalError', description, details: {} } };
+}
+
 /** Everything an action translator may use. One env per translated call. */
 export interface TranslatorEnv {
   readonly identity: string;

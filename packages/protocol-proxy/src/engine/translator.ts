@@ -5,7 +5,7 @@ import type { SessionStore } from '../store/sessionStore.js';
 import type { UpstreamProtocol, ValidatorLookup } from '../wire/types.js';
 import { DEFAULT_CONFIG_KEYS, mergeConfigKeys, type ConfigKeyMapping } from './configKeys.js';
 import { TranslationError, translateError, truncate, type TranslationFailure } from './errors.js';
-import type { ActionPlan, ActionTranslator, CallOutcome, OutboundCall, TranslatorEnv } from './plan.js';
+import { toCallOutcome, type ActionPlan, type ActionTranslator, type CallOutcome, type CallOutcomeInput, type OutboundCall, type TranslatorEnv } from './plan.js';
 import { resolvePolicy, type TranslationPolicy } from './policy.js';
 import { BACKEND_ACTIONS, CHARGER_ACTIONS } from './tables.js';
 
@@ -74,11 +74,11 @@ export interface Translator {
   /** A 1.6 CALL from the charger → the 2.0.1 CALL(s) for the backend. */
   chargerCall(identity: string, action: string, params: unknown, options?: ChargerCallOptions): Promise<CallTranslation>;
   /** The backend's answers (in call order) → the 1.6 CALLRESULT or CALLERROR for the charger. */
-  chargerResult(context: TranslationContext, outcomes: readonly CallOutcome[]): Promise<ResultTranslation>;
+  chargerResult(context: TranslationContext, outcomes: readonly CallOutcomeInput[]): Promise<ResultTranslation>;
   /** A 2.0.1 CALL from the backend → the 1.6 CALL(s) for the charger. */
   backendCall(identity: string, action: string, params: unknown): Promise<CallTranslation>;
   /** The charger's answers → the 2.0.1 CALLRESULT or CALLERROR for the backend. */
-  backendResult(context: TranslationContext, outcomes: readonly CallOutcome[]): Promise<ResultTranslation>;
+  backendResult(context: TranslationContext, outcomes: readonly CallOutcomeInput[]): Promise<ResultTranslation>;
   /** A CALLERROR from one side re-coded for the other side's version. */
   translateError(target: 'ocpp1.6' | UpstreamProtocol, error: TranslationFailure): TranslationFailure;
 }
@@ -182,7 +182,7 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     }
   }
 
-  async function translateResult(context: TranslationContext, outcomes: readonly CallOutcome[]): Promise<ResultTranslation> {
+  async function translateResult(context: TranslationContext, outcomes: readonly CallOutcomeInput[]): Promise<ResultTranslation> {
     const state = pending.get(context);
     if (!state) {
       return { ok: false, error: { code: 'InternalError', description: 'unknown translation context', details: {} }, notes: [] };
@@ -191,8 +191,9 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     const { plan, notes, source, target } = state;
     try {
       const checked = plan.calls.map((call, i): CallOutcome => {
-        const outcome = outcomes[i];
-        if (!outcome) return { ok: false, error: { code: 'InternalError', description: `no answer for ${call.action}`, details: {} } };
+        const input = outcomes[i];
+        if (!input) return { ok: false, error: { code: 'InternalError', description: `no answer for ${call.action}`, details: {} } };
+        const outcome = toCallOutcome(input);
         if (!outcome.ok) return { ok: false, error: translateError(source, outcome.error) };
         try {
           check(target, call.action, 'response', outcome.result, `${call.action} response`);
