@@ -46,13 +46,13 @@ describe('backend-initiated calls', () => {
     expect(unknown.result).toMatchObject({ status: 'Rejected' });
   });
 
-  it('Reset maps Immediate/OnIdle to Hard/Soft and refuses a per-EVSE reset', async () => {
+  it('Reset maps Immediate/OnIdle to Hard/Soft and answers a per-EVSE reset Rejected', async () => {
     const t = make();
     expect((await backendExchange(t, 'CP1', 'Reset', { type: 'Immediate' }, accept)).calls[0]?.params).toEqual({ type: 'Hard' });
     expect((await backendExchange(t, 'CP1', 'Reset', { type: 'OnIdle' }, accept)).calls[0]?.params).toEqual({ type: 'Soft' });
     const evse = await backendExchange(t, 'CP1', 'Reset', { type: 'OnIdle', evseId: 1 }, accept);
-    expect(evse.error?.code).toBe('NotSupported');
-    expect(evse.error?.description).toContain('Reset');
+    expect(evse.calls).toEqual([]);
+    expect(evse.result).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest' } });
   });
 
   it('ChangeAvailability, UnlockConnector and TriggerMessage use 1.6 connector numbering', async () => {
@@ -65,7 +65,7 @@ describe('backend-initiated calls', () => {
     expect((await backendExchange(t, 'CP1', 'UnlockConnector', { evseId: 3, connectorId: 2 }, accept)).result).toEqual({ status: 'UnknownConnector' });
     const trig = await backendExchange(t, 'CP1', 'TriggerMessage', { requestedMessage: 'TransactionEvent', evse: { id: 1 } }, accept);
     expect(trig.calls[0]?.params).toEqual({ requestedMessage: 'MeterValues', connectorId: 1 });
-    expect((await backendExchange(t, 'CP1', 'TriggerMessage', { requestedMessage: 'SignV2GCertificate' }, accept)).error?.code).toBe('NotSupported');
+    expect((await backendExchange(t, 'CP1', 'TriggerMessage', { requestedMessage: 'SignV2GCertificate' }, accept)).result).toEqual({ status: 'NotImplemented' });
     const ext = await backendExchange(make({ securityExtension: true }), 'CP1', 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' }, accept);
     expect(ext.calls[0]).toEqual({ action: 'ExtendedTriggerMessage', params: { requestedMessage: 'SignChargePointCertificate' } });
   });
@@ -124,7 +124,7 @@ describe('backend-initiated calls', () => {
     expect(ex.calls[0]?.params).toEqual({ key: 'VendorLedBrightness', value: '80' });
   });
 
-  it('SetChargingProfile maps purpose and transaction id; more than one schedule is NotSupported', async () => {
+  it('SetChargingProfile maps purpose and transaction id; more than one schedule is Rejected with the reason', async () => {
     const t = make();
     const start = await chargerExchange(t, 'CP1', 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: NOW }, backendOk);
     const id201 = (start.calls[0]?.params as { transactionInfo: { transactionId: string } }).transactionInfo.transactionId;
@@ -149,7 +149,8 @@ describe('backend-initiated calls', () => {
       evseId: 0,
       chargingProfile: { id: 9, stackLevel: 1, chargingProfilePurpose: 'ChargingStationMaxProfile', chargingProfileKind: 'Absolute', chargingSchedule: [schedule, { ...schedule, id: 2 }] },
     }, accept);
-    expect(two.error?.code).toBe('NotSupported');
+    expect(two.calls).toEqual([]);
+    expect(two.result).toMatchObject({ status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: expect.stringContaining('one schedule') } });
   });
 
   it('GetCompositeSchedule wraps the 1.6 schedule into the 2.0.1 schedule object', async () => {

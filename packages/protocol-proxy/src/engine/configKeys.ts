@@ -11,6 +11,12 @@ export interface ConfigKeyMapping {
   readonly toV16?: (value: string) => string;
   /** 1.6 value → 2.0.1 attribute value. @default identity */
   readonly toV201?: (value: string) => string;
+  /**
+   * The value is a secret that can be set but never read (2.0.1 mutability WriteOnly): GetVariables answers
+   * Rejected without asking the charger, and reports list the variable without a value.
+   * @default false
+   */
+  readonly writeOnly?: boolean;
 }
 
 /** ChargingScheduleAllowedChargingRateUnit ("Current,Power") ⇄ SmartChargingCtrlr.RateUnit ("A,W"). */
@@ -22,6 +28,17 @@ function rateUnits(from: Record<string, string>): (value: string) => string {
       .filter((v) => v !== '')
       .map((v) => from[v] ?? v)
       .join(',');
+}
+
+/**
+ * 2.0.1 SecurityCtrlr.BasicAuthPassword is the password string; the 1.6 security extension's AuthorizationKey
+ * is the same password hex-encoded (its bytes as hexadecimal digits). A 1.6 value that is not hex passes as is.
+ */
+export function passwordToHex(value: string): string {
+  return Buffer.from(value, 'utf8').toString('hex');
+}
+export function hexToPassword(value: string): string {
+  return /^(?:[0-9a-fA-F]{2})*$/.test(value) ? Buffer.from(value, 'hex').toString('utf8') : value;
 }
 
 /**
@@ -72,6 +89,25 @@ export const DEFAULT_CONFIG_KEYS: readonly ConfigKeyMapping[] = Object.freeze([
     toV201: rateUnits({ Current: 'A', Power: 'W' }),
   },
   { key: 'ChargingScheduleMaxPeriods', component: { name: 'SmartChargingCtrlr' }, variable: { name: 'PeriodsPerSchedule' } },
+  { key: 'ConnectorSwitch3to1PhaseSupported', component: { name: 'SmartChargingCtrlr' }, variable: { name: 'Phases3to1' } },
+  { key: 'MaxEnergyOnInvalidId', component: { name: 'TxCtrlr' }, variable: { name: 'MaxEnergyOnInvalidId' } },
+  // Both versions list the same protocol names (FTP, FTPS, HTTP, HTTPS, SFTP), comma-separated.
+  { key: 'SupportedFileTransferProtocols', component: { name: 'OCPPCommCtrlr' }, variable: { name: 'FileTransferProtocols' } },
+  // 1.6 security extension keys (a charger without it answers them as unknown keys: UnknownVariable).
+  {
+    key: 'AuthorizationKey',
+    component: { name: 'SecurityCtrlr' },
+    variable: { name: 'BasicAuthPassword' },
+    toV16: passwordToHex,
+    toV201: hexToPassword,
+    writeOnly: true,
+  },
+  { key: 'CpoName', component: { name: 'SecurityCtrlr' }, variable: { name: 'OrganizationName' } },
+  { key: 'SecurityProfile', component: { name: 'SecurityCtrlr' }, variable: { name: 'SecurityProfile' } },
+  { key: 'AdditionalRootCertificateCheck', component: { name: 'SecurityCtrlr' }, variable: { name: 'AdditionalRootCertificateCheck' } },
+  { key: 'CertificateSignedMaxChainSize', component: { name: 'SecurityCtrlr' }, variable: { name: 'MaxCertificateChainSize' } },
+  { key: 'CertSigningWaitMinimum', component: { name: 'SecurityCtrlr' }, variable: { name: 'CertSigningWaitMinimum' } },
+  { key: 'CertSigningRepeatTimes', component: { name: 'SecurityCtrlr' }, variable: { name: 'CertSigningRepeatTimes' } },
 ] satisfies ConfigKeyMapping[]);
 
 interface ComponentRef {

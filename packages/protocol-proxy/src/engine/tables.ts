@@ -8,6 +8,7 @@ import * as reports from './backend/reports.js';
 import * as reservation from './backend/reservation.js';
 import * as security from './backend/security.js';
 import * as smartCharging from './backend/smartCharging.js';
+import { getTransactionStatus } from './backend/transactionStatus.js';
 import * as variables from './backend/variables.js';
 import * as simple from './charger/simple.js';
 import { statusNotification } from './charger/status.js';
@@ -61,6 +62,7 @@ export const BACKEND_ACTIONS: BackendTable = {
   InstallCertificate: { target: 'InstallCertificate', translate: security.installCertificate },
   DeleteCertificate: { target: 'DeleteCertificate', translate: security.deleteCertificate },
   GetInstalledCertificateIds: { target: 'GetInstalledCertificateIds', translate: security.getInstalledCertificateIds },
+  GetTransactionStatus: { target: '(answered by the proxy)', translate: getTransactionStatus },
 };
 
 /** Which action each translated action mainly becomes, per direction (read-only summary of the tables). */

@@ -29,7 +29,8 @@ export async function chargerExchange(t: Translator, identity: string, action: s
   const res = await t.chargerResult(tr.context, outcomes);
   if (!res.ok) return { calls: [...tr.calls], error: res.error, notes: res.notes };
   expectValid('ocpp1.6', action, 'response', res.result);
-  return { calls: [...tr.calls], result: res.result, notes: res.notes };
+  for (const c of res.followUps) expectValid('ocpp1.6', c.action, 'request', c.params);
+  return { calls: [...tr.calls], result: res.result, followUps: res.followUps, notes: res.notes };
 }
 
 /** Runs a backend CALL through the translator against a fake 1.6 charger. */

@@ -24,14 +24,14 @@ export const getBaseReport: ActionTranslator<Req201<'GetBaseReport'>> = async (p
           unmapped.push(entry.key);
           return [];
         }
-        const value = entry.value === undefined ? undefined : row.toV201 ? row.toV201(entry.value) : entry.value;
+        // A write-only secret (BasicAuthPassword) is listed without its value, whatever the charger answered.
+        const value = entry.value === undefined || row.writeOnly ? undefined : row.toV201 ? row.toV201(entry.value) : entry.value;
+        const mutability = row.writeOnly ? ('WriteOnly' as const) : entry.readonly ? ('ReadOnly' as const) : ('ReadWrite' as const);
         return [
           {
             component: { ...row.component },
             variable: { ...row.variable },
-            variableAttribute: [
-              { type: 'Actual' as const, ...(value !== undefined && { value }), mutability: entry.readonly ? ('ReadOnly' as const) : ('ReadWrite' as const) },
-            ],
+            variableAttribute: [{ type: 'Actual' as const, ...(value !== undefined && { value }), mutability }],
           },
         ];
       });

@@ -1,18 +1,33 @@
 import type { Req201, Res16, Res201 } from '../../wire/types.js';
 import { toChargingProfile16, toPurpose16 } from '../chargingProfiles.js';
-import { defined, nonEmpty, single, type ActionTranslator } from '../plan.js';
+import { TranslationError, truncate } from '../errors.js';
+import { defined, local, nonEmpty, single, type ActionTranslator } from '../plan.js';
 
-/** SetChargingProfile {evseId, chargingProfile} → {connectorId, csChargingProfiles}; 1.6 NotSupported → Rejected. */
-export const setChargingProfile: ActionTranslator<Req201<'SetChargingProfile'>> = async (p, env) =>
-  single<Res16<'SetChargingProfile'>>(
-    'SetChargingProfile',
-    { connectorId: p.evseId, csChargingProfiles: await toChargingProfile16('SetChargingProfile', p.chargingProfile, env) },
-    (r): Res201<'SetChargingProfile'> =>
-      r.status === 'NotSupported' ? { status: 'Rejected', statusInfo: { reasonCode: 'NotSupported' } } : { status: r.status },
+/**
+ * SetChargingProfile {evseId, chargingProfile} → {connectorId, csChargingProfiles}; 1.6 NotSupported → Rejected.
+ * A profile a 1.6 charger cannot hold (purpose ChargingStationExternalConstraints, K01.FR.22; several schedules,
+ * salesTariff, phaseToUse, an unknown transaction) is answered Rejected, the status K01 defines, with the reason.
+ */
+export const setChargingProfile: ActionTranslator<Req201<'SetChargingProfile'>> = async (p, env) => {
+  let csChargingProfiles;
+  try {
+    csChargingProfiles = await toChargingProfile16('SetChargingProfile', p.chargingProfile, env);
+  } catch (err) {
+    if (!(err instanceof TranslationError) || err.code !== 'NotSupported') throw err;
+    const description = err.description;
+    return local((): Res201<'SetChargingProfile'> => ({ status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest', additionalInfo: truncate(description, 512) } }));
+  }
+  return single<Res16<'SetChargingProfile'>>('SetChargingProfile', { connectorId: p.evseId, csChargingProfiles }, (r): Res201<'SetChargingProfile'> =>
+    r.status === 'NotSupported' ? { status: 'Rejected', statusInfo: { reasonCode: 'NotSupported' } } : { status: r.status },
   );
+};
 
+/** ClearChargingProfile; criteria for ChargingStationExternalConstraints match nothing a 1.6 charger holds: Unknown. */
 export const clearChargingProfile: ActionTranslator<Req201<'ClearChargingProfile'>> = async (p) => {
   const criteria = p.chargingProfileCriteria;
+  if (criteria?.chargingProfilePurpose === 'ChargingStationExternalConstraints') {
+    return local((): Res201<'ClearChargingProfile'> => ({ status: 'Unknown' }));
+  }
   return single<Res16<'ClearChargingProfile'>>(
     'ClearChargingProfile',
     defined({

@@ -14,6 +14,8 @@ export const getVariables: ActionTranslator<Req201<'GetVariables'>> = async (p, 
   const rows = p.getVariableData.map((entry) => {
     if (entry.attributeType !== undefined && entry.attributeType !== 'Actual') return { entry, status: 'NotSupportedAttributeType' as const };
     const found = lookupVariable(env.configKeys, entry.component, entry.variable);
+    // B06: a WriteOnly variable is answered Rejected; the secret is never read from the charger.
+    if (found.found && found.mapping.writeOnly) return { entry, status: 'Rejected' as const };
     return found.found ? { entry, mapping: found.mapping } : { entry, status: found.status };
   });
   const keys = [...new Set(rows.flatMap((row) => (row.mapping ? [row.mapping.key] : [])))];
@@ -42,20 +44,18 @@ export const getVariables: ActionTranslator<Req201<'GetVariables'>> = async (p, 
  * A CALLERROR for one entry answers that entry Rejected; the others still go out.
  */
 export const setVariables: ActionTranslator<Req201<'SetVariables'>> = async (p, env) => {
-  const plan = p.setVariableData.map((entry): { entry: typeof entry; mapping?: ConfigKeyMapping; local?: SetResult['attributeStatus'] } => {
+  const plan = p.setVariableData.map((entry): { entry: typeof entry; mapping?: ConfigKeyMapping; value?: string; local?: SetResult['attributeStatus'] } => {
     if (entry.attributeType !== undefined && entry.attributeType !== 'Actual') return { entry, local: 'NotSupportedAttributeType' };
     const found = lookupVariable(env.configKeys, entry.component, entry.variable);
     if (!found.found) return { entry, local: found.status };
-    // 1.6 ChangeConfiguration.value is at most 500 characters.
-    if (entry.attributeValue.length > 500) return { entry, local: 'Rejected' };
-    return { entry, mapping: found.mapping };
+    const value = found.mapping.toV16 ? found.mapping.toV16(entry.attributeValue) : entry.attributeValue;
+    // 1.6 ChangeConfiguration.value is at most 500 characters (after conversion: hex doubles a password's length).
+    if (value.length > 500) return { entry, local: 'Rejected' };
+    return { entry, mapping: found.mapping, value };
   });
   const calls: OutboundCall[] = [];
   for (const row of plan) {
-    if (row.mapping) {
-      const value = row.mapping.toV16 ? row.mapping.toV16(row.entry.attributeValue) : row.entry.attributeValue;
-      calls.push({ action: 'ChangeConfiguration', params: { key: row.mapping.key, value } });
-    }
+    if (row.mapping && row.value !== undefined) calls.push({ action: 'ChangeConfiguration', params: { key: row.mapping.key, value: row.value } });
   }
   return {
     calls,
