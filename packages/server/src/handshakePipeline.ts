@@ -119,6 +119,10 @@ async function runConnectionSteps(input: PipelineInput, handshake: Handshake, pr
   const signal = (): AbortSignal => (abort ??= new AbortController()).signal;
   const onSocketClose = (): void => abort?.abort(new Error('Socket closed during the handshake'));
   req.socket.once('close', onSocketClose);
+  // HTTP servers keep sockets half-open (allowHalfOpen): a client that went away mid-handshake sends its FIN,
+  // and 'close' would only follow once the server ends its side. A client that half-closes cannot finish a
+  // WebSocket handshake either.
+  req.socket.once('end', onSocketClose);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<HandshakeDecision>((resolve) => {
     timer = setTimeout(() => {
@@ -144,5 +148,6 @@ async function runConnectionSteps(input: PipelineInput, handshake: Handshake, pr
   } finally {
     clearTimeout(timer);
     req.socket.off('close', onSocketClose);
+    req.socket.off('end', onSocketClose);
   }
 }

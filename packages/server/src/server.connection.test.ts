@@ -189,6 +189,24 @@ describe('auth', () => {
     expect(await aborted).toMatchObject({ message: 'Handshake timed out' });
   });
 
+  it('aborts the auth signal when the client goes away mid-handshake (its FIN, not only a full close)', async () => {
+    const { server, url } = await start({ handshakeTimeoutMs: 5000 });
+    let reached: () => void = () => undefined;
+    const inAuth = new Promise<void>((r) => (reached = r));
+    let aborted: Promise<unknown> | undefined;
+    server.auth((ctx) => {
+      aborted = new Promise((r) => ctx.signal.addEventListener('abort', () => r(ctx.signal.reason)));
+      reached();
+      return new Promise<void>(() => undefined);
+    });
+    const { WebSocket } = await import('ws');
+    const ws = new WebSocket(`${url}/CP-1`, ['ocpp1.6']);
+    ws.on('error', () => undefined);
+    await inAuth;
+    ws.terminate();
+    expect(await aborted).toMatchObject({ message: 'Socket closed during the handshake' });
+  });
+
   it('a route auth handler replaces the server one', async () => {
     const { server, url } = await start();
     server.auth((ctx) => ctx.reject(401));

@@ -12,6 +12,7 @@ export class ChargerSession {
   #charger: ServerClient | undefined;
   #chargerWaiters: Array<(client: ServerClient | undefined) => void> = [];
   #closed = false;
+  #stopWatchingHandshake: (() => void) | undefined;
 
   constructor(identity: string, upstream: OCPPClient) {
     this.identity = identity;
@@ -27,8 +28,22 @@ export class ChargerSession {
   }
 
   bind(charger: ServerClient): void {
+    this.#stopWatchingHandshake?.();
     this.#charger = charger;
     for (const resolve of this.#chargerWaiters.splice(0)) resolve(charger);
+  }
+
+  /**
+   * Ends the session (and its upstream, with any reconnect attempt) as soon as `handshake` aborts before the
+   * charger's socket is bound: the charger went away or timed out while the upstream was being opened.
+   */
+  endWithHandshake(handshake: AbortSignal): void {
+    const left = () => {
+      if (!this.#charger) void this.close(1001, 'Charger left during the handshake');
+    };
+    if (handshake.aborted) return left();
+    handshake.addEventListener('abort', left, { once: true });
+    this.#stopWatchingHandshake = () => handshake.removeEventListener('abort', left);
   }
 
   /** The charger connection, waiting up to `ms` for it (a backend call may arrive before the charger's socket is accepted). */
@@ -71,6 +86,7 @@ export class ChargerSession {
   async close(code: number, reason: string): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWatchingHandshake?.();
     for (const resolve of this.#chargerWaiters.splice(0)) resolve(undefined);
     if (this.#charger?.connected) this.#charger.close(code, reason);
     await this.upstream.close({ code: code === 1000 ? 1000 : 1001, reason }).catch(() => undefined);

@@ -206,6 +206,28 @@ describe('protocol proxy end to end', () => {
     expect(events.every((e) => e.latencyMs >= 0)).toBe(true);
   });
 
+  it('Reset OnIdle during a transaction is Scheduled and reaches the charger as Soft once the transaction ended', async () => {
+    const backend = await startBackend();
+    const { url } = await startProxy(backend);
+    const cp = charger(url, 'CP-R');
+    const resets: unknown[] = [];
+    let resetSeen: () => void = () => undefined;
+    const gotReset = new Promise<void>((resolve) => (resetSeen = resolve));
+    cp.handle('ocpp1.6', 'Reset', ({ params }) => {
+      resets.push(params);
+      resetSeen();
+      return { status: 'Accepted' };
+    });
+    await cp.connect();
+    const upstream = await backend.client('CP-R');
+    const { transactionId } = await cp.call('ocpp1.6', 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: now() });
+    expect(await upstream.call('ocpp2.0.1', 'Reset', { type: 'OnIdle' })).toEqual({ status: 'Scheduled' });
+    expect(resets).toEqual([]);
+    await cp.call('ocpp1.6', 'StopTransaction', { transactionId, meterStop: 10, timestamp: now() });
+    await gotReset;
+    expect(resets).toEqual([{ type: 'Soft' }]);
+  });
+
   it('passes the charger credentials upstream: the backend refusal reaches the charger as 401', async () => {
     const backend = await startBackend();
     const { url } = await startProxy(backend);

@@ -170,6 +170,8 @@ export class ProtocolProxy extends EventEmitter {
   /** Runs during the charger's handshake: the upstream connection opens first, so a refusal reaches the charger. */
   async #authenticate(ctx: AuthContext): Promise<void> {
     const { identity } = ctx.handshake;
+    // Read first: the signal only reports a socket that goes away after it was first read.
+    const handshake = ctx.signal;
     const refuse = (status: number, reason: string, cached = false) => {
       ctx.reject(status, reason);
       this.emit('refused', { identity, status, reason, ...(cached && { cached }) } satisfies RefusedEvent);
@@ -201,9 +203,12 @@ export class ProtocolProxy extends EventEmitter {
       const session = new ChargerSession(identity, upstream);
       upstream.handle((hctx: HandlerContext) => this.#backendCall(session, hctx));
       upstream.on('error', () => undefined);
+      session.endWithHandshake(handshake);
       try {
         await upstream.connect();
       } catch (err) {
+        // The charger left while its upstream was opening (the session closed it): nobody to refuse.
+        if (session.closed) return ctx.reject(503, 'Charger left during the handshake');
         await upstream.close().catch(() => undefined);
         if (err instanceof ConnectionRefusedError && (err.status === 401 || err.status === 403)) {
           this.#refusals.remember(identity, err.status);
@@ -214,6 +219,7 @@ export class ProtocolProxy extends EventEmitter {
       // The new connection replaces an old one of the same identity only once the backend accepted it (so an
       // unauthenticated attempt cannot kick a charger off); ending the old upstream at once also stops it from
       // reconnecting and pushing the new one out at the backend.
+      if (session.closed) return ctx.reject(503, 'Charger left during the handshake');
       const previous = this.#sessions.get(identity);
       if (previous) {
         this.#sessions.delete(identity);
@@ -246,6 +252,8 @@ export class ProtocolProxy extends EventEmitter {
       this.emit('disconnect', { identity, code, reason } satisfies SessionEvent);
     });
     upstream.on('disconnect', ({ code, reason }: { code: number; reason: string }) => {
+      // The proxy ended the upstream itself (the charger left): not a loss, and nothing reconnects.
+      if (session.closed) return;
       this.emit('upstreamDisconnect', { identity, code, reason } satisfies SessionEvent);
       if ((this.#options.whenUpstreamDown ?? 'error') === 'disconnect') void session.close(TRY_AGAIN_LATER, 'Backend connection lost');
     });
