@@ -11,7 +11,9 @@ export type IdTagStatus16 = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'Co
  */
 export interface TranslationPolicy {
   /**
-   * 2.0.1 idToken type for a 1.6 idTag (1.6 tags carry no type). A function may decide per tag.
+   * 2.0.1 idToken type for a 1.6 idTag (1.6 tags carry no type) that the backend has not named: a type the
+   * backend gave the token (remote start, reservation, local list, groupIdToken) is used instead. A function
+   * may decide per tag.
    * @default 'ISO14443'
    */
   idTokenType: IdTokenType | ((idTag: string, identity: string) => IdTokenType);
