@@ -259,11 +259,7 @@ describe('OCPPClient auth and TLS', () => {
 
   it('sends Basic auth with the password as bytes (security profile 1)', async () => {
     const password = Buffer.from([0x70, 0x3a, 0xff, 0x00, ...Buffer.from('0123456789abcdef')]);
-    const { server, url } = await startServer({ protocols: ['ocpp1.6'], securityProfile: 1 });
-    server.auth((ctx) => {
-      if (ctx.handshake.username === 'CP-1' && ctx.handshake.password?.equals(password)) ctx.accept();
-      else ctx.reject(401);
-    });
+    const { url } = await startServer({ protocols: ['ocpp1.6'], securityProfile: 1, verifyPassword: (identity, pw) => identity === 'CP-1' && pw.equals(password) });
     await expect(startClient(url, { password }).connect()).resolves.toBe('ocpp1.6');
     const wrong = startClient(url, { password: Buffer.from('wrong-password-123') });
     await expect(wrong.connect()).rejects.toMatchObject({ status: 401, retryable: false });

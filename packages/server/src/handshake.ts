@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PeerCertificate } from 'node:tls';
+import type { InspectOptions } from 'node:util';
 import { parseProtocolHeader } from './subprotocol.js';
 
 /** Everything known about a connection attempt before the WebSocket is accepted. */
@@ -26,6 +27,19 @@ export interface Handshake {
   readonly secure: boolean;
   /** The verified client certificate (mutual TLS, security profile 3), else undefined. */
   readonly clientCertificate: PeerCertificate | undefined;
+}
+
+/** What serialised handshakes show instead of a secret. */
+export const REDACTED = '[redacted]';
+
+/** Request headers that carry credentials: never serialised (RFC 9110 §11.6.2, §11.7.2; RFC 6265 cookies). */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+/** A copy of `headers` with every credential header's value replaced by {@link REDACTED}. */
+export function redactHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = CREDENTIAL_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return out;
 }
 
 /** Fields of a handshake as gathered by the pipeline; `query` is kept as text until first read. */
@@ -72,6 +86,38 @@ export class ServerHandshake implements Handshake {
     if (typeof this.#query === 'string') this.#query = new URLSearchParams(this.#query);
     return this.#query;
   }
+
+  /**
+   * What `JSON.stringify` shows: every field, with the password and credential headers (`authorization`,
+   * `proxy-authorization`, `cookie`) redacted, so a logged handshake never carries a secret. The fields themselves
+   * stay readable for auth code.
+   */
+  toJSON(): Record<string, unknown> {
+    return {
+      identity: this.identity,
+      path: this.path,
+      params: this.params,
+      query: this.query.toString(),
+      headers: redactHeaders(this.headers),
+      remoteAddress: this.remoteAddress,
+      protocols: this.protocols,
+      protocol: this.protocol,
+      username: this.username,
+      password: this.password === undefined ? undefined : REDACTED,
+      secure: this.secure,
+      clientCertificate: this.clientCertificate === undefined ? undefined : certificateSummary(this.clientCertificate),
+    };
+  }
+
+  /** What `util.inspect` (and so `console.log`) shows: the redacted form of {@link toJSON}. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: InspectOptions, inspect: (value: unknown, options: InspectOptions) => string): string {
+    return `ServerHandshake ${inspect(this.toJSON(), options)}`;
+  }
+}
+
+/** The public parts of a certificate that say which it is (the DER bytes and key are left out of logs). */
+function certificateSummary(cert: PeerCertificate): Record<string, unknown> {
+  return { subject: cert.subject, issuer: cert.issuer, valid_from: cert.valid_from, valid_to: cert.valid_to, fingerprint256: cert.fingerprint256, serialNumber: cert.serialNumber };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

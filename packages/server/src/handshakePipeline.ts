@@ -2,18 +2,19 @@ import type { IncomingMessage } from 'node:http';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { runAuth } from './auth.js';
 import type { AuthHandler } from './auth.js';
-import { parseBasicAuth } from './basicAuth.js';
+import { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
 import { runConnectionMiddleware } from './connectionMiddleware.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import { ServerHandshake } from './handshake.js';
 import type { Handshake } from './handshake.js';
 import { checkIdentity, identityFromPath } from './identity.js';
+import { lacksPasswordCheck } from './insecureConfiguration.js';
 import type { ResolvedRouteOptions } from './options.js';
 import { MAX_OFFERED_SUBPROTOCOLS, parseProtocolHeader, selectProtocol } from './subprotocol.js';
 
 /** What the pipeline decided about one upgrade request. */
 export type HandshakeDecision =
-  | { kind: 'reject'; status: number; message: string; headers?: Record<string, string> }
+  | { kind: 'reject'; status: number; message: string; headers?: Record<string, string>; serverFault?: string }
   | { kind: 'noProtocol'; offered: readonly string[] }
   | { kind: 'accept'; handshake: Handshake; session: unknown; state: Record<string, unknown> | undefined };
 
@@ -42,15 +43,22 @@ function certificateCommonName(cert: PeerCertificate | undefined): string | unde
 /**
  * Everything that happens before the WebSocket is accepted, in order: identity from the path (400),
  * subprotocol by server preference (no match → `noProtocol`), identity rules of the chosen protocol (400),
- * the security profile's transport and credential requirements (401/403), connection middleware, auth.
+ * the security profile's transport and credential requirements and the binding of presented credentials to
+ * the identity (401/403), connection middleware, then `verifyPassword` and auth.
  *
- * Without middleware and auth the decision is synchronous: no promise, timer or closure per handshake,
- * which keeps connection storms cheap (and their garbage out of the old generation).
+ * Without middleware, auth and a password to verify the decision is synchronous: no promise, timer or closure
+ * per handshake, which keeps connection storms cheap (and their garbage out of the old generation).
  */
 export function runHandshakePipeline(input: PipelineInput): HandshakeDecision | Promise<HandshakeDecision> {
+  // Fail closed: profile 1/2 without any password check would accept every password (listen() refuses to start
+  // like this; a server attached to an existing HTTP server ends up here instead).
+  if (lacksPasswordCheck(input.options, input.auth)) {
+    return { kind: 'reject', status: 500, message: 'Internal Server Error', serverFault: `security profile ${input.options.securityProfile} without verifyPassword or an auth handler` };
+  }
   const checked = checkHandshake(input);
   if (checked.kind !== 'checked') return checked;
-  if (input.middleware.length === 0 && input.auth === undefined) return { kind: 'accept', handshake: checked.handshake, session: undefined, state: undefined };
+  const verifies = input.options.verifyPassword !== undefined && checked.handshake.password !== undefined;
+  if (input.middleware.length === 0 && input.auth === undefined && !verifies) return { kind: 'accept', handshake: checked.handshake, session: undefined, state: undefined };
   return runConnectionSteps(input, checked.handshake, checked.profile);
 }
 
@@ -67,7 +75,7 @@ function checkHandshake(input: PipelineInput): HandshakeDecision | { kind: 'chec
 
   const checked = checkIdentity(fromPath.identity, protocol);
   if (!checked.ok) return reject(400, checked.message);
-  let identity = checked.identity;
+  const identity = checked.identity;
 
   const tlsSocket = req.socket as Partial<TLSSocket>;
   const secure = tlsSocket.encrypted === true;
@@ -80,17 +88,17 @@ function checkHandshake(input: PipelineInput): HandshakeDecision | { kind: 'chec
 
   const profile = options.securityProfile;
   if ((profile === 2 || profile === 3) && !secure) return reject(403, 'TLS is required on this endpoint');
-  if (profile === 1 || profile === 2) {
-    if (!credentials) return reject(401, 'Basic authentication required', BASIC_CHALLENGE);
-    if (credentials.username !== identity) return reject(401, 'Basic auth username must equal the identity', BASIC_CHALLENGE);
-  }
-  if (profile === 3) {
-    const cn = certificateCommonName(clientCertificate);
-    if (!clientCertificate || !cn) return reject(401, 'A valid client certificate is required');
-    // Profile 3: the certificate names the station; a path that names another station is refused.
-    if (cn !== identity) return reject(403, 'Client certificate does not match the identity');
-    identity = cn;
-  }
+  if ((profile === 1 || profile === 2) && !credentials) return reject(401, 'Basic authentication required', BASIC_CHALLENGE);
+  const cn = certificateCommonName(clientCertificate);
+  if (profile === 3 && (!clientCertificate || !cn)) return reject(401, 'A valid client certificate is required');
+
+  // Credentials that come with a connection name the station they belong to, whatever the profile: a username
+  // or certificate CN that names another station is refused (profiles 1/2: username = identity, rule 9;
+  // profile 3: the certificate names the station). Only where no profile requires it may an option lift it.
+  const bindUsername = profile === 1 || profile === 2 || !options.allowIdentityMismatch;
+  if (credentials && bindUsername && credentials.username !== identity) return reject(401, 'Basic auth username must equal the identity', BASIC_CHALLENGE);
+  const bindCertificate = profile === 3 || !options.allowIdentityMismatch;
+  if (clientCertificate && bindCertificate && cn !== identity) return reject(403, 'Client certificate does not match the identity');
 
   const handshake: Handshake = new ServerHandshake({
     identity,
@@ -134,6 +142,12 @@ async function runConnectionSteps(input: PipelineInput, handshake: Handshake, pr
     // Auth is the innermost step of the middleware onion: middleware code after `await next()` sees its outcome.
     let session: unknown;
     const authStep: ConnectionMiddleware = async (ctx, next) => {
+      const verify = input.options.verifyPassword;
+      const password = handshake.password;
+      // Rule 9: a compliant charger's password is 16–40 bytes; others never reach the verifier.
+      if (verify && password !== undefined && !(checkChargerPassword(password).ok && (await verify(handshake.identity, password, handshake)) === true)) {
+        return ctx.reject(401, 'Unauthorized');
+      }
       const auth = await runAuth(input.auth, handshake, state, signal);
       if (!auth.ok) return ctx.reject(auth.status, auth.message);
       session = auth.session;

@@ -14,6 +14,7 @@ import { runHandshakePipeline } from './handshakePipeline.js';
 import type { HandshakeDecision } from './handshakePipeline.js';
 import type { Handshake } from './handshake.js';
 import { createUpgradeOnlyServer, destroySocket, rejectUpgrade } from './httpReject.js';
+import { lacksPasswordCheck, missingPasswordCheck } from './insecureConfiguration.js';
 import { KeepAlive } from './keepAlive.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -96,6 +97,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   async listen(port = 0, host?: string): Promise<AddressInfo> {
     if (this.#httpServer) throw new Error('This OCPPServer is already attached to an HTTP server');
     if (this.#closing) throw new Error('This OCPPServer is closed');
+    this.#refuseInsecureRoutes();
     const server = createUpgradeOnlyServer();
     this.#attach(server, true);
     await this.#ensureAdapter();
@@ -107,6 +109,13 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       });
     });
     return server.address() as AddressInfo;
+  }
+
+  /** Throws InsecureConfigurationError for a route that would accept any password (DESIGN "Security model"). */
+  #refuseInsecureRoutes(): void {
+    for (const { pattern, options, auth } of this.#routes.reachable(this.#auth)) {
+      if (lacksPasswordCheck(options, auth)) throw missingPasswordCheck(pattern, options.securityProfile);
+    }
   }
 
   /** Adds connection middleware (runs before the WebSocket is accepted, before route middleware). */
@@ -293,7 +302,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (this.#closing) return this.#reject(socket, 503, 'Server is shutting down');
 
     if (decision.kind === 'reject') {
-      this.#logger.info({ status: decision.status, path, remoteAddress: req.socket.remoteAddress }, 'Connection refused');
+      if (decision.serverFault !== undefined) this.#logger.error({ status: decision.status, path, route: route.pattern.source }, `Connection refused: ${decision.serverFault}`);
+      else this.#logger.info({ status: decision.status, path, remoteAddress: req.socket.remoteAddress }, 'Connection refused');
       return this.#reject(socket, decision.status, decision.message, decision.headers);
     }
     if (decision.kind === 'noProtocol') {

@@ -3,11 +3,18 @@ import type { Server as HttpsServer } from 'node:https';
 import type { StrictModeOptions } from '@chargewire/rpc-core';
 import type { PerMessageDeflateOptions } from 'ws';
 import type { Adapter } from './adapter/adapter.js';
+import type { Handshake } from './handshake.js';
 import type { Logger } from './logger.js';
 import type { MessageRateLimit } from './wsChannel.js';
 
 /** Security profile enforced before auth runs (OCPP security profiles, DESIGN rule 9). */
 export type SecurityProfile = 0 | 1 | 2 | 3;
+
+/**
+ * Built-in Basic-auth verifier of security profiles 1 and 2: `true` accepts the password of `identity`.
+ * Runs only for passwords of 16–40 bytes (DESIGN rule 9); compare in constant time (`crypto.timingSafeEqual`).
+ */
+export type PasswordVerifier = (identity: string, password: Buffer, handshake: Handshake) => boolean | Promise<boolean>;
 
 /** What happens when an identity connects while it is already connected. */
 export type DuplicateIdentityPolicy = 'replace' | 'refuse';
@@ -33,9 +40,23 @@ export interface RouteOptions {
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /**
    * 0: no transport requirement (auth decides). 1: Basic auth with username = identity. 2: TLS + Basic auth.
-   * 3: mutual TLS; identity taken from the client certificate CN. @default 0
+   * 3: mutual TLS; identity taken from the client certificate CN. Profiles 1 and 2 need `verifyPassword` or an
+   * auth handler: without either, `listen()` throws `InsecureConfigurationError` and every handshake is
+   * refused with 500. @default 0
    */
   securityProfile?: SecurityProfile;
+  /**
+   * Checks the Basic-auth password in security profiles 1 and 2 (before the auth handler, which still runs if set).
+   * Passwords outside 16–40 bytes are refused (401) without calling it. @default undefined (an auth handler decides)
+   */
+  verifyPassword?: PasswordVerifier;
+  /**
+   * Whenever a Basic-auth username or a trusted client certificate comes with a connection, in any security
+   * profile, it must name the identity in the URL (else 401 for Basic, 403 for the certificate). `true` lifts
+   * that rule where no security profile requires it (profile 0; the certificate in profiles 1 and 2). Profiles 1
+   * and 2 always bind the username, profile 3 the certificate CN. @default false
+   */
+  allowIdentityMismatch?: boolean;
   /** @default 'replace' (the new connection wins; the old one is closed with 1000) */
   onDuplicateIdentity?: DuplicateIdentityPolicy;
   /** Per-client inbound message rate; exceeding it closes with 1008. @default unlimited */
@@ -77,6 +98,8 @@ export interface ResolvedRouteOptions {
   maxPayload: number;
   perMessageDeflate: false | PerMessageDeflateOptions;
   securityProfile: SecurityProfile;
+  verifyPassword: PasswordVerifier | undefined;
+  allowIdentityMismatch: boolean;
   onDuplicateIdentity: DuplicateIdentityPolicy;
   messageRateLimit: MessageRateLimit | undefined;
 }
@@ -115,6 +138,8 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
     maxPayload: route.maxPayload ?? server.maxPayload ?? 1_048_576,
     perMessageDeflate: deflateOptions(route.perMessageDeflate ?? server.perMessageDeflate ?? has2x),
     securityProfile: route.securityProfile ?? server.securityProfile ?? 0,
+    verifyPassword: route.verifyPassword ?? server.verifyPassword,
+    allowIdentityMismatch: route.allowIdentityMismatch ?? server.allowIdentityMismatch ?? false,
     onDuplicateIdentity: route.onDuplicateIdentity ?? server.onDuplicateIdentity ?? 'replace',
     messageRateLimit: rate,
   };

@@ -1,6 +1,7 @@
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import type { AuthHandler } from './auth.js';
 import { resolveRouteOptions } from './options.js';
-import type { OCPPServerOptions, RouteOptions } from './options.js';
+import type { OCPPServerOptions, ResolvedRouteOptions, RouteOptions } from './options.js';
 import { Route } from './route.js';
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
@@ -45,6 +46,15 @@ export class RouteTable<M extends ProtocolMap = OcppProtocols> {
       if (params) return { route: this.#default, params: ownPath === undefined ? NO_PARAMS : params };
     }
     return undefined;
+  }
+
+  /** Every route connections can reach now, with the options and auth handler it would use. */
+  *reachable(serverAuth: AuthHandler | undefined): Generator<{ pattern: string; options: ResolvedRouteOptions; auth: AuthHandler | undefined }> {
+    for (const route of this.#routes) yield { pattern: route.pattern.source, options: route.options, auth: route.authHandler ?? serverAuth };
+    const ownPath = this.serverOptions.path;
+    if (this.#routes.length === 0 || ownPath !== undefined) {
+      yield { pattern: ownPath ?? '/*', options: this.#default?.options ?? resolveRouteOptions({}, this.serverOptions), auth: serverAuth };
+    }
   }
 
   /** Closes every route's WebSocketServer (not the connections: the server closes those first). */

@@ -15,15 +15,16 @@ describe('security profile 1: Basic auth over ws', () => {
   const start = useServers();
 
   it('requires credentials whose username is the identity, and hands the password bytes to auth', async () => {
-    const { server, url } = await start({ securityProfile: 1 });
     const password = Buffer.concat([Buffer.from('sec:ret-'), Buffer.from([0xff, 0x00]), Buffer.from('-0123456789')]);
     const seen: Buffer[] = [];
-    server.auth((ctx) => {
-      const pw = ctx.handshake.password!;
-      seen.push(pw);
-      if (pw.equals(password) && checkChargerPassword(pw).ok) ctx.accept({ session: { user: ctx.handshake.username } });
-      else ctx.reject(401, 'Bad password');
-    });
+    const { server, url } = await start({ securityProfile: 1 }, (s) =>
+      s.auth((ctx) => {
+        const pw = ctx.handshake.password!;
+        seen.push(pw);
+        if (pw.equals(password) && checkChargerPassword(pw).ok) ctx.accept({ session: { user: ctx.handshake.username } });
+        else ctx.reject(401, 'Bad password');
+      }),
+    );
 
     const missing = await refusedStatus(`${url}/CP-1`);
     expect(missing.status).toBe(401);
@@ -102,6 +103,32 @@ describe('TLS profiles (certificates generated for this run)', () => {
     const rogue = certs.rogueClient('CP-CERT');
     expect((await refusedStatus(url('CP-CERT'), 'ocpp2.0.1', { ca: certs.ca, cert: rogue.cert, key: rogue.key })).status).toBe(401);
     expect((await refusedStatus(url('CP-OTHER'), 'ocpp2.0.1', { ca: certs.ca, cert: good.cert, key: good.key })).status).toBe(403);
+  });
+
+  it('requestCert on profile 0 binds a trusted certificate to the identity as profile 3 does (403)', async () => {
+    const ocpp = await startTls({}, true);
+    const url = (id: string): string => `wss://127.0.0.1:${port}/ocpp/${id}`;
+    const good = certs.client('CP-CERT');
+    expect((await refusedStatus(url('CP-OTHER'), 'ocpp1.6', { ca: certs.ca, cert: good.cert, key: good.key })).status).toBe(403);
+    const accepted = nextClient(ocpp);
+    const raw = await connectRaw(url('CP-CERT'), 'ocpp1.6', { ca: certs.ca, cert: good.cert, key: good.key });
+    expect((await accepted).handshake.clientCertificate?.subject.CN).toBe('CP-CERT');
+    raw.ws.close();
+    // Profile 0 needs no certificate: a charger without one is left to auth (none here).
+    const bare = await connectRaw(url('CP-BARE'), 'ocpp1.6', { ca: certs.ca });
+    bare.ws.close();
+  });
+
+  it('profile 2 with requestCert: both the Basic username and the certificate CN must name the identity', async () => {
+    const ocpp = await startTls({ securityProfile: 2, verifyPassword: (_id, pw) => pw.toString() === 'correct-horse-battery' }, true);
+    const good = certs.client('CP-CERT');
+    const tls = { ca: certs.ca, cert: good.cert, key: good.key };
+    const url = (id: string): string => `wss://127.0.0.1:${port}/ocpp/${id}`;
+    expect((await refusedStatus(url('CP-OTHER'), 'ocpp1.6', { ...tls, headers: { Authorization: basic('CP-OTHER', 'correct-horse-battery') } })).status).toBe(403);
+    const accepted = nextClient(ocpp);
+    const raw = await connectRaw(url('CP-CERT'), 'ocpp1.6', { ...tls, headers: { Authorization: basic('CP-CERT', 'correct-horse-battery') } });
+    expect((await accepted).identity).toBe('CP-CERT');
+    raw.ws.close();
   });
 
   it('profiles 2 and 3 refuse plain ws', async () => {
