@@ -343,7 +343,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #accept(ws: ChannelSocket, route: Route<M>, handshake: Handshake, session: unknown, state: Record<string, unknown> | undefined): void {
     const options = route.options;
     const stats = this.#stats;
-    const channel = new WsChannel(ws, options.messageRateLimit, stats);
+    const channel = new WsChannel(ws, options.messageRateLimit, stats, options.maxBufferedBytes);
     const endpoint = new ClientEndpoint({
       side: 'CSMS',
       protocol: handshake.protocol,

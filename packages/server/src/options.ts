@@ -61,6 +61,13 @@ export interface RouteOptions {
   onDuplicateIdentity?: DuplicateIdentityPolicy;
   /** Per-client inbound message rate; exceeding it closes with 1008. @default unlimited */
   messageRateLimit?: MessageRateLimit;
+  /**
+   * Bytes that may wait to be sent to one connection (ws `bufferedAmount`). A peer that stops reading while it
+   * keeps sending CALLs would make the server buffer every answer; once this much is waiting, the next frame drops
+   * the connection instead (counted in `stats().connections.closedBySendBuffer`; the client sees close code 1008).
+   * One frame larger than this still goes to a peer that keeps up. @default 4194304 (4 MiB)
+   */
+  maxBufferedBytes?: number;
 }
 
 /** Options of `new OCPPServer()`. */
@@ -102,7 +109,11 @@ export interface ResolvedRouteOptions {
   allowIdentityMismatch: boolean;
   onDuplicateIdentity: DuplicateIdentityPolicy;
   messageRateLimit: MessageRateLimit | undefined;
+  maxBufferedBytes: number;
 }
+
+/** Default of `maxBufferedBytes`: 4 MiB, four of the largest default frames (`maxPayload` 1 MiB). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export const DEFAULT_PROTOCOLS: readonly string[] = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'];
 
@@ -142,6 +153,7 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
     allowIdentityMismatch: route.allowIdentityMismatch ?? server.allowIdentityMismatch ?? false,
     onDuplicateIdentity: route.onDuplicateIdentity ?? server.onDuplicateIdentity ?? 'replace',
     messageRateLimit: rate,
+    maxBufferedBytes: route.maxBufferedBytes ?? server.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
   };
   const positive = (name: keyof ResolvedRouteOptions, value: number): void => {
     if (!(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -150,5 +162,6 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
   positive('callConcurrency', resolved.callConcurrency);
   positive('maxPayload', resolved.maxPayload);
   positive('maxBadMessages', resolved.maxBadMessages);
+  positive('maxBufferedBytes', resolved.maxBufferedBytes);
   return resolved;
 }

@@ -25,6 +25,7 @@ export function formatPrometheus(stats: ServerStats, prefix = 'chargewire_'): st
   metric('connections_accepted_total', 'counter', 'Accepted OCPP connections.', [[{}, stats.connections.accepted]]);
   metric('connections_rejected_total', 'counter', 'Refused connection attempts by status.', byLabel('status', stats.connections.rejected));
   metric('connections_limit_closed_total', 'counter', 'Connections closed by a limit, by close code.', byLabel('code', stats.connections.closedByLimit));
+  metric('connections_send_buffer_closed_total', 'counter', 'Connections dropped because the peer stopped reading.', [[{}, stats.connections.closedBySendBuffer]]);
   metric('calls_total', 'counter', 'OCPP CALLs by direction.', [[{ direction: 'in' }, stats.calls.in], [{ direction: 'out' }, stats.calls.out]]);
   metric('call_errors_total', 'counter', 'CALLERRORs by error code.', byLabel('code', stats.errors));
   metric('bad_messages_total', 'counter', 'Frames that could not be processed.', [[{}, stats.badMessages]]);

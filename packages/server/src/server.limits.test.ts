@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectRaw, refusedStatus } from './testing/wsClient.fixture.js';
 import { nextClient, useServers } from './testing/serverHarness.fixture.js';
+import { openPausedReader } from './testing/pausedReader.fixture.js';
 
 const start = useServers();
 
@@ -114,6 +115,35 @@ describe('permessage-deflate', () => {
     const raw = await connectRaw(`${url}/CP-1`, 'ocpp2.0.1', { perMessageDeflate: true });
     expect(raw.responseHeaders['sec-websocket-extensions']).toMatch(/^permessage-deflate/);
     expect(raw.responseHeaders['sec-websocket-extensions']).not.toContain('server_no_context_takeover');
+    raw.ws.close();
+  });
+});
+
+describe('a peer that never reads', () => {
+  it('is dropped once maxBufferedBytes of answers wait for it, and counted in stats()', async () => {
+    const { server, url } = await start({ maxBufferedBytes: 256 * 1024 });
+    // 4 KB answers, so a few thousand CALLs outgrow the kernel's socket buffers and the cap quickly
+    // (bench/pausedReader.ts sends 1,000,000 small CALLs and measures the server's RSS).
+    const data = 'x'.repeat(4096);
+    server.on('client', (c) => c.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted', data })));
+    const accepted = nextClient(server);
+    const reader = await openPausedReader(`${url}/SLOW`, 'ocpp1.6');
+    const client = await accepted;
+    const frames = Array.from({ length: 10_000 }, (_, i) => JSON.stringify([2, `m${i}`, 'DataTransfer', { vendorId: 'v' }]));
+    void reader.sendFrames(frames);
+    expect(await client.closed()).toEqual({ code: 1008, reason: 'Send buffer limit exceeded' });
+    reader.socket.destroy();
+    expect(server.stats().connections.closedBySendBuffer).toBe(1);
+    expect(server.stats().connections.current).toBe(0);
+  });
+
+  it('a peer that keeps reading is never dropped by the default cap', async () => {
+    const { server, url } = await start();
+    server.on('client', (c) => c.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: new Date().toISOString() })));
+    const raw = await connectRaw(`${url}/FAST`, 'ocpp1.6');
+    for (let i = 0; i < 500; i++) raw.send([2, `m${i}`, 'Heartbeat', {}]);
+    await raw.next((f) => Array.isArray(f) && f[1] === 'm499');
+    expect(server.stats().connections.closedBySendBuffer).toBe(0);
     raw.ws.close();
   });
 });

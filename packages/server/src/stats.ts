@@ -14,6 +14,8 @@ export interface ServerStats {
     rejected: Record<string, number>;
     /** Closed by rate/size limits since start, by close code. */
     closedByLimit: Record<string, number>;
+    /** Dropped since start because the peer stopped reading and its send buffer passed `maxBufferedBytes`. */
+    closedBySendBuffer: number;
   };
   calls: {
     /** CALLs received from chargers and answered (result or error). */
@@ -44,6 +46,7 @@ export class StatsCollector {
   accepted = 0;
   readonly rejected: Record<string, number> = {};
   readonly closedByLimit: Record<string, number> = {};
+  closedBySendBuffer = 0;
   callsIn = 0;
   callsOut = 0;
   readonly errors: Record<string, number> = {};
@@ -70,6 +73,10 @@ export class StatsCollector {
     bump(this.closedByLimit, String(code));
   }
 
+  sendBufferClose(): void {
+    this.closedBySendBuffer++;
+  }
+
   error(code: string): void {
     bump(this.errors, code);
   }
@@ -82,6 +89,7 @@ export class StatsCollector {
         accepted: this.accepted,
         rejected: { ...this.rejected },
         closedByLimit: { ...this.closedByLimit },
+        closedBySendBuffer: this.closedBySendBuffer,
       },
       calls: { in: this.callsIn, out: this.callsOut },
       errors: { ...this.errors },

@@ -12,6 +12,8 @@ export interface MessageRateLimit {
 /** Told when the channel closes a connection itself because of a limit (the server's stats). */
 export interface LimitCloseSink {
   limitClose(code: number): void;
+  /** The peer stopped reading: its send buffer passed `maxBufferedBytes` and the socket was dropped. */
+  sendBufferClose(): void;
 }
 
 /** WebSocket close codes (RFC 6455 §7.4.1) the server uses for its own decisions. */
@@ -44,17 +46,28 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
   #windowCount = 0;
   #closedDone = false;
   #sentCloseCode: number | undefined;
+  #sentCloseReason: string | undefined;
 
   constructor(
     readonly socket: ChannelSocket,
     private readonly rateLimit: MessageRateLimit | undefined,
     private readonly limits: LimitCloseSink | undefined,
+    private readonly maxBufferedBytes = Infinity,
   ) {
     socket.target = this;
   }
 
   send(text: string): void {
-    if (this.socket.readyState === 1) this.socket.send(text);
+    const socket = this.socket;
+    if (socket.readyState !== 1) return;
+    // A peer that does not read makes every answer wait in memory (ws' queue, then the socket's). Past the cap
+    // the connection is dropped, not closed: a close frame would queue behind the very bytes that do not drain.
+    // Checked before sending, so one frame larger than the cap still goes to a peer that keeps up.
+    if (socket.bufferedAmount >= this.maxBufferedBytes) {
+      this.#dropSlowReader();
+      return;
+    }
+    socket.send(text);
   }
 
   close(code?: number, reason?: string): void {
@@ -125,8 +138,16 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
     const reason = reasonBytes.toString('utf8');
     // ws closes the connection itself after a protocol error (e.g. maxPayload → 1009, invalid UTF-8 → 1007)
     // and then reports 1006 locally, because it stops reading before the peer's close frame arrives: tell
-    // the code it sent, which is what really happened.
-    this.#sink?.channelClose(this, code === 1006 && this.#sentCloseCode !== undefined ? this.#sentCloseCode : code, reason);
+    // the code it sent (or, for a dropped slow reader, the reason it was dropped), which is what really happened.
+    if (code === 1006 && this.#sentCloseCode !== undefined) this.#sink?.channelClose(this, this.#sentCloseCode, this.#sentCloseReason ?? reason);
+    else this.#sink?.channelClose(this, code, reason);
+  }
+
+  #dropSlowReader(): void {
+    this.limits?.sendBufferClose();
+    this.#sentCloseCode = CloseCodes.policyViolation;
+    this.#sentCloseReason = 'Send buffer limit exceeded';
+    this.socket.terminate();
   }
 
   #limitClose(code: number, reason: string): void {
