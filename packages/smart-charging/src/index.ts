@@ -1,0 +1,40 @@
+export type { ChargerSpec, Phase, Session, SiteNode, TimeOfUse, TimeOfUseWindow } from './model.js';
+export { PHASES } from './model.js';
+export { SmartChargingError, type SmartChargingErrorCode } from './errors.js';
+export {
+  allocate,
+  type AllocationOptions,
+  type AllocationResult,
+  type AllocationStrategy,
+  type LimitedBy,
+  type NodeUsage,
+  type OverCommitment,
+  type SessionAllocation,
+} from './allocate.js';
+export type { Resource } from './constraints.js';
+export { activeWindows, localTime, type LocalTime } from './timeOfUse.js';
+export { effectiveLimits, type EffectiveLimits } from './siteIndex.js';
+export {
+  roundLimit,
+  setChargingProfile,
+  setChargingProfile16,
+  setChargingProfile201,
+  setChargingProfile21,
+  type ProfilePeriod,
+  type ProfileProtocol,
+  type ProfilePurpose,
+  type ProfileSpec,
+} from './profiles.js';
+export { profileForAllocation, type AllocationProfileOptions } from './allocationProfile.js';
+export { SmartChargingEngine, type SmartChargingEngineOptions } from './engine.js';
+export type {
+  CommandOutcome,
+  DispatchReport,
+  EngineSession,
+  FailureReason,
+  ProfileCommand,
+  SendProfile,
+  SessionState,
+  SmartChargingEvents,
+} from './dispatchTypes.js';
+export { ChargerNotConnectedError, sendThroughServer, type ChargerDirectory, type ProfileTarget } from './sendThroughServer.js';

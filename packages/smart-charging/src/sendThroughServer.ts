@@ -1,0 +1,46 @@
+import type { RequestOf } from '@chargewire/ocpp-types';
+import type { ProfileCommand, SendProfile } from './dispatchTypes.js';
+import type { ProfileProtocol } from './profiles.js';
+
+/**
+ * What the engine needs of a connected charger: `call` of SetChargingProfile. `ServerClientHandle` from
+ * `@chargewire/server` (a local or a remote, cluster-routed client) satisfies it.
+ */
+export interface ProfileTarget {
+  call<P extends ProfileProtocol>(
+    protocol: P,
+    action: 'SetChargingProfile',
+    params: RequestOf<P, 'SetChargingProfile'>,
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<{ status: string }>;
+}
+
+/** What the engine needs of a server: `findClient`, which `OCPPServer` has (it looks across the cluster). */
+export interface ChargerDirectory {
+  findClient(identity: string): Promise<ProfileTarget | undefined>;
+}
+
+/** Thrown (and reported as a failed command) when the charger is not connected to any node. */
+export class ChargerNotConnectedError extends Error {
+  override readonly name = 'ChargerNotConnectedError';
+
+  constructor(readonly chargerId: string) {
+    super(`charger ${chargerId} is not connected`);
+  }
+}
+
+/**
+ * A `send` function that delivers profiles through an `OCPPServer`: `findClient` finds the charger on
+ * this node or, with a cluster adapter installed, on another one, and the call is routed there.
+ *
+ * @example
+ * const engine = new SmartChargingEngine({ site, send: sendThroughServer(server) });
+ */
+export function sendThroughServer(server: ChargerDirectory): SendProfile {
+  return async (command: ProfileCommand, signal: AbortSignal) => {
+    const client = await server.findClient(command.chargerId);
+    if (!client) throw new ChargerNotConnectedError(command.chargerId);
+    const call = client.call.bind(client) as (protocol: string, action: 'SetChargingProfile', params: unknown, options: { signal: AbortSignal }) => Promise<{ status: string }>;
+    return call(command.protocol, 'SetChargingProfile', command.request, { signal });
+  };
+}
