@@ -72,6 +72,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   #chain: Promise<unknown> = Promise.resolve();
   #pending = 0;
   #timer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
   readonly #interval: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -163,7 +164,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
     return run;
   }
 
-  /** Resolves once no dispatch is scheduled or running. */
+  /** Resolves once no dispatch is scheduled or running (a retry of failed chargers later on is not waited for). */
   async idle(): Promise<void> {
     while (this.#timer !== undefined || this.#pending > 0) {
       await (this.#timer !== undefined ? new Promise((resolve) => setTimeout(resolve, this.#options.debounceMs ?? 50)) : this.#chain);
@@ -175,6 +176,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
     this.#closed = true;
     clearInterval(this.#interval);
     clearTimeout(this.#timer);
+    clearTimeout(this.#retryTimer);
     this.#timer = undefined;
     await this.#chain;
   }
@@ -300,7 +302,11 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
     const unconfirmed = [...this.#tracked.values()].filter((t) => t.unconfirmed).map((t) => t.session.id);
     const report: DispatchReport = { allocation, outcomes, unconfirmed };
     this.emit('dispatched', report);
-    if (unconfirmed.length > 0) this.#schedule(this.#options.retryMs ?? 10_000);
+    clearTimeout(this.#retryTimer);
+    if (unconfirmed.length > 0 && !this.#closed) {
+      this.#retryTimer = setTimeout(() => this.#schedule(0), this.#options.retryMs ?? 10_000);
+      this.#retryTimer.unref();
+    }
     return report;
   }
 }

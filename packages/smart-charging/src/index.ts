@@ -37,4 +37,4 @@ export type {
   SessionState,
   SmartChargingEvents,
 } from './dispatchTypes.js';
-export { ChargerNotConnectedError, sendThroughServer, type ChargerDirectory, type ProfileTarget } from './sendThroughServer.js';
+export { ChargerNotConnectedError, sendThroughServer, type CallSignal, type ChargerDirectory, type ProfileTarget } from './sendThroughServer.js';

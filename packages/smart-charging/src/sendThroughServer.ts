@@ -1,18 +1,19 @@
 import type { RequestOf } from '@chargewire/ocpp-types';
 import type { ProfileCommand, SendProfile } from './dispatchTypes.js';
-import type { ProfileProtocol } from './profiles.js';
 
 /**
  * What the engine needs of a connected charger: `call` of SetChargingProfile. `ServerClientHandle` from
  * `@chargewire/server` (a local or a remote, cluster-routed client) satisfies it.
  */
 export interface ProfileTarget {
-  call<P extends ProfileProtocol>(
-    protocol: P,
-    action: 'SetChargingProfile',
-    params: RequestOf<P, 'SetChargingProfile'>,
-    options?: { timeoutMs?: number; signal?: AbortSignal },
-  ): Promise<{ status: string }>;
+  call(protocol: 'ocpp1.6', action: 'SetChargingProfile', params: RequestOf<'ocpp1.6', 'SetChargingProfile'>, options?: CallSignal): Promise<{ status: string }>;
+  call(protocol: 'ocpp2.0.1', action: 'SetChargingProfile', params: RequestOf<'ocpp2.0.1', 'SetChargingProfile'>, options?: CallSignal): Promise<{ status: string }>;
+  call(protocol: 'ocpp2.1', action: 'SetChargingProfile', params: RequestOf<'ocpp2.1', 'SetChargingProfile'>, options?: CallSignal): Promise<{ status: string }>;
+}
+
+/** The call options the engine passes: its timeout aborts the call. */
+export interface CallSignal {
+  signal?: AbortSignal;
 }
 
 /** What the engine needs of a server: `findClient`, which `OCPPServer` has (it looks across the cluster). */
