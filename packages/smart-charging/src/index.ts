@@ -1,3 +1,6 @@
+// The published declarations use Node's types (the engine is an EventEmitter). TypeScript 6+ no longer loads
+// @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
+/// <reference types="node" preserve="true" />
 export type { ChargerSpec, Phase, Session, SiteNode, TimeOfUse, TimeOfUseWindow } from './model.js';
 export { PHASES } from './model.js';
 export { SmartChargingError, type SmartChargingErrorCode } from './errors.js';
