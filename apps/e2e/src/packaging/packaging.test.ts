@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // installed into a fresh project outside the workspace, a strict TypeScript consumer is compiled against
 // them and run, and the CLI's bin is started through npx.
 const workspaceRoot = new URL('../../../../', import.meta.url).pathname;
-const publicPackages = ['ocpp-types', 'rpc-core', 'server', 'client', 'redis-adapter', 'protocol-proxy', 'cli'];
+const publicPackages = ['ocpp-types', 'rpc-core', 'server', 'client', 'redis-adapter', 'protocol-proxy', 'cli', 'smart-charging'];
 const tsc = join(workspaceRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 let project: string;
