@@ -42,7 +42,7 @@ describe('SmartChargingEngine through an OCPPServer cluster', () => {
     await connect('CP-NO', 'ocpp1.6', 'Rejected');
     await connect('CP-SILENT', 'ocpp1.6', 'never');
 
-    const engine = new SmartChargingEngine({ site: { id: 'site', maxKw: 100 }, send: sendThroughServer(a.server), timeoutMs: 300, debounceMs: 5, reevaluateMs: 0 });
+    const engine = new SmartChargingEngine({ site: { id: 'site', maxKw: 100 }, send: sendThroughServer(a.server), timeoutMs: 2_000, debounceMs: 5, reevaluateMs: 0 });
     closers.push(() => engine.close());
     const outcomes: CommandOutcome[] = [];
     engine.on('applied', (o) => outcomes.push(o));
