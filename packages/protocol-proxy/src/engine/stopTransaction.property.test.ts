@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InMemorySessionStore } from '../store/inMemorySessionStore.js';
+import { RedisSessionStore } from '../store/redisSessionStore.js';
+import type { SessionStore } from '../store/sessionStore.js';
 import { callError, chargerExchange, type Peer } from '../testing/harness.fixture.js';
 import { createTranslator } from './translator.js';
 
@@ -12,10 +15,23 @@ import { createTranslator } from './translator.js';
  * and the final reading once.
  */
 
+const redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 2 });
+const prefix = `test:proxy-stop:${randomUUID()}:`;
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
 const NOW = '2025-03-01T10:00:00.000Z';
 type Ended = { eventType: string; seqNo: number; transactionInfo: { transactionId: string }; meterValue: Array<{ sampledValue: Array<{ value: number; context?: string; measurand?: string; phase?: string }> }> };
 
-describe('StopTransaction retries', () => {
+const STORES: Array<[string, () => SessionStore, number]> = [
+  ['in-memory store', () => new InMemorySessionStore(), 100],
+  ['Redis store', () => new RedisSessionStore({ redis, keyPrefix: prefix }), 15],
+];
+
+describe.each(STORES)('StopTransaction retries (%s)', (_name, makeStore, numRuns) => {
   it('never produce a second Ended: a retry before the backend accepted it keeps the seqNo, after it none is sent', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -25,7 +41,7 @@ describe('StopTransaction retries', () => {
         fc.integer({ min: 0, max: 1_000_000 }),
         fc.constantFrom('Local', 'Remote', 'EVDisconnected', 'PowerLoss', undefined),
         async (answers, meterUpdates, meterStop, reason) => {
-          const t = createTranslator({ store: new InMemorySessionStore(), now: () => new Date(NOW) });
+          const t = createTranslator({ store: makeStore(), now: () => new Date(NOW) });
           const identity = `CP-${randomUUID()}`;
           const start = await chargerExchange(t, identity, 'StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: NOW }, () => ({ idTokenInfo: { status: 'Accepted' } }));
           const transactionId = (start.result as { transactionId: number }).transactionId;
@@ -56,7 +72,7 @@ describe('StopTransaction retries', () => {
           expect(ended.length).toBe(firstAccepted < 0 ? answers.length : firstAccepted + 1);
         },
       ),
-      { numRuns: 100 },
+      { numRuns },
     );
   });
 

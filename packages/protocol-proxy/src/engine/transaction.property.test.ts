@@ -34,7 +34,7 @@ const scenario = fc.record({
   reason: fc.constantFrom('EmergencyStop', 'EVDisconnected', 'HardReset', 'Local', 'Other', 'PowerLoss', 'Reboot', 'Remote', 'SoftReset', 'UnlockCommand', 'DeAuthorized'),
 });
 
-type Tx = { eventType: string; seqNo: number; timestamp: string; transactionInfo: { transactionId: string; stoppedReason?: string }; evse?: { id: number }; idToken?: { idToken: string }; meterValue?: Array<{ timestamp: string; sampledValue: Array<{ value: number }> }> };
+type Tx = { eventType: string; triggerReason?: string; seqNo: number; timestamp: string; transactionInfo: { transactionId: string; stoppedReason?: string }; evse?: { id: number }; idToken?: { idToken: string }; meterValue?: Array<{ timestamp: string; sampledValue: Array<{ value: number }> }> };
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -75,6 +75,8 @@ async function runScenario(store: SessionStore, s: Scenario): Promise<void> {
   expect(last?.sampledValue[0]?.value).toBe(s.meterStop);
   const expectedReason = s.reason === 'HardReset' || s.reason === 'SoftReset' ? 'ImmediateReset' : s.reason === 'UnlockCommand' ? 'Remote' : s.reason;
   expect(ended.transactionInfo.stoppedReason).toBe(expectedReason);
+  // Only a Reset.req (HardReset/SoftReset) is a ResetCommand; 1.6 Reboot is the charger rebooting by itself.
+  expect(ended.triggerReason === 'ResetCommand').toBe(s.reason === 'HardReset' || s.reason === 'SoftReset');
 }
 
 describe('transaction round trip', () => {
