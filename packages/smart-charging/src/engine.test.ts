@@ -179,7 +179,7 @@ describe('SmartChargingEngine', () => {
     expect(engine.allocation?.nodes[0]?.capacity).toBe(9_000);
   });
 
-  it('reports over-commitment and refuses invalid sessions up front', async () => {
+  it('reports over-commitment and refuses invalid sessions and sites up front', async () => {
     const chargers = new Chargers();
     const engine = engineFor(chargers, { site: { id: 'site', maxKw: 5 } });
     const reports: unknown[] = [];
@@ -192,5 +192,10 @@ describe('SmartChargingEngine', () => {
     expect(() => engine.startSession({ ...session('t3'), hardwareMaxA: -1 })).toThrow(expect.objectContaining({ code: 'InvalidSession' }));
     expect(() => engine.startSession({ ...session('t3'), protocol: 'ocpp1.5' as 'ocpp1.6' })).toThrow(/ocpp1.5/);
     expect(() => engine.updateSession('nope', {})).toThrow(expect.objectContaining({ code: 'UnknownSession' }));
+    // A bad site is refused when it is given, not later inside a background dispatch.
+    expect(() => engine.updateSite({ id: 'site', timeOfUse: { timeZone: 'Nowhere/Land', windows: [] } })).toThrow(expect.objectContaining({ code: 'InvalidTimeZone' }));
+    expect(() => engine.updateSite({ id: 'site', timeOfUse: { timeZone: 'UTC', windows: [{ from: '7pm', to: '21:00' }] } })).toThrow(expect.objectContaining({ code: 'InvalidTimeOfUse' }));
+    expect(() => engine.updateSite({ id: 'site', timeOfUse: { timeZone: 'UTC', windows: [{ from: '19:00', to: '21:00', days: [0] }] } })).toThrow(expect.objectContaining({ code: 'InvalidTimeOfUse' }));
+    expect(engine.allocation?.nodes[0]?.capacity).toBe(5_000);
   });
 });

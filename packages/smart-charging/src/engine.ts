@@ -7,7 +7,7 @@ import type { SiteNode } from './model.js';
 import { roundLimit, setChargingProfile } from './profiles.js';
 import { DEFAULT_HARDWARE_MAX_A, resolveSessions } from './resolveSessions.js';
 import { sendWithTimeout } from './sendWithTimeout.js';
-import { indexSite } from './siteIndex.js';
+import { indexSite, type SiteIndex } from './siteIndex.js';
 
 /** Options of {@link SmartChargingEngine}. */
 export interface SmartChargingEngineOptions {
@@ -67,6 +67,7 @@ interface Tracked {
 export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   readonly #options: SmartChargingEngineOptions;
   #site: SiteNode;
+  #siteIndex: SiteIndex;
   readonly #tracked = new Map<string, Tracked>();
   #allocation: AllocationResult | undefined;
   #chain: Promise<unknown> = Promise.resolve();
@@ -79,7 +80,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   constructor(options: SmartChargingEngineOptions) {
     super();
     this.#options = options;
-    indexSite(options.site);
+    this.#siteIndex = indexSite(options.site);
     this.#site = options.site;
     const every = options.reevaluateMs ?? 60_000;
     if (every > 0) {
@@ -119,7 +120,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   meter(id: string, reading: { amps?: number; watts?: number }): void {
     const tracked = this.#tracked.get(id);
     if (!tracked) return;
-    const phases = tracked.session.phases ?? indexSite(this.#site).placementOf(tracked.session.chargerId).charger?.phases ?? 3;
+    const phases = tracked.session.phases ?? this.#siteIndex.placementOf(tracked.session.chargerId).charger?.phases ?? 3;
     const amps = reading.amps ?? (reading.watts !== undefined ? reading.watts / ((this.#options.allocation?.voltage ?? 230) * phases) : undefined);
     if (amps === undefined || !Number.isFinite(amps)) return;
     tracked.measuredA = amps;
@@ -140,7 +141,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
 
   /** Replaces the site (a new limit from an operator, a feeder added) and re-dispatches. */
   updateSite(site: SiteNode): void {
-    indexSite(site);
+    this.#siteIndex = indexSite(site);
     this.#site = site;
     this.#schedule();
   }
@@ -192,7 +193,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   }
 
   #check(session: EngineSession): void {
-    resolveSessions([session], indexSite(this.#site), { voltage: this.#options.allocation?.voltage ?? 230, defaultMinA: 0 });
+    resolveSessions([session], this.#siteIndex, { voltage: this.#options.allocation?.voltage ?? 230, defaultMinA: 0 });
     if (!['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'].includes(session.protocol)) {
       throw new SmartChargingError('InvalidSession', `session ${session.id}: unsupported protocol "${String(session.protocol)}"`);
     }
@@ -211,7 +212,7 @@ export class SmartChargingEngine extends EventEmitter<SmartChargingEvents> {
   /** A worst-case draw for a charger that has not confirmed its limit: the last one it did, else its maximum. */
   #worstCaseA(t: Tracked): number {
     if (t.confirmedA !== undefined) return t.confirmedA;
-    const charger = indexSite(this.#site).placementOf(t.session.chargerId).charger;
+    const charger = this.#siteIndex.placementOf(t.session.chargerId).charger;
     return Math.min(t.session.hardwareMaxA ?? charger?.maxAmpsPerPhase ?? DEFAULT_HARDWARE_MAX_A, charger?.maxAmpsPerPhase ?? Infinity);
   }
 

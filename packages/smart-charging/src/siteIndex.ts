@@ -1,6 +1,6 @@
 import { SmartChargingError } from './errors.js';
 import type { ChargerSpec, SiteNode } from './model.js';
-import { activeWindows } from './timeOfUse.js';
+import { activeWindows, checkTimeOfUse } from './timeOfUse.js';
 
 /** Where a charger sits: its spec and the ids of the nodes from the root down to its node. */
 export interface ChargerPlacement {
@@ -44,6 +44,7 @@ export function indexSite(root: SiteNode): SiteIndex {
     if (margin !== undefined && !(margin >= 0 && margin < 1)) {
       throw new SmartChargingError('InvalidSite', `node ${node.id}: safetyMargin must be in [0, 1) (got ${margin})`);
     }
+    if (node.timeOfUse) checkTimeOfUse(node.timeOfUse);
     for (const window of node.timeOfUse?.windows ?? []) {
       checkLimit(window.maxKw, `node ${node.id}: time-of-use maxKw`);
       checkLimit(window.maxAmpsPerPhase, `node ${node.id}: time-of-use maxAmpsPerPhase`);

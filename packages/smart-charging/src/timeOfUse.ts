@@ -47,6 +47,18 @@ export function parseClock(text: string): number {
   return minutes;
 }
 
+/** Throws a SmartChargingError unless the time zone is known and every window's times and days are valid. */
+export function checkTimeOfUse(schedule: TimeOfUse): void {
+  formatterFor(schedule.timeZone);
+  for (const window of schedule.windows) {
+    parseClock(window.from);
+    parseClock(window.to);
+    if (window.days?.some((day) => !Number.isInteger(day) || day < 1 || day > 7)) {
+      throw new SmartChargingError('InvalidTimeOfUse', `window ${window.from}–${window.to}: days are ISO weekdays 1 (Monday) … 7 (Sunday)`);
+    }
+  }
+}
+
 /** Whether a window covers a local time. A window past midnight belongs to the day it starts on. */
 export function windowCovers(window: TimeOfUseWindow, local: LocalTime): boolean {
   const from = parseClock(window.from);
