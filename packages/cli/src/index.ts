@@ -10,8 +10,13 @@ export { runBench, BENCH_ACTIONS, type BenchOptions, type BenchResult, type Benc
 export { latencyStats, percentile, type LatencyStats } from './commands/bench/latencyStats.js';
 export { runCheck, type CheckOptions, type CheckReport } from './commands/check/runCheck.js';
 export type { RuleResult, RuleStatus } from './commands/check/ruleResult.js';
-export { runFuzz, fuzzCategories, type FuzzOptions, type FuzzReport, type CategoryResult, type Deviation } from './commands/fuzz/runFuzz.js';
-export { expectationFor, judge, type FuzzCase, type Expectation, type Reaction } from './commands/fuzz/oracle.js';
+export { runFuzz, type FuzzOptions, type FuzzReport, type CategoryResult, type Finding } from './commands/fuzz/runFuzz.js';
+export { fuzzCategories, type FuzzCategory, type FuzzDirection } from './commands/fuzz/categories.js';
+export { endpointSource, type EndpointSourceOptions } from './commands/fuzz/endpointSource.js';
+export { listenForCharger, type ListenSource, type ListenSourceOptions } from './commands/fuzz/listenSource.js';
+export { UnreachableError, type ConnectionSource } from './commands/fuzz/harness.js';
+export { payloadArbitrary, type PayloadArbitraryOptions } from './commands/fuzz/schemaArbitrary.js';
+export { assess, expectationFor, judge, type FindingKind, type Verdict, type FuzzCase, type Expectation, type Reaction } from './commands/fuzz/oracle.js';
 export { validateText, type ValidationReport, type ValidateTextOptions } from './commands/validate/validateText.js';
 export { startLocalCsms, type LocalCsms, type LocalCsmsOptions } from './commands/serve/localCsms.js';
 export { Simulator, type SimulatorOptions, type LogLine, type ConnectionState } from './commands/simulate/simulator.js';

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { EndpointError } from '../exitCodes.js';
 import { basicAuthFor } from './basicAuth.js';
 import { readFrame } from './frames.js';
+import type { TlsFiles } from './tlsFiles.js';
 
 /** Options for {@link openRaw}. */
 export interface OpenRawOptions {
@@ -16,6 +17,12 @@ export interface OpenRawOptions {
   headers?: Record<string, string>;
   /** Basic-auth password; the user name is the identity in the URL (security profiles 1/2). */
   password?: string;
+  /** CA, client certificate and key for wss:// (security profiles 2/3). */
+  tls?: TlsFiles;
+  /** Lowest TLS version offered on wss://; OCPP requires TLS 1.2 or higher. @default 'TLSv1.2' */
+  minTlsVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** Highest TLS version offered on wss:// (a check offers only old versions to see them refused). */
+  maxTlsVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 }
 
 /** How the peer closed (or the socket ended). */
@@ -168,6 +175,7 @@ export function openRaw(url: string, options: OpenRawOptions = {}): Promise<RawC
         perMessageDeflate: options.perMessageDeflate ?? false,
         handshakeTimeout: timeoutMs,
         headers: { ...options.headers, ...(options.password !== undefined ? { authorization: basicAuthFor(url, options.password) } : {}) },
+        ...(url.startsWith('wss:') ? tlsSocketOptions(options) : {}),
       });
     } catch (err) {
       reject(new EndpointError(`cannot connect to ${url}: ${(err as Error).message}`));
@@ -199,6 +207,17 @@ export function openRaw(url: string, options: OpenRawOptions = {}): Promise<RawC
       resolve(new RawConnection(socket, upgrade));
     });
   });
+}
+
+/** The `tls.connect` options ws passes through for a wss:// URL. */
+function tlsSocketOptions(options: OpenRawOptions): Record<string, unknown> {
+  return {
+    minVersion: options.minTlsVersion ?? 'TLSv1.2',
+    ...(options.maxTlsVersion ? { maxVersion: options.maxTlsVersion } : {}),
+    ...(options.tls?.ca ? { ca: options.tls.ca } : {}),
+    ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
+    ...(options.tls?.key ? { key: options.tls.key } : {}),
+  };
 }
 
 /** One-line message for a socket error while connecting. */

@@ -1,5 +1,8 @@
 import { getValidator, isProtocolName } from '@chargewire/ocpp-types';
 import { brokenExamplesFor, exampleFor } from '@chargewire/ocpp-types/examples';
+import type { TlsFiles } from '../../net/tlsFiles.js';
+import { probeCall } from '../fuzz/categories.js';
+import { endpointSource } from '../fuzz/endpointSource.js';
 import { FuzzHarness } from '../fuzz/harness.js';
 import { describeReaction, expectationFor, familyOf, frameText, judge, WIRE_CODES, type FuzzCase, type Reaction } from '../fuzz/oracle.js';
 import { SECTIONS, type RuleResult } from './ruleResult.js';
@@ -81,17 +84,17 @@ function rulesFor(protocol: string): FrameRule[] {
 }
 
 /** The RPC-framing rules for one subprotocol, judged with the fuzz oracle. */
-export async function frameRules(url: string, protocol: string, deadlineMs: number, password?: string): Promise<RuleResult[]> {
+export async function frameRules(url: string, protocol: string, deadlineMs: number, password?: string, tls?: TlsFiles): Promise<RuleResult[]> {
   const family = familyOf(protocol);
-  const harness = new FuzzHarness({ url, protocol, deadlineMs, ...(password !== undefined ? { password } : {}) });
+  const source = endpointSource({ url, protocol, connections: 1, ...(password !== undefined ? { password } : {}), ...(tls ? { tls } : {}) });
+  const harness = new FuzzHarness({ source, worker: 0, deadlineMs, probe: probeCall(protocol, 'toCsms') });
   const results: RuleResult[] = [];
   const errors: Reaction[] = [];
-  await harness.start();
   try {
     for (const rule of rulesFor(protocol)) {
       const expected = expectationFor(rule.frame, family);
       const text = frameText(rule.frame);
-      const reaction = await harness.exchange(text, expected.reply !== 'none');
+      const reaction = await harness.exchange(text, expected.reply !== 'none', expected.reply !== 'callResult');
       if (reaction.kind === 'callError') errors.push(reaction);
       let problem = judge(expected, reaction, family);
       if (!problem && reaction.kind === 'callResult' && rule.frame.kind === 'schema') {

@@ -19,27 +19,27 @@ const isJson = (text: string): boolean => {
 };
 
 /** Text that JSON.parse rejects: cut-off frames, stray characters and random text. */
-export const invalidJson = (): fc.Arbitrary<FuzzCase> =>
+export const invalidJson = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
   fc
     .oneof(
       fc.tuple(messageId(), fc.nat()).map(([id, cut]) => {
-        const text = JSON.stringify([2, id, 'Heartbeat', {}]);
+        const text = JSON.stringify([2, id, action, {}]);
         return text.slice(0, 1 + (cut % (text.length - 1)));
       }),
-      fc.tuple(messageId(), fc.constantFrom("'", '{', '}', ',', 'undefined', 'NaN', '\\')).map(([id, junk]) => `[2,"${id}","Heartbeat",{}${junk}]`),
+      fc.tuple(messageId(), fc.constantFrom("'", '{', '}', ',', 'undefined', 'NaN', '\\')).map(([id, junk]) => `[2,"${id}","${action}",{}${junk}]`),
       fc.string({ minLength: 1, maxLength: 40 }),
     )
     .filter((text) => !isJson(text))
     .map((text) => ({ kind: 'invalidJson', text }));
 
 /** JSON that is not an OCPP-J array: objects, scalars, [] and arrays that do not start with a number. */
-export const notAFrame = (): fc.Arbitrary<FuzzCase> =>
+export const notAFrame = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
   fc
     .oneof(
       fc.dictionary(fc.string({ maxLength: 8 }), jsonLeaf(), { maxKeys: 3 }),
       jsonLeaf(),
       fc.constant([]),
-      fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null), fc.boolean()), messageId()).map(([type, id]) => [type, id, 'Heartbeat', {}]),
+      fc.tuple(fc.oneof(fc.string({ maxLength: 4 }), fc.constant(null), fc.boolean()), messageId()).map(([type, id]) => [type, id, action, {}]),
     )
     .map((value) => ({ kind: 'notAFrame', value }));
 
@@ -67,17 +67,17 @@ export const send = (): fc.Arbitrary<FuzzCase> =>
   fc.tuple(messageId(), fc.constantFrom('NotifyPeriodicEventStream', 'Heartbeat')).map(([id, action]) => ({ kind: 'send', id, action, payload: {} }));
 
 /** CALLs with an unusable id: not a string, or empty. */
-export const badId = (): fc.Arbitrary<FuzzCase> =>
-  fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.constant(''), fc.array(fc.nat(), { maxLength: 2 }), fc.constant({})).map((id) => ({ kind: 'badId', id }));
+export const badId = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
+  fc.oneof(fc.integer(), fc.constant(null), fc.boolean(), fc.constant(''), fc.array(fc.nat(), { maxLength: 2 }), fc.constant({})).map((id) => ({ kind: 'badId', id, action }));
 
 /** CALLs with ids of 37 to 200 characters. */
-export const longId = (): fc.Arbitrary<FuzzCase> =>
-  fc.stringMatching(/^[A-Za-z0-9]{37,200}$/).map((id) => ({ kind: 'longId', id }));
+export const longId = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
+  fc.stringMatching(/^[A-Za-z0-9]{37,200}$/).map((id) => ({ kind: 'longId', id, action }));
 
 /** CALLs with 2, 3 or 5+ elements. */
-export const badArity = (): fc.Arbitrary<FuzzCase> =>
+export const badArity = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
   fc
-    .tuple(messageId(), fc.oneof(fc.constant<unknown[]>([]), fc.constant<unknown[]>(['Heartbeat']), fc.array(jsonLeaf(), { minLength: 1, maxLength: 3 }).map((extra) => ['Heartbeat', {}, ...extra])))
+    .tuple(messageId(), fc.oneof(fc.constant<unknown[]>([]), fc.constant<unknown[]>([action]), fc.array(jsonLeaf(), { minLength: 1, maxLength: 3 }).map((extra) => [action, {}, ...extra])))
     .map(([id, elements]) => ({ kind: 'badArity', id, elements }));
 
 /** CALLs whose action is not a string. */
@@ -91,6 +91,6 @@ export const unknownAction = (isKnown: (action: string) => boolean): fc.Arbitrar
     .filter(([, action]) => !isKnown(action))
     .map(([id, action]) => ({ kind: 'unknownAction', id, action }));
 
-/** Heartbeat CALLs whose payload is not an object. */
-export const badPayload = (): fc.Arbitrary<FuzzCase> =>
-  fc.tuple(messageId(), nonObject()).map(([id, payload]) => ({ kind: 'badPayload', id, action: 'Heartbeat', payload }));
+/** CALLs of a known action whose payload is not an object. */
+export const badPayload = (action = 'Heartbeat'): fc.Arbitrary<FuzzCase> =>
+  fc.tuple(messageId(), nonObject()).map(([id, payload]) => ({ kind: 'badPayload', id, action, payload }));

@@ -1,59 +1,95 @@
-import { EndpointError } from '../../exitCodes.js';
-import { callFrame, errorFrame, readFrame } from '../../net/frames.js';
-import { openRaw, type RawConnection } from '../../net/rawConnection.js';
+import { callFrame, readFrame } from '../../net/frames.js';
+import type { RawConnection } from '../../net/rawConnection.js';
 import type { Reaction } from './oracle.js';
+
+/**
+ * Where a worker's connections come from: dialled to a CSMS (`fuzz --endpoint`) or accepted from a
+ * charger (`fuzz --listen`). `open` rejects with {@link UnreachableError} when the target is gone.
+ */
+export interface ConnectionSource {
+  open(worker: number): Promise<RawConnection>;
+}
+
+/** The target no longer accepts connections (a CSMS that died, a charger that did not come back). */
+export class UnreachableError extends Error {
+  override readonly name = 'UnreachableError';
+}
 
 /** Options of {@link FuzzHarness}. */
 export interface HarnessOptions {
-  url: string;
-  protocol: string;
-  /** How long to wait for an answer that the spec requires. @default 2000 */
+  source: ConnectionSource;
+  /** Worker number (selects the connection's identity). */
+  worker: number;
+  /** How long to wait for an answer the spec requires. @default 2000 */
   deadlineMs?: number;
-  /** After the probe is answered, how long to keep listening for a late answer to an ignored frame. @default 30 */
+  /** After the probe is answered, how long to keep listening for a late answer to an ignored frame. @default 20 */
   graceMs?: number;
-  /** Basic-auth password (security profiles 1/2). */
-  password?: string;
-}
-
-/** The CSMS stopped accepting connections: it probably crashed on the previous frame. */
-export class ServerCrashedError extends Error {
-  override readonly name = 'ServerCrashedError';
+  /** A CALL the target must answer (with anything), used to tell "ignored" from "hung". */
+  probe: { action: string; payload: unknown };
+  /**
+   * Malformed frames and refused CALLs sent over one connection before the harness opens a fresh one on its
+   * own: servers close with 1008 after a bounded number of bad messages (chargewire's default is 10). @default 8
+   */
+  badFrameBudget?: number;
 }
 
 const PROBE_PREFIX = 'cw-probe-';
+/** RFC 6455 §7.4.1 / IANA: 1001 Going Away, 1012 Service Restart. */
+const RESTART_CODES = new Set([1001, 1012]);
 
 /**
- * Sends one frame at a time over a raw connection and observes the reaction. An expected silence is
- * confirmed with a probe CALL (Heartbeat) instead of a long timeout: once the probe is answered, the
- * frame was ignored; an unanswered probe means the server hangs. Reconnects after the server closes.
+ * Sends one frame at a time over a worker's connection and observes the reaction (one outstanding CALL per
+ * connection, OCPP-J §4.1.1 / Part 4 §4.1.1). An expected silence is confirmed with a probe CALL instead of
+ * a long timeout. A restart close (1001/1012) gets the frame sent again on the next connection. A 1008 close that follows malformed frames is the target enforcing its bad-message bound:
+ * the harness retries the frame once on a fresh connection instead of reporting it.
  */
 export class FuzzHarness {
   private conn: RawConnection | undefined;
   private probes = 0;
+  /** Bad frames (malformed, or answered with a CALLERROR) sent on the current connection. */
+  private bad = 0;
   private readonly deadlineMs: number;
   private readonly graceMs: number;
-  /** Frames sent so far (for the crash report). */
+  private readonly budget: number;
+  /** Frames sent, probes included. */
   sent = 0;
   lastFrame: string | undefined;
 
   constructor(private readonly options: HarnessOptions) {
     this.deadlineMs = options.deadlineMs ?? 2000;
-    this.graceMs = options.graceMs ?? 30;
-  }
-
-  /** Opens the first connection; rejects with EndpointError when the endpoint is unusable. */
-  async start(): Promise<void> {
-    await this.connection();
+    this.graceMs = options.graceMs ?? 20;
+    this.budget = options.badFrameBudget ?? 8;
   }
 
   async stop(): Promise<void> {
-    await this.conn?.close();
+    const conn = this.conn;
     this.conn = undefined;
+    await conn?.close();
   }
 
-  /** Sends `text` and classifies what comes back; `expectAnswer` selects waiting vs probing. */
-  async exchange(text: string, expectAnswer: boolean): Promise<Reaction> {
-    const conn = await this.connection();
+  /**
+   * Sends `text` and classifies what comes back. `expectAnswer` selects waiting vs probing; `malformed` marks
+   * frames the target may count against its bad-message bound.
+   */
+  async exchange(text: string, expectAnswer: boolean, malformed: boolean): Promise<Reaction> {
+    for (let attempt = 0; ; attempt++) {
+      if (malformed && this.bad >= this.budget) this.recycle();
+      const conn = await this.connection();
+      const badBefore = this.bad;
+      const reaction = await this.once(conn, text, expectAnswer);
+      if (malformed || reaction.kind === 'callError') this.bad++;
+      // A restart the target announced (1012 Service Restart, 1001 Going Away), e.g. after answering a Reset
+      // a moment ago: the frame is judged again on the next connection.
+      if (reaction.kind === 'closed' && RESTART_CODES.has(reaction.code) && attempt === 0) continue;
+      const policyClose = reaction.kind === 'closed' && reaction.code === 1008 && (badBefore > 0 || malformed);
+      if (!policyClose) return reaction;
+      // The target enforced its bad-message bound: judge the frame again on a clean connection.
+      if (attempt === 0 && badBefore > 0) continue;
+      return malformed ? { kind: 'policyClose' } : reaction;
+    }
+  }
+
+  private async once(conn: RawConnection, text: string, expectAnswer: boolean): Promise<Reaction> {
     conn.drain();
     this.sent++;
     this.lastFrame = text;
@@ -62,9 +98,9 @@ export class FuzzHarness {
       const reply = await conn.next(isResponse, this.deadlineMs);
       if (reply === 'closed') return this.closedReaction(conn);
       if (reply !== 'timeout') return classify(reply);
-      // No answer in time: a probe tells silence (a deviation) from a hang.
-      const probe = await this.probe(conn);
-      return probe === 'answered' ? { kind: 'none' } : probe;
+      // The answer may still come: this connection has an outstanding CALL and is of no further use.
+      await this.discard(conn);
+      return { kind: 'hang' };
     }
     const probe = await this.probe(conn);
     if (probe !== 'answered') return probe;
@@ -75,20 +111,32 @@ export class FuzzHarness {
 
   private async probe(conn: RawConnection): Promise<'answered' | Reaction> {
     const id = `${PROBE_PREFIX}${++this.probes}`;
-    if (!conn.send(callFrame(id, 'Heartbeat', {}))) return this.closedReaction(conn);
+    this.sent++;
+    if (!conn.send(callFrame(id, this.options.probe.action, this.options.probe.payload))) return this.closedReaction(conn);
     const answer = await conn.next((text) => answersProbe(text, id), this.deadlineMs);
     if (answer === 'closed') return this.closedReaction(conn);
     if (answer === 'timeout') {
-      // A hung connection is useless for the next frames.
-      await conn.close();
-      this.conn = undefined;
+      await this.discard(conn);
       return { kind: 'hang' };
     }
+    if (readFrame(answer).type === 'error') this.bad++;
     return 'answered';
   }
 
-  private async closedReaction(conn: RawConnection): Promise<Reaction> {
+  private async discard(conn: RawConnection): Promise<void> {
+    if (this.conn === conn) this.conn = undefined;
+    await conn.close();
+  }
+
+  /** Leaves the connection before the target's bad-message bound is reached; the close handshake runs in the background. */
+  private recycle(): void {
+    const conn = this.conn;
     this.conn = undefined;
+    void conn?.close();
+  }
+
+  private async closedReaction(conn: RawConnection): Promise<Reaction> {
+    if (this.conn === conn) this.conn = undefined;
     const info = await conn.waitClosed(1000);
     if (!info) conn.socket.terminate();
     return { kind: 'closed', code: info?.code ?? 1006, reason: info?.reason ?? '' };
@@ -96,22 +144,9 @@ export class FuzzHarness {
 
   private async connection(): Promise<RawConnection> {
     if (this.conn && !this.conn.isClosed) return this.conn;
-    try {
-      const conn = await openRaw(this.options.url, { protocols: [this.options.protocol], ...(this.options.password !== undefined ? { password: this.options.password } : {}) });
-      if (conn.protocol !== this.options.protocol) {
-        await conn.close();
-        throw new EndpointError(`server did not accept subprotocol ${this.options.protocol} (selected '${conn.protocol}')`);
-      }
-      // The CSMS's own CALLs (e.g. TriggerMessage after boot) are answered so they never block it.
-      conn.answerCalls((id) => errorFrame(id, 'NotImplemented', 'fuzzer answers no CSMS calls'));
-      this.conn = conn;
-      return conn;
-    } catch (err) {
-      if (this.sent > 0 && err instanceof EndpointError && err.status === undefined) {
-        throw new ServerCrashedError(`server stopped accepting connections after ${this.sent} frames (${err.message})`);
-      }
-      throw err;
-    }
+    this.conn = await this.options.source.open(this.options.worker);
+    this.bad = 0;
+    return this.conn;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectationFor, judge, wireCode, type Family, type FuzzCase } from './oracle.js';
+import { assess, expectationFor, judge, wireCode, type Family, type FuzzCase, type Reaction } from './oracle.js';
 
 const cases: Array<[FuzzCase, Family, ReturnType<typeof expectationFor>]> = [
   [{ kind: 'invalidJson', text: '[2,' }, '1.6', { reply: 'callError', ids: ['-1'], codes: ['FormationViolation', 'ProtocolError'] }],
@@ -15,7 +15,8 @@ const cases: Array<[FuzzCase, Family, ReturnType<typeof expectationFor>]> = [
   [
     { kind: 'schema', id: 'a', action: 'Authorize', payload: {}, violation: 'OccurrenceConstraintViolation', mutation: 'remove idTag' },
     '1.6',
-    { reply: 'callError', ids: ['a'], codes: ['OccurenceConstraintViolation'] },
+    // An action the receiver does not implement may be refused as such.
+    { reply: 'callError', ids: ['a'], codes: ['OccurenceConstraintViolation', 'NotImplemented', 'NotSupported'] },
   ],
 ];
 
@@ -41,9 +42,27 @@ describe('fuzz oracle', () => {
     expect(judge(error, { kind: 'callError', id: '-1', code: 'RpcFrameworkError', description: 'x'.repeat(256), details: {} }, '2.0.1')).toMatch(/256 characters/);
     expect(judge(error, { kind: 'callError', id: '-1', code: 'RpcFrameworkError', description: '', details: null }, '2.0.1')).toMatch(/errorDetails/);
     expect(judge({ reply: 'none' }, { kind: 'callResult', id: 'a' }, '1.6')).toMatch(/must be ignored/);
-    expect(judge({ reply: 'none' }, { kind: 'hang' }, '1.6')).toMatch(/hung/);
+    expect(judge({ reply: 'none' }, { kind: 'hang' }, '1.6')).toMatch(/^hang: no answer to a probe/);
     // A valid payload may be refused for business reasons, never with a validation code.
     expect(judge({ reply: 'callResult', id: 'a' }, { kind: 'callError', id: 'a', code: 'SecurityError', description: '', details: {} }, '2.0.1')).toBeUndefined();
     expect(judge({ reply: 'callResult', id: 'a' }, { kind: 'callError', id: 'a', code: 'FormatViolation', description: '', details: {} }, '2.0.1')).toMatch(/payload is valid/);
+  });
+
+  it('classifies findings', () => {
+    const valid = { reply: 'callResult', id: 'a' } as const;
+    const error = (code: string): Reaction => ({ kind: 'callError', id: 'a', code, description: '', details: {} });
+    // A crashing handler: never a "skip" (issue 16).
+    expect(assess(valid, error('InternalError'), '1.6')?.kind).toBe('crash');
+    expect(assess(valid, error('GenericError'), '2.0.1')?.kind).toBe('crash');
+    expect(assess(valid, error('NotImplemented'), '2.0.1')).toBeUndefined();
+    expect(assess(valid, { kind: 'hang' }, '2.0.1')?.kind).toBe('hang');
+    expect(assess(valid, { kind: 'closed', code: 1011, reason: '' }, '2.0.1')?.kind).toBe('dropped');
+    expect(assess(valid, { kind: 'policyClose' }, '2.0.1')?.kind).toBe('dropped');
+    expect(assess({ reply: 'callError', ids: ['-1'], codes: ['RpcFrameworkError'] }, { kind: 'policyClose' }, '2.0.1')).toBeUndefined();
+    expect(assess(valid, { kind: 'callResult', id: 'a', payload: {} }, '2.0.1', () => '/status is required')).toEqual({
+      kind: 'invalid-response',
+      message: 'CALLRESULT payload fails the response schema: /status is required',
+    });
+    expect(assess(valid, { kind: 'callResult', id: 'b' }, '2.0.1')?.kind).toBe('deviation');
   });
 });

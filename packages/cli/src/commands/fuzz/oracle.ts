@@ -18,9 +18,9 @@ export type FuzzCase =
   /** 2.1 SEND `[6, id, action, payload]`: never answered. */
   | { kind: 'send'; id: string; action: string; payload: unknown }
   /** A CALL whose id is not a string (number, null, object, …) or the empty string. */
-  | { kind: 'badId'; id: unknown }
+  | { kind: 'badId'; id: unknown; action?: string }
   /** A CALL whose id is longer than 36 characters (§4.1.3 / Part 4 §4.2.1). */
-  | { kind: 'longId'; id: string }
+  | { kind: 'longId'; id: string; action?: string }
   /** A CALL with the wrong number of elements. */
   | { kind: 'badArity'; id: string; elements: unknown[] }
   /** A CALL whose action is not a string. */
@@ -49,6 +49,8 @@ export type Reaction =
   | { kind: 'callError'; id: string; code: string; description: unknown; details: unknown }
   | { kind: 'unparseable'; text: string }
   | { kind: 'closed'; code: number; reason: string }
+  /** Closed with 1008 right after malformed frames: the peer enforcing its bound on bad messages. */
+  | { kind: 'policyClose' }
   | { kind: 'hang' };
 
 /** The version family of a subprotocol. */
@@ -121,9 +123,8 @@ export function frameText(c: FuzzCase): string {
     case 'send':
       return JSON.stringify([6, c.id, c.action, c.payload]);
     case 'badId':
-      return JSON.stringify([2, c.id, 'Heartbeat', {}]);
     case 'longId':
-      return JSON.stringify([2, c.id, 'Heartbeat', {}]);
+      return JSON.stringify([2, c.id, c.action ?? 'Heartbeat', {}]);
     case 'badArity':
       return JSON.stringify([2, c.id, ...c.elements]);
     case 'badAction':
@@ -172,7 +173,8 @@ export function expectationFor(c: FuzzCase, family: Family): Expectation {
     case 'schema':
       if (c.violation === 'valid') return { reply: 'callResult', id: c.id };
       if (!isPlainObject(c.payload)) return expectationFor({ kind: 'badPayload', id: c.id, action: c.action, payload: c.payload }, family);
-      return { reply: 'callError', ids: [c.id], codes: [wireCode(family, c.violation)] };
+      // An action the receiver does not implement may be refused as such before its payload is looked at.
+      return { reply: 'callError', ids: [c.id], codes: [wireCode(family, c.violation), 'NotImplemented', 'NotSupported'] };
   }
 }
 
@@ -184,30 +186,70 @@ function isPlainObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Describes a deviation of `reaction` from `expected`, or undefined when the CSMS behaved as required. */
-export function judge(expected: Expectation, reaction: Reaction, family: Family): string | undefined {
-  if (reaction.kind === 'hang') return 'server hung: no answer to a probe CALL within the deadline';
-  if (reaction.kind === 'closed') return `connection closed (${reaction.code}${reaction.reason ? ` ${reaction.reason}` : ''}) instead of ${describe(expected)}`;
-  if (reaction.kind === 'unparseable') return `answered with a frame that is not OCPP-J: ${reaction.text.slice(0, 120)}`;
+/**
+ * What a finding is: a handler crash (InternalError/GenericError for a schema-valid CALL), a hang (no answer by
+ * the deadline), a dropped connection, an endpoint that no longer accepts connections, a CALLRESULT that fails
+ * the response schema, or any other spec deviation (wrong code, wrong id, an answer that must not be sent).
+ */
+export type FindingKind = 'crash' | 'hang' | 'dropped' | 'unreachable' | 'invalid-response' | 'deviation';
+
+/** A judged reaction that is a finding. */
+export interface Verdict {
+  kind: FindingKind;
+  message: string;
+}
+
+/** Codes a crashing handler produces (a thrown Error becomes InternalError; some stacks use GenericError). */
+const CRASH_CODES = new Set(['InternalError', 'GenericError']);
+
+/**
+ * Judges `reaction` against `expected`; undefined when the peer behaved as required. `checkResult` validates
+ * a CALLRESULT payload against the response schema (returns a problem description, or undefined).
+ */
+export function assess(expected: Expectation, reaction: Reaction, family: Family, checkResult?: (payload: unknown) => string | undefined): Verdict | undefined {
+  if (reaction.kind === 'hang') {
+    const message = expected.reply === 'none' ? 'hang: no answer to a probe CALL within the deadline' : `hang: no answer within the deadline, expected ${describe(expected)}`;
+    return { kind: 'hang', message };
+  }
+  if (reaction.kind === 'policyClose') {
+    return expected.reply === 'callResult' ? { kind: 'dropped', message: `connection closed (1008) instead of ${describe(expected)}` } : undefined;
+  }
+  if (reaction.kind === 'closed') {
+    return { kind: 'dropped', message: `connection closed (${reaction.code}${reaction.reason ? ` ${reaction.reason}` : ''}) instead of ${describe(expected)}` };
+  }
+  if (reaction.kind === 'unparseable') return { kind: 'deviation', message: `answered with a frame that is not OCPP-J: ${reaction.text.slice(0, 120)}` };
   if (reaction.kind === 'callError') {
     const shape = errorShapeProblem(reaction, family);
-    if (shape) return shape;
+    if (shape) return { kind: 'deviation', message: shape };
   }
   switch (expected.reply) {
     case 'none':
-      return reaction.kind === 'none' ? undefined : `answered ${describeReaction(reaction)} but the frame must be ignored`;
+      return reaction.kind === 'none' ? undefined : { kind: 'deviation', message: `answered ${describeReaction(reaction)} but the frame must be ignored` };
     case 'callResult':
-      if (reaction.kind === 'callResult') return reaction.id === expected.id ? undefined : `CALLRESULT for id ${JSON.stringify(reaction.id)}, expected ${JSON.stringify(expected.id)}`;
+      if (reaction.kind === 'callResult') {
+        if (reaction.id !== expected.id) return { kind: 'deviation', message: `CALLRESULT for id ${JSON.stringify(reaction.id)}, expected ${JSON.stringify(expected.id)}` };
+        const problem = checkResult?.(reaction.payload);
+        return problem ? { kind: 'invalid-response', message: `CALLRESULT payload fails the response schema: ${problem}` } : undefined;
+      }
+      if (reaction.kind === 'callError' && reaction.id === expected.id && CRASH_CODES.has(reaction.code)) {
+        return { kind: 'crash', message: `handler crash: CALLERROR ${reaction.code} for a schema-valid CALL` };
+      }
       if (reaction.kind === 'callError' && reaction.id === expected.id && !VALIDATION_CODES.has(reaction.code)) return undefined;
-      return `${describeReaction(reaction)} but the payload is valid (expected a CALLRESULT)`;
+      if (reaction.kind === 'none') return { kind: 'hang', message: `hang: no answer within the deadline, expected ${describe(expected)}` };
+      return { kind: 'deviation', message: `${describeReaction(reaction)} but the payload is valid (expected a CALLRESULT)` };
     case 'callError': {
-      if (reaction.kind !== 'callError') return `${describeReaction(reaction)}, expected ${describe(expected)}`;
+      if (reaction.kind !== 'callError') return { kind: 'deviation', message: `${describeReaction(reaction)}, expected ${describe(expected)}` };
       const problems: string[] = [];
       if (!expected.codes.includes(reaction.code)) problems.push(`code ${reaction.code}`);
       if (!expected.ids.includes(reaction.id)) problems.push(`id ${JSON.stringify(reaction.id)}`);
-      return problems.length ? `CALLERROR with ${problems.join(' and ')}, expected ${describe(expected)}` : undefined;
+      return problems.length ? { kind: 'deviation', message: `CALLERROR with ${problems.join(' and ')}, expected ${describe(expected)}` } : undefined;
     }
   }
+}
+
+/** Describes a deviation of `reaction` from `expected`, or undefined when the peer behaved as required. */
+export function judge(expected: Expectation, reaction: Reaction, family: Family): string | undefined {
+  return assess(expected, reaction, family)?.message;
 }
 
 /** Rule 6: the code exists in the version; 2.x errorDescription ≤ 255; errorDetails is an object. */
@@ -244,6 +286,8 @@ export function describeReaction(r: Reaction): string {
       return 'an invalid frame';
     case 'closed':
       return `close ${r.code}`;
+    case 'policyClose':
+      return 'close 1008 (bad-message bound)';
     case 'hang':
       return 'nothing (hang)';
   }

@@ -1,0 +1,70 @@
+import { EndpointError } from '../../exitCodes.js';
+import { fleetIdentity, parseEndpoint, urlFor } from '../../net/endpoint.js';
+import { errorFrame } from '../../net/frames.js';
+import { openRaw, type RawConnection } from '../../net/rawConnection.js';
+import type { TlsFiles } from '../../net/tlsFiles.js';
+import { UnreachableError, type ConnectionSource } from './harness.js';
+
+/** Options of {@link endpointSource}. */
+export interface EndpointSourceOptions {
+  url: string;
+  protocol: string;
+  /** Parallel connections; with more than one, worker N connects as `ID-N` (the endpoint's identity is `ID`). */
+  connections: number;
+  /** Basic-auth password (security profiles 1/2). */
+  password?: string;
+  /** TLS material for wss:// (security profiles 2/3). */
+  tls?: TlsFiles;
+}
+
+/**
+ * Connections dialled to a CSMS, one identity per worker. When the CSMS refuses a reconnect (for example while
+ * it still holds the previous connection of that identity), the worker takes a fresh identity `ID-N-rK`.
+ * Once a connection succeeded, a network error on reconnect means the CSMS is unreachable.
+ */
+export function endpointSource(options: EndpointSourceOptions): ConnectionSource & { opened: number } {
+  const endpoint = parseEndpoint(options.url);
+  const renamed = new Map<number, number>();
+  const state = { opened: 0 };
+  const identityOf = (worker: number): string => {
+    const base = options.connections > 1 ? fleetIdentity(endpoint.identity, worker + 1) : endpoint.identity;
+    const fresh = renamed.get(worker);
+    return fresh === undefined ? base : `${base}-r${fresh}`;
+  };
+  const dial = async (worker: number): Promise<RawConnection> => {
+    const url = urlFor(endpoint, identityOf(worker));
+    const conn = await openRaw(url, {
+      protocols: [options.protocol],
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
+    if (conn.protocol !== options.protocol) {
+      await conn.close();
+      throw new EndpointError(`server did not accept subprotocol ${options.protocol} (selected '${conn.protocol}')`);
+    }
+    // The CSMS's own CALLs (e.g. TriggerMessage after boot) are answered so they never block it.
+    conn.answerCalls((id) => errorFrame(id, 'NotImplemented', 'the fuzzer answers no CSMS calls'));
+    state.opened++;
+    return conn;
+  };
+  return {
+    get opened() {
+      return state.opened;
+    },
+    async open(worker) {
+      try {
+        return await dial(worker);
+      } catch (err) {
+        if (!(err instanceof EndpointError) || state.opened === 0) throw err;
+        if (err.status === undefined && !err.noSubprotocol) throw new UnreachableError(`the CSMS stopped accepting connections (${err.message})`);
+        // Refused with an HTTP status after earlier success: try once under a fresh identity.
+        renamed.set(worker, (renamed.get(worker) ?? 0) + 1);
+        try {
+          return await dial(worker);
+        } catch (again) {
+          throw new UnreachableError(`the CSMS refused a new connection (${again instanceof Error ? again.message : String(again)})`);
+        }
+      }
+    },
+  };
+}
