@@ -146,6 +146,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     errorCode?: string,
     info?: string,
   ): void {
+    if (connectorId < 0) return; // schema-valid (no minimum) but no such connector; the store's CHECK would throw
     const connector = {
       chargerId,
       connectorId,
