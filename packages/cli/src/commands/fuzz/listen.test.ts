@@ -9,7 +9,7 @@ import { runFuzz, type FuzzReport } from './runFuzz.js';
 describe('chargewire fuzz --listen: the fuzzer plays the CSMS', () => {
   it('fuzzes `chargewire simulate` with every CSMS→charger action and frame category', async () => {
     const io = bufferIo();
-    const run = runCli(['fuzz', '--listen', '0', '--json', '-p', 'ocpp1.6', '--seed', '9', '--runs', '3', '--deadline', '3000'], io);
+    const run = runCli(['fuzz', '--listen', '0', '--json', '-p', 'ocpp1.6', '--seed', '9', '--runs', '2', '--deadline', '3000'], io);
     const [, port] = (await io.waitForErr(/waiting for a charger on ws:\/\/127\.0\.0\.1:(\d+)/)) as RegExpMatchArray;
     const sim = new Simulator({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'SIM-FUZZ', protocol: 'ocpp1.6', connectors: 2 });
     try {
@@ -28,7 +28,7 @@ describe('chargewire fuzz --listen: the fuzzer plays the CSMS', () => {
     } finally {
       await sim.close();
     }
-  });
+  }, 45_000); // every Reset makes the simulator reboot and reconnect with its back-off
 
   it('finds a crashing handler of a charger built on @chargewire/client, shrunk to the optional field', async () => {
     const listening = await listenForCharger({ port: 0, protocol: 'ocpp2.0.1' });
