@@ -4,11 +4,12 @@
  *
  *   npm run bench                       (REDIS_URL overrides redis://127.0.0.1:6379)
  *   BENCH_SECONDS=10 BENCH_CHARGERS=100 npm run bench
+ *   BENCH_SIGNED=1 npm run bench        (the nodes share a `secret`: every cluster message is signed)
  *
  * Two OCPPServer nodes run in this process, each with its own RedisAdapter and ioredis connections; the chargers
  * are raw OCPP-J 1.6 WebSocket clients connected to node A that answer DataTransfer at once.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { ServerClientHandle } from '@chargewire/server';
@@ -21,6 +22,8 @@ const CHARGERS = Number(process.env['BENCH_CHARGERS'] ?? 50);
 const SEQUENTIAL_CALLS = Number(process.env['BENCH_SEQUENTIAL_CALLS'] ?? 2000);
 /** ioredis `enableAutoPipelining` on the nodes' command clients (batches the PUBLISHes of concurrent calls). */
 const AUTO_PIPELINING = process.env['BENCH_AUTO_PIPELINING'] === '1';
+/** Sign cluster messages with a shared secret (HMAC-SHA256), to measure what signing costs. */
+const SIGNED = process.env['BENCH_SIGNED'] === '1';
 
 type Call = (handle: ServerClientHandle) => Promise<unknown>;
 const dataTransfer: Call = (handle) => handle.call('ocpp1.6', 'DataTransfer', { vendorId: 'bench', data: 'x' });
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
   const nodes: ClusterNode[] = [];
   const chargers: RawCharger[] = [];
   try {
-    const config = { redisUrl: REDIS_URL, prefix, callTimeoutMs: 30_000, autoPipelining: AUTO_PIPELINING };
+    const config = { redisUrl: REDIS_URL, prefix, callTimeoutMs: 30_000, autoPipelining: AUTO_PIPELINING, ...(SIGNED && { secret: randomBytes(32) }) };
     const a = await startClusterNode({ ...config, nodeId: 'bench-a' });
     nodes.push(a);
     const b = await startClusterNode({ ...config, nodeId: 'bench-b' });
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
 
     const lines = [
       `chargewire redis-adapter benchmark: DataTransfer CALL, charger on node A; local = from node A, cross-node = from node B via Redis`,
-      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase, ioredis auto-pipelining ${AUTO_PIPELINING ? 'on' : 'off'}`,
+      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase, ioredis auto-pipelining ${AUTO_PIPELINING ? 'on' : 'off'}, cluster messages ${SIGNED ? 'signed' : 'unsigned'}`,
       '',
       ...row(`sequential (1 charger, ${SEQUENTIAL_CALLS} calls one after another)`, seqLocal, seqRemote),
       '',

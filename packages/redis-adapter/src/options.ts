@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { createMessageSigner, type ClusterSecret, type MessageSigner } from './messageSigner.js';
 
 /** Options of {@link createRedisAdapter}. */
 export interface RedisAdapterOptions {
@@ -40,6 +41,16 @@ export interface RedisAdapterOptions {
    * @default 35000
    */
   broadcastTimeoutMs?: number;
+  /**
+   * Shared secret of the cluster (at least 32 bytes, e.g. `crypto.randomBytes(32)`): every cluster message is
+   * signed with HMAC-SHA256 and a message that fails verification (no signature, another secret, altered,
+   * moved to another channel, or more than 60 s off the receiver's clock) is dropped unread and counted in
+   * `stats().rejectedMessages`. Every node of a cluster needs the same secret. A list signs with the first
+   * and accepts any (rotate a secret node by node without a gap). Without it, anyone who can publish on the
+   * cluster's channels can make the nodes call chargers: then Redis ACLs are the only protection.
+   * @default undefined (messages are not signed)
+   */
+  secret?: ClusterSecret | readonly ClusterSecret[];
 }
 
 /** Options with every default applied. */
@@ -51,6 +62,8 @@ export interface ResolvedRedisAdapterOptions {
   heartbeatIntervalMs: number;
   callGraceMs: number;
   broadcastTimeoutMs: number;
+  /** Signs and verifies cluster messages (holds the secret without exposing it). */
+  signer: MessageSigner;
 }
 
 function positive(name: string, value: number): number {
@@ -76,7 +89,8 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisAdapt
   const callGraceMs = options.callGraceMs ?? 2000;
   if (!Number.isFinite(callGraceMs) || callGraceMs < 0) throw new RangeError('callGraceMs must be a finite number >= 0');
   const broadcastTimeoutMs = positive('broadcastTimeoutMs', options.broadcastTimeoutMs ?? 35_000);
-  return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs };
+  const signer = createMessageSigner(options.secret);
+  return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs, signer };
 }
 
 function isRedisLike(value: unknown): value is Redis {

@@ -14,7 +14,9 @@ import { PresenceStore } from './presenceStore.js';
 import type { PresenceOwner } from './presenceStore.js';
 import { whenReady } from './redisReady.js';
 import { RequestServer } from './requestServer.js';
-import { decodeMessage, encodeMessage, type WireMessage } from './wireMessages.js';
+import { ClusterWire } from './clusterWire.js';
+import { RejectedMessageLog } from './rejectedMessageLog.js';
+import type { WireMessage } from './wireMessages.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
 export interface RedisBroadcastReport extends BroadcastReport {
@@ -26,6 +28,8 @@ export interface RedisAdapterStats {
   pendingCalls: number;
   pendingBroadcasts: number;
   trackedPresence: number;
+  /** Cluster messages dropped because they failed signature verification (see the `secret` option). */
+  rejectedMessages: number;
 }
 
 /** Bound on the best-effort Redis clean-up in close(), so close() never hangs on a dead Redis. */
@@ -40,6 +44,8 @@ export class RedisAdapter extends Adapter {
   readonly #keys: KeyLayout;
   readonly #store: PresenceStore;
   readonly #requests: RequestServer;
+  readonly #wire: ClusterWire;
+  readonly #rejected: RejectedMessageLog;
   readonly #pending = new PendingCalls();
   readonly #broadcasts = new BroadcastCollector();
   readonly #events = new EventEmitter();
@@ -59,7 +65,9 @@ export class RedisAdapter extends Adapter {
     this.options = Object.freeze(resolveOptions(options));
     this.#keys = keyLayout(this.options.prefix);
     this.#store = new PresenceStore(this.options.pub, this.#keys, this.options.presenceTtlMs);
-    this.#requests = new RequestServer(this.options.pub, this.#keys, (e) => this.#emitError(e));
+    this.#wire = new ClusterWire(this.options.signer);
+    this.#requests = new RequestServer(this.options.pub, this.#keys, this.#wire, (e) => this.#emitError(e));
+    this.#rejected = new RejectedMessageLog((e) => this.#emitError(e));
   }
 
   on<E extends keyof RedisAdapterEvents>(event: E, listener: (...args: RedisAdapterEvents[E]) => void): this {
@@ -83,7 +91,12 @@ export class RedisAdapter extends Adapter {
   }
 
   stats(): RedisAdapterStats {
-    return { pendingCalls: this.#pending.size, pendingBroadcasts: this.#broadcasts.size, trackedPresence: this.#tracked.size };
+    return {
+      pendingCalls: this.#pending.size,
+      pendingBroadcasts: this.#broadcasts.size,
+      trackedPresence: this.#tracked.size,
+      rejectedMessages: this.#rejected.count,
+    };
   }
 
   override init(host: AdapterHost): Promise<void> {
@@ -187,8 +200,9 @@ export class RedisAdapter extends Adapter {
       host.closeSuperseded(identity, previous.connectionId);
       return;
     }
-    const payload = encodeMessage({ t: 'superseded', id: randomUUID(), from: host.nodeId, identity, connectionId: previous.connectionId });
-    this.options.pub.publish(this.#keys.nodeChannel(previous.nodeId), payload).catch((err: unknown) => {
+    const channel = this.#keys.nodeChannel(previous.nodeId);
+    const payload = this.#wire.encode(channel, { t: 'superseded', id: randomUUID(), from: host.nodeId, identity, connectionId: previous.connectionId });
+    this.options.pub.publish(channel, payload).catch((err: unknown) => {
       // The old node's heartbeat finds the record taken and closes the connection then.
       this.#emitError(new Error(`could not tell node "${previous.nodeId}" that "${identity}" moved: ${toError(err).message}`));
     });
@@ -225,9 +239,10 @@ export class RedisAdapter extends Adapter {
       return failure('closed', `cannot reach node "${nodeId}": the Redis connection is down`);
     }
     const id = randomUUID();
+    const channel = this.#keys.nodeChannel(nodeId);
     let payload: string;
     try {
-      payload = encodeMessage({ t: 'call', id, from: host.nodeId, req });
+      payload = this.#wire.encode(channel, { t: 'call', id, from: host.nodeId, req });
     } catch {
       return failure('internal', 'the call parameters cannot be serialised to JSON');
     }
@@ -235,7 +250,7 @@ export class RedisAdapter extends Adapter {
     const outcome = this.#pending.add(id, nodeId, waitMs, () =>
       failure('timeout', `node "${nodeId}" did not answer the ${req.action} call to "${req.identity}" within ${waitMs} ms`),
     );
-    pub.publish(this.#keys.nodeChannel(nodeId), payload).then(
+    pub.publish(channel, payload).then(
       (receivers) => {
         if (receivers === 0) this.#pending.settle(id, failure('notConnected', `node "${nodeId}" is not reachable (it is not subscribed to the cluster)`));
       },
@@ -251,13 +266,14 @@ export class RedisAdapter extends Adapter {
     const host = this.#host;
     if (this.#state !== 'ready' || !host) throw new Error('RedisAdapter.broadcast(): the adapter is not running');
     const id = randomUUID();
-    const payload = encodeMessage({ t: 'bcast', id, from: host.nodeId, protocol, action, params }); // throws TypeError on unserialisable params
+    const channel = this.#keys.broadcastChannel;
+    const payload = this.#wire.encode(channel, { t: 'bcast', id, from: host.nodeId, protocol, action, params }); // throws TypeError on unserialisable params
     const local = this.#requests.broadcastLocal(host, protocol, action, params);
     const { pub, sub } = this.options;
     let remote: Promise<BroadcastCollection> = Promise.resolve({ reports: new Map(), complete: false });
     if (pub.status === 'ready' && sub.status === 'ready') {
       remote = this.#broadcasts.start(id, this.options.broadcastTimeoutMs);
-      pub.publish(this.#keys.broadcastChannel, payload).then(
+      pub.publish(channel, payload).then(
         (receivers) => this.#broadcasts.setExpected(id, receivers),
         (err: unknown) => {
           this.#emitError(new Error(`broadcast could not be published: ${toError(err).message}`));
@@ -291,11 +307,16 @@ export class RedisAdapter extends Adapter {
 
   readonly #onMessage = (channel: string, text: string): void => {
     if (!this.#channels.includes(channel)) return; // the subscriber may be shared with other adapters
-    let msg: WireMessage;
+    let msg: WireMessage | undefined;
     try {
-      msg = decodeMessage(text);
+      msg = this.#wire.decode(channel, text);
     } catch (err) {
       this.#onMalformed(err);
+      return;
+    }
+    if (!msg) {
+      // Not from a node of this cluster: never parsed, never answered (no reflection toward whoever sent it).
+      this.#rejected.record(channel);
       return;
     }
     const host = this.#host;

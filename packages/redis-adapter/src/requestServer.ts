@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AdapterHost, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
+import type { ClusterWire } from './clusterWire.js';
 import type { KeyLayout } from './keys.js';
 import { failure, toError } from './outcomes.js';
-import { encodeMessage, MalformedMessageError, type WireMessage } from './wireMessages.js';
+import { MalformedMessageError, type WireMessage } from './wireMessages.js';
 
 /**
  * This node's answers to other nodes: runs their calls and broadcasts on the local chargers (through the
@@ -14,6 +15,7 @@ export class RequestServer {
   constructor(
     private readonly pub: Redis,
     private readonly keys: KeyLayout,
+    private readonly wire: ClusterWire,
     private readonly reportError: (error: Error) => void,
   ) {}
 
@@ -23,8 +25,9 @@ export class RequestServer {
 
   async serveBroadcast(host: AdapterHost, id: string, from: string, protocol: string, action: string, params: unknown): Promise<void> {
     const counts = await this.broadcastLocal(host, protocol, action, params);
-    const payload = encodeMessage({ t: 'bcastReport', id, from: host.nodeId, ...counts });
-    this.pub.publish(this.keys.nodeChannel(from), payload).catch((err: unknown) => {
+    const channel = this.keys.nodeChannel(from);
+    const payload = this.wire.encode(channel, { t: 'bcastReport', id, from: host.nodeId, ...counts });
+    this.pub.publish(channel, payload).catch((err: unknown) => {
       this.reportError(new Error(`could not publish the broadcast report for node "${from}": ${toError(err).message}`));
     });
   }
@@ -35,8 +38,9 @@ export class RequestServer {
       // notConnected: the caller's handle looks the charger up again (it may already have reconnected elsewhere).
       this.publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
     } else if (msg.t === 'bcast' && msg.from !== host.nodeId) {
-      const payload = encodeMessage({ t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 });
-      this.pub.publish(this.keys.nodeChannel(msg.from), payload).catch(() => undefined);
+      const channel = this.keys.nodeChannel(msg.from);
+      const payload = this.wire.encode(channel, { t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 });
+      this.pub.publish(channel, payload).catch(() => undefined);
     }
   }
 
@@ -68,13 +72,14 @@ export class RequestServer {
   }
 
   private publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
+    const channel = this.keys.nodeChannel(to);
     let payload: string;
     try {
-      payload = encodeMessage({ t: 'reply', id, from: self, outcome });
+      payload = this.wire.encode(channel, { t: 'reply', id, from: self, outcome });
     } catch {
-      payload = encodeMessage({ t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') });
+      payload = this.wire.encode(channel, { t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') });
     }
-    this.pub.publish(this.keys.nodeChannel(to), payload).catch((err: unknown) => {
+    this.pub.publish(channel, payload).catch((err: unknown) => {
       this.reportError(new Error(`could not publish the reply for a call from node "${to}": ${toError(err).message}`));
     });
   }

@@ -32,6 +32,7 @@ import { StatsCollector } from './stats.js';
 import type { ServerStats } from './stats.js';
 import { CloseCodes, WsChannel } from './wsChannel.js';
 import { ChannelSocket } from './channelSocket.js';
+import { newConnectionSerial } from './connectionSerial.js';
 import { ClientEndpoint, createEndpointObserver } from './clientEndpoint.js';
 import { LocalNode, presenceOf } from './localNode.js';
 import type { BroadcastClientResult } from './localNode.js';
@@ -359,7 +360,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       session,
       state,
       nodeId: this.nodeId,
-      serial: ++connectionCounter,
+      serial: newConnectionSerial(),
       route: route.pattern.source,
       transport: channel,
     });
@@ -409,10 +410,3 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (this.listenerCount('error') > 0) this.emit('error', err instanceof Error ? err : new Error(String(err)));
   }
 }
-
-/**
- * Connection serials; ServerClient makes the connection id from the node id and this per-process counter.
- * Unique across nodes (node ids are) and across reconnects (the counter never repeats), which is all
- * presence fencing needs; much cheaper than a UUID each.
- */
-let connectionCounter = 0;

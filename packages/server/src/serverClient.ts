@@ -22,8 +22,8 @@ export interface ServerClientInit {
   /** Undefined when no connection middleware ran (created on first read). */
   state: Record<string, unknown> | undefined;
   nodeId: string;
-  /** Per-process connection counter; with the node id it makes the connection id. */
-  serial: number;
+  /** Random per connection (see `newConnectionSerial`); with the node id it makes the connection id. */
+  serial: string;
   route: string;
   /** The transport, for hard closes (a peer that does not finish the closing handshake). */
   transport: { terminate(): void };
@@ -51,7 +51,7 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   readonly #endpoint: RpcEndpoint<'CSMS'>;
   readonly #transport: { terminate(): void };
   #state: Record<string, unknown> | undefined;
-  readonly #serial: number;
+  readonly #serial: string;
   #forwarded: Set<string> | undefined;
   #closeEvent: ClientCloseEvent | undefined;
 
@@ -74,11 +74,12 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   }
 
   /**
-   * Unique per connection (presence fencing): the node id and a per-process counter. Made on each read
-   * rather than kept: it is read on connect and disconnect only, and idle connections should cost little.
+   * Unique per connection (presence fencing) and not guessable (a cluster peer closes a superseded connection
+   * by naming it): the node id and a random serial. Made on each read rather than kept: it is read on connect
+   * and disconnect only, and idle connections should cost little.
    */
   get connectionId(): string {
-    return `${this.nodeId}:${this.#serial.toString(36)}`;
+    return `${this.nodeId}:${this.#serial}`;
   }
 
   /** The charging-station identity (a getter over the handshake: one field less per idle connection). */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { ConnectionClosedError, NotConnectedError, RpcError, TimeoutError } from '@chargewire/rpc-core';
 import { OCPPServer } from '@chargewire/server';
 import { createRedisAdapter } from '../createRedisAdapter.js';
+import type { RedisAdapterOptions } from '../options.js';
 import type { RedisAdapter } from '../redisAdapter.js';
 
 /** Settings of one cluster node (one OCPPServer + one RedisAdapter). */
@@ -16,6 +17,8 @@ export interface ClusterNodeConfig {
   broadcastTimeoutMs?: number;
   /** ioredis `enableAutoPipelining` on the command client. @default false */
   autoPipelining?: boolean;
+  /** The cluster's shared secret (signed messages). @default none */
+  secret?: RedisAdapterOptions['secret'];
 }
 
 /** A running node: OCP server on 127.0.0.1 (port 0) clustered through Redis. */
@@ -46,6 +49,7 @@ export async function startClusterNode(config: ClusterNodeConfig): Promise<Clust
     ...(config.heartbeatIntervalMs !== undefined && { heartbeatIntervalMs: config.heartbeatIntervalMs }),
     ...(config.callGraceMs !== undefined && { callGraceMs: config.callGraceMs }),
     ...(config.broadcastTimeoutMs !== undefined && { broadcastTimeoutMs: config.broadcastTimeoutMs }),
+    ...(config.secret !== undefined && { secret: config.secret }),
   });
   adapter.on('error', () => undefined); // expected during the Redis restart tests
   const server = new OCPPServer({
