@@ -26,9 +26,20 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string, h
   socket.once('finish', () => socket.destroy());
 }
 
-/** The HTTP server `listen()` starts: plain requests get 426 Upgrade Required; upgrades are the OCPP server's. */
-export function createUpgradeOnlyServer(): Server {
-  return createServer((_req, res) => {
+/**
+ * The HTTP server `listen()` starts: plain requests get 426 Upgrade Required; upgrades are the OCPP server's.
+ * A client must send its whole request head within `headersTimeoutMs` (Node's `headersTimeout` and
+ * `requestTimeout`, answered with 408): Node's defaults (60 s and 300 s, checked every 30 s) let a socket that
+ * trickles header bytes live for minutes.
+ */
+export function createUpgradeOnlyServer(headersTimeoutMs: number): Server {
+  const options = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: headersTimeoutMs,
+    // How often Node looks for requests past their timeouts: a fraction of the timeout, at most a second.
+    connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(headersTimeoutMs / 4))),
+  };
+  return createServer(options, (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
     res.end('This endpoint accepts OCPP-J WebSocket connections only');
   });

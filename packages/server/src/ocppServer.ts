@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import type { RpcEndpoint, RpcEndpointObserver } from '@chargewire/rpc-core';
@@ -64,6 +64,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #keepAlive: KeepAlive;
   readonly #connectionRate: WindowRateLimiter | undefined;
   #handshaking = 0;
+  /** Sockets of the server `listen()` created that have not yet sent an upgrade request (count against maxConnections). */
+  readonly #preUpgrade = new Set<Socket>();
   readonly #upgrading = new Set<string>();
   #httpServer: HttpServer | HttpsServer | undefined;
   #ownsHttpServer = false;
@@ -73,6 +75,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   #closed: Promise<void> | undefined;
   readonly #observer: RpcEndpointObserver<RpcEndpoint<'CSMS'>>;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
+  readonly #onConnection = (socket: Socket): void => this.#connected(socket);
 
   constructor(options: OCPPServerOptions = {}) {
     super();
@@ -91,6 +94,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
     // Resolve the default route eagerly so bad options throw from the constructor.
     resolveRouteOptions({}, options);
+    for (const name of ['handshakeTimeoutMs', 'headersTimeoutMs'] as const) {
+      const value = options[name];
+      if (value !== undefined && !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+    }
     if (options.server) this.#attach(options.server, false);
   }
 
@@ -99,8 +106,9 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     if (this.#httpServer) throw new Error('This OCPPServer is already attached to an HTTP server');
     if (this.#closing) throw new Error('This OCPPServer is closed');
     this.#refuseInsecureRoutes();
-    const server = createUpgradeOnlyServer();
+    const server = createUpgradeOnlyServer(this.#options.headersTimeoutMs ?? 10_000);
     this.#attach(server, true);
+    server.on('connection', this.#onConnection);
     await this.#ensureAdapter();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -190,12 +198,36 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
    * `server` option, which wires this up already.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#upgradeStarted(req.socket);
     socket.on('error', destroySocket);
     try {
       this.#handleUpgrade(req, socket, head)?.catch((err: unknown) => this.#upgradeFailed(socket, err));
     } catch (err) {
       this.#upgradeFailed(socket, err);
     }
+  }
+
+  /**
+   * A socket connected to the server `listen()` created. Until its upgrade request arrives it counts against
+   * maxConnections, so sockets that connect and send nothing (or trickle headers until headersTimeoutMs) cannot
+   * hold more than the limit; past it, new sockets get 503 at once.
+   */
+  #connected(socket: Socket): void {
+    if (this.#closing || this.#openCount() >= (this.#options.maxConnections ?? Infinity)) {
+      this.#reject(socket, 503, 'Too many connections');
+      return;
+    }
+    this.#preUpgrade.add(socket);
+    socket.once('close', () => this.#preUpgrade.delete(socket));
+  }
+
+  #upgradeStarted(socket: Socket): void {
+    this.#preUpgrade.delete(socket);
+  }
+
+  /** Connections counted against maxConnections: open clients, upgrades being decided, sockets before their upgrade. */
+  #openCount(): number {
+    return this.#clients.size + this.#handshaking + this.#preUpgrade.size;
   }
 
   #upgradeFailed(socket: Duplex, err: unknown): void {
@@ -216,6 +248,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     this.#closing = true;
     if (this.#httpServer) {
       this.#httpServer.off('upgrade', this.#onUpgrade);
+      this.#httpServer.off('connection', this.#onConnection);
       if (this.#ownsHttpServer) this.#httpServer.close();
     }
     await closeClients(this.#clients, options);
@@ -262,7 +295,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     const match = this.#routes.match(path);
     if (!match) return this.#reject(socket, 404, 'Not Found');
     const max = this.#options.maxConnections ?? Infinity;
-    if (this.#clients.size + this.#handshaking >= max) return this.#reject(socket, 503, 'Too many connections');
+    if (this.#openCount() >= max) return this.#reject(socket, 503, 'Too many connections');
     if (this.#connectionRate && !this.#connectionRate.take(req.socket.remoteAddress ?? '')) {
       return this.#reject(socket, 429, 'Too many connection attempts', { 'Retry-After': String(Math.ceil(this.#connectionRate.windowMs / 1000)) });
     }
@@ -289,10 +322,16 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   /** The handshake is waiting (adapter start-up, middleware, auth): it counts against maxConnections meanwhile. */
   async #awaitDecision(req: IncomingMessage, socket: Duplex, head: Buffer, route: Route<M>, path: string, pending: Promise<HandshakeDecision>): Promise<void> {
     this.#handshaking++;
+    // The deadline covers the whole wait, adapter start-up included (the pipeline's own timer starts after it).
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<HandshakeDecision>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'reject', status: 408, message: 'Handshake timed out' }), this.#options.handshakeTimeoutMs ?? 10_000);
+    });
     let decision: HandshakeDecision;
     try {
-      decision = await pending;
+      decision = await Promise.race([pending, deadline]);
     } finally {
+      clearTimeout(timer);
       this.#handshaking--;
     }
     this.#decided(req, socket, head, route, path, decision);

@@ -81,9 +81,21 @@ export interface OCPPServerOptions extends RouteOptions {
    * dropped, so a dead peer is detected within one to two intervals. 0 disables. @default 30000
    */
   pingIntervalMs?: number;
-  /** Time for middleware + auth to decide; then 408. @default 10000 */
+  /**
+   * Deadline of an upgrade from its request to the decision (adapter start-up, middleware, auth); then 408.
+   * @default 10000
+   */
   handshakeTimeoutMs?: number;
-  /** Open connections allowed on this server; more get 503. @default Infinity */
+  /**
+   * Time a client has to send its complete upgrade request (headers) to the HTTP server `listen()` creates; then
+   * Node answers 408 and closes the socket. Not applied to a server passed as `server`: set `headersTimeout` and
+   * `requestTimeout` on it yourself. @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Connections allowed on this server; more get 503. Counts open clients and upgrades being decided, and with
+   * `listen()` also sockets that have connected but not yet sent their upgrade request. @default Infinity
+   */
   maxConnections?: number;
   /** Connection attempts allowed per remote address; more get 429. @default unlimited */
   connectionRateLimit?: { connections: number; perMs: number };
