@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOW, eventually, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
+import { NOW, OPERATOR_AUTH, eventually, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Reads Server-Sent Events from an instance until `until` matches one. */
 async function nextEvent(baseUrl: string, until: (type: string, data: Record<string, unknown>) => boolean, trigger: () => Promise<void>): Promise<Record<string, unknown>> {
   const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/api/v1/events`, { signal: controller.signal });
+  const res = await fetch(`${baseUrl}/api/v1/events`, { signal: controller.signal, headers: OPERATOR_AUTH });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOREPLY, RpcError } from '@chargewire/rpc-core';
-import { NOW, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
+import { NOW, OPERATOR_AUTH, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
 
 interface ErrorBody {
   error: string;
@@ -36,11 +36,11 @@ describe('REST API', () => {
     });
 
     it('rejects malformed JSON, non-object bodies and non-JSON content types', async () => {
-      const bad = await fetch(`${t.baseUrl}/api/v1/chargers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":' });
+      const bad = await fetch(`${t.baseUrl}/api/v1/chargers`, { method: 'POST', headers: { ...OPERATOR_AUTH, 'content-type': 'application/json' }, body: '{"id":' });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toMatchObject({ error: 'InvalidJson' });
       expect((await t.api<ErrorBody>('POST', '/api/v1/chargers', '[1,2]')).status).toBe(400);
-      const form = await fetch(`${t.baseUrl}/api/v1/chargers`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'id=CP' });
+      const form = await fetch(`${t.baseUrl}/api/v1/chargers`, { method: 'POST', headers: { ...OPERATOR_AUTH, 'content-type': 'text/plain' }, body: 'id=CP' });
       expect(form.status).toBe(415);
     });
 
@@ -179,12 +179,12 @@ describe('REST API', () => {
   it('serves /health, /metrics and the dashboard page', async () => {
     const health = await t.api('GET', '/health');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', nodeId: t.csms.nodeId, cluster: false } });
-    const metrics = await fetch(`${t.baseUrl}/metrics`);
+    const metrics = await fetch(`${t.baseUrl}/metrics`, { headers: OPERATOR_AUTH });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     const text = await metrics.text();
     expect(text).toContain('chargewire_connections_open');
     expect(text).toMatch(/csms_chargers_registered \d+/);
-    const page = await fetch(`${t.baseUrl}/`);
-    expect(await page.text()).toContain('<script type="module" src="/dashboard.js">');
+    const page = await fetch(`${t.baseUrl}/`, { headers: OPERATOR_AUTH });
+    expect(await page.text()).toContain('<script type="module" src="/js/overview.js">');
   });
 });

@@ -8,14 +8,23 @@ import { OCPPServer, formatPrometheus, type Logger as ServerLogger } from '@char
 import { createRedisAdapter } from '@chargewire/redis-adapter';
 import { closeCluster, ClusterEventBridge, connectCluster, createClusterConnections } from './cluster.js';
 import type { CsmsProtocol, SecurityProfile } from './config.js';
+import type { CsmsEvent } from './domain/events.js';
 import { CsmsService, type UnknownChargerPolicy } from './domain/csmsService.js';
 import { silentLogger, type Logger } from './logger.js';
+import { OperatorCredentials } from './auth/operatorCredentials.js';
+import { requireOperator } from './auth/requireOperator.js';
+import { rejectCrossSite } from './auth/sameOrigin.js';
+import { sessionRoutes } from './auth/sessionRoutes.js';
+import { ConnectionHistory } from './domain/connectionHistory.js';
+import { MessageLog, type MessageLogOptions } from './domain/messageLog.js';
+import { StatsHistory } from './domain/statsHistory.js';
 import { attachCharger } from './ocpp/attachCharger.js';
 import { chargerAuth } from './ocpp/chargerAuth.js';
+import { PasswordThrottle, type PasswordThrottleOptions } from './ocpp/passwordThrottle.js';
 import type { CommandProtocol } from './ocpp/chargerCommands.js';
 import type { ChargerDirectory } from './rest/chargerDirectory.js';
 import { errorHandler } from './rest/errorHandler.js';
-import { EventStream } from './rest/eventStream.js';
+import { EventStream, type EventStreamOptions } from './rest/eventStream.js';
 import { restApi } from './rest/restApi.js';
 import { seedFreshDatabase } from './seed.js';
 import { SqliteStore } from './store/sqliteStore.js';
@@ -53,6 +62,25 @@ export interface CsmsOptions {
   seed?: boolean;
   /** @default silent */
   logger?: Logger;
+  /**
+   * The operator token (ADMIN_TOKEN). Unset: the first start generates one, stores its hash and returns it
+   * once as `csms.generatedAdminToken`.
+   */
+  adminToken?: string | undefined;
+  /** Replace the stored admin token with a new one (ROTATE_ADMIN_TOKEN=1). @default false */
+  rotateAdminToken?: boolean;
+  /** Express `trust proxy` (TRUST_PROXY). @default false */
+  trustProxy?: boolean | number | string;
+  /** Dashboard session lifetime. @default 43200000 (12 h) */
+  sessionTtlMs?: number;
+  /** Bounds on charger password checks (see PasswordThrottleOptions for the defaults). */
+  passwordThrottle?: PasswordThrottleOptions;
+  /** Bounds of the event stream (see EventStreamOptions for the defaults). */
+  eventStream?: EventStreamOptions;
+  /** Bounds of the per-charger OCPP message log (see MessageLogOptions for the defaults). */
+  messageLog?: MessageLogOptions;
+  /** How often the dashboard's server statistics are sampled. @default 2000 */
+  statsIntervalMs?: number;
 }
 
 /** A running (or ready to run) CSMS instance. */
@@ -62,6 +90,8 @@ export interface Csms {
   readonly store: SqliteStore;
   readonly service: CsmsService;
   readonly nodeId: string;
+  /** The admin token created by this start (first start, or rotation), to print once; else undefined. */
+  readonly generatedAdminToken: string | undefined;
   /** Connects Redis (cluster mode), clears stale connection rows, and listens. */
   listen(): Promise<AddressInfo>;
   /** Graceful shutdown: chargers closed with 1001, HTTP server closed, Redis released, database closed. */
@@ -99,8 +129,17 @@ export function createCsms(options: CsmsOptions): Csms {
     logger.info('fresh database: seeded the demo id tag');
   }
 
+  const credentials = new OperatorCredentials({
+    store,
+    adminToken: options.adminToken,
+    now: () => service.now(),
+    ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+  });
+  const generatedAdminToken = credentials.ensureAdminToken(options.rotateAdminToken === true);
+
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -129,13 +168,21 @@ export function createCsms(options: CsmsOptions): Csms {
     logger: toServerLogger(logger),
     ...(cluster === undefined ? {} : { adapter: createRedisAdapter({ pub: cluster.pub, sub: cluster.adapterSub, prefix: redisPrefix }) }),
   });
-  ocppServer.auth(chargerAuth(store, securityProfile, logger));
-  ocppServer.route(OCPP_ROUTE).on('client', (client) => attachCharger(client, service, logger));
+  const messages = new MessageLog(options.messageLog);
+  ocppServer.auth(chargerAuth(store, securityProfile, new PasswordThrottle(options.passwordThrottle), logger));
+  ocppServer.route(OCPP_ROUTE).on('client', (client) => attachCharger(client, service, messages, logger));
   ocppServer.on('error', (err: unknown) => logger.error('ocpp server error', { err }));
 
-  const events = new EventStream();
-  service.on('event', (event) => {
+  const events = new EventStream(options.eventStream);
+  const connections = new ConnectionHistory();
+  const statsHistory = new StatsHistory(() => ocppServer.stats(), { intervalMs: options.statsIntervalMs ?? 2000 });
+  messages.on('entry', (entry) => events.publishMessage(entry));
+  const onClusterEvent = (event: CsmsEvent): void => {
+    connections.record(event);
     events.publish(event);
+  };
+  service.on('event', (event) => {
+    onClusterEvent(event);
     bridge?.publish(event);
   });
 
@@ -163,6 +210,15 @@ export function createCsms(options: CsmsOptions): Csms {
       uptimeSeconds: Math.round(process.uptime()),
     });
   });
+  // Everything below needs an operator (bearer token or dashboard session) except the login page and its
+  // assets. Cross-site state changes are refused first, whatever credential they carry.
+  app.use(rejectCrossSite);
+  app.use('/auth', sessionRoutes(credentials));
+  for (const file of ['login.html', 'login.js', 'dashboard.css']) {
+    const path = file === 'login.html' ? '/login' : `/${file}`;
+    app.get(path, (_req, res) => res.sendFile(resolve(publicDir, file)));
+  }
+  app.use(requireOperator(credentials));
   app.get('/metrics', (_req, res) => {
     const stats = ocppServer.stats();
     const registered = store.isOpen ? store.chargers.list().length : 0;
@@ -180,8 +236,15 @@ export function createCsms(options: CsmsOptions): Csms {
   });
   app.use(
     '/api/v1',
-    restApi({ service, directory, events, commandTimeoutMs: callTimeoutMs }),
+    restApi({
+      service,
+      directory,
+      events,
+      commandTimeoutMs: callTimeoutMs,
+      monitoring: { stats: () => ocppServer.stats(), statsHistory, connections, messages },
+    }),
   );
+  app.get('/charger', (_req, res) => res.sendFile(resolve(publicDir, 'charger.html')));
   app.use(express.static(publicDir, { index: 'index.html', maxAge: 0 }));
   app.use(errorHandler(logger));
 
@@ -192,11 +255,12 @@ export function createCsms(options: CsmsOptions): Csms {
     store,
     service,
     nodeId,
+    generatedAdminToken,
 
     async listen() {
       if (cluster !== undefined && bridge !== undefined) {
         await connectCluster(cluster);
-        await bridge.start((event) => events.publish(event));
+        await bridge.start(onClusterEvent);
       }
       // Rows left "connected" by an earlier run of this node (or, single-instance, by any run) are stale.
       const stale = store.chargers.clearConnectionsOfNode(options.redisUrl === undefined ? null : nodeId, service.now());
@@ -215,6 +279,7 @@ export function createCsms(options: CsmsOptions): Csms {
       closed ??= (async () => {
         closing = true;
         events.close();
+        statsHistory.close();
         // Closes every charger with 1001 (going away) and waits for their close handshakes.
         await ocppServer.close({ code: 1001, reason: 'CSMS shutting down' });
         await new Promise<void>((resolveClose) => {

@@ -16,6 +16,9 @@ describe('loadConfig', () => {
       heartbeatIntervalS: 300,
       callTimeoutMs: 30_000,
       logLevel: 'info',
+      adminToken: undefined,
+      rotateAdminToken: false,
+      trustProxy: false,
     });
   });
 
@@ -34,6 +37,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_FILE: '/abs/file.sqlite' }, '/srv/app').databaseFile).toBe('/abs/file.sqlite');
   });
 
+  it('reads the operator settings', () => {
+    const config = loadConfig({ ADMIN_TOKEN: 'x'.repeat(24), ROTATE_ADMIN_TOKEN: '1', TRUST_PROXY: 'loopback, 10.0.0.0/8' }, '/srv/app');
+    expect(config).toMatchObject({ adminToken: 'x'.repeat(24), rotateAdminToken: true, trustProxy: 'loopback, 10.0.0.0/8' });
+    expect(loadConfig({ TRUST_PROXY: '1' }, '/srv/app').trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'true' }, '/srv/app').trustProxy).toBe(true);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
@@ -44,6 +54,10 @@ describe('loadConfig', () => {
     [{ SECURITY_PROFILE: '2' }, /SECURITY_PROFILE must be one of 0, 1/],
     [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must start with redis:\/\//],
     [{ NODE_ID: 'a b' }, /NODE_ID/],
+    [{ ADMIN_TOKEN: 'short' }, /ADMIN_TOKEN must be 24-512 printable characters/],
+    [{ ADMIN_TOKEN: 'has a space in a long enough token' }, /ADMIN_TOKEN/],
+    [{ ROTATE_ADMIN_TOKEN: 'yes' }, /ROTATE_ADMIN_TOKEN must be one of 0, 1/],
+    [{ TRUST_PROXY: 'every$body' }, /TRUST_PROXY/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env, '/srv/app')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/app')).toThrow(message);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { UnknownChargerPolicy } from './domain/csmsService.js';
 import type { LogLevel } from './logger.js';
+import { MIN_ADMIN_TOKEN_LENGTH } from './auth/operatorCredentials.js';
 
 /** The protocols this app implements handlers for (2.1 is left to the library itself). */
 export const SUPPORTED_PROTOCOLS = ['ocpp2.0.1', 'ocpp1.6'] as const;
@@ -39,6 +40,16 @@ export interface CsmsConfig {
   callTimeoutMs: number;
   /** @default 'info' */
   logLevel: LogLevel;
+  /** ADMIN_TOKEN: the operator token to accept instead of a generated one (at least 24 characters). */
+  adminToken: string | undefined;
+  /** ROTATE_ADMIN_TOKEN=1: replace the stored admin token with a new one (printed once) at this start. @default false */
+  rotateAdminToken: boolean;
+  /**
+   * TRUST_PROXY: Express's `trust proxy` (true/false, a hop count, or addresses such as `loopback`): lets a
+   * reverse proxy's X-Forwarded-Proto/-For say the request was https (Secure cookie) and who sent it.
+   * @default false
+   */
+  trustProxy: boolean | number | string;
 }
 
 /** A bad environment variable; main prints the message and exits 1. */
@@ -79,9 +90,27 @@ function protocolList(raw: string | undefined): CsmsProtocol[] {
   return list as CsmsProtocol[];
 }
 
+function trustProxy(raw: string | undefined): boolean | number | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (!/^[A-Za-z0-9.:/, ]+$/.test(value)) throw new ConfigError('TRUST_PROXY must be true, false, a hop count, or addresses/subnets (e.g. loopback, 10.0.0.0/8)');
+  return value;
+}
+
+function adminToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw) || raw.length < MIN_ADMIN_TOKEN_LENGTH || raw.length > 512) {
+    throw new ConfigError(`ADMIN_TOKEN must be ${MIN_ADMIN_TOKEN_LENGTH}-512 printable characters without spaces`);
+  }
+  return raw;
+}
+
 /**
  * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, REDIS_PREFIX, NODE_ID,
- * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL.
+ * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL,
+ * ADMIN_TOKEN, ROTATE_ADMIN_TOKEN, TRUST_PROXY.
  * @throws ConfigError naming the variable when a value is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
@@ -107,5 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
     heartbeatIntervalS: integer(env, 'HEARTBEAT_INTERVAL', 300, 1, 86_400),
     callTimeoutMs: integer(env, 'CALL_TIMEOUT_MS', 30_000, 100, 600_000),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    adminToken: adminToken(env.ADMIN_TOKEN),
+    rotateAdminToken: oneOf(env, 'ROTATE_ADMIN_TOKEN', ['0', '1'], '0') === '1',
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { RpcError } from '@chargewire/rpc-core';
-import { NOW, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
+import { NOW, startTestCsms, TEST_ADMIN_TOKEN, type TestCsms } from './testing/harness.fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -26,11 +26,20 @@ describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_0
     await t?.stop();
   });
 
+  /** Opens the dashboard: an anonymous visit lands on the login page, the admin token leads back. */
+  async function logIn(page: Page): Promise<void> {
+    await page.goto(t.baseUrl);
+    await page.waitForURL(`${t.baseUrl}/login`);
+    await page.getByTestId('login-token').fill(TEST_ADMIN_TOKEN);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(`${t.baseUrl}/`);
+  }
+
   it('lists chargers, updates live, and remote starts / stops from its buttons', async () => {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(t.baseUrl);
+    await logIn(page);
     await page.getByTestId('live-indicator').and(page.locator('[data-state="open"]')).waitFor({ timeout: 15_000 });
 
     // A charger connecting after the page loaded shows up without a reload (Server-Sent Events).
@@ -89,7 +98,7 @@ describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_0
     });
     await cp.connect();
     const page = await browser.newPage();
-    await page.goto(t.baseUrl);
+    await logIn(page);
     await page.getByTestId('charger-CP-OFFLINE').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('start-CP-OFFLINE').isDisabled()).resolves.toBe(true);
     // A Pending charger can be accepted from the page.

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createCsms } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createConsoleLogger } from './logger.js';
-import { DEMO_ID_TAG } from './seed.js';
+import { DEMO_ID_TAG, simulateCommand } from './seed.js';
 
 /** The app directory (one level above src/ or dist/): DATABASE_FILE resolves against it. */
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,19 +47,30 @@ async function main(): Promise<void> {
   const address = await csms.listen();
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const base = `${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const adminLine =
+    csms.generatedAdminToken !== undefined
+      ? [
+          `  Admin token: ${csms.generatedAdminToken}`,
+          '               (shown only now; stored hashed. Log in to the dashboard with it, or send',
+          '               "Authorization: Bearer <token>" to the REST API and /metrics. ROTATE_ADMIN_TOKEN=1 makes a new one.)',
+        ]
+      : config.adminToken !== undefined
+        ? ['  Admin token: the value of ADMIN_TOKEN']
+        : ['  Admin token: created on the first start (printed then); ROTATE_ADMIN_TOKEN=1 npm start prints a new one'];
   const lines = [
     '',
     `  chargewire example CSMS (node ${csms.nodeId}) is listening on ${config.host}:${address.port}`,
     `  Dashboard:  http://${base}/`,
-    `  REST API:   http://${base}/api/v1/chargers`,
+    ...adminLine,
+    `  REST API:   http://${base}/api/v1/chargers   (Authorization: Bearer <admin token>)`,
     `  OCPP:       ws://${base}/api/v1/chargers/<charger id>   (${config.protocols.join(', ')})`,
     `  Database:   ${config.databaseFile}`,
     `  Security:   profile ${config.securityProfile}${config.securityProfile === 0 ? ' (no auth for chargers without stored credentials)' : ' (Basic auth required)'}; unknown chargers: ${config.unknownChargers}`,
     config.redisUrl === undefined ? '  Cluster:    off (set REDIS_URL to share chargers between instances)' : '  Cluster:    on (Redis adapter)',
     '',
-    '  Connect a simulated charger:',
-    `    npx chargewire simulate --endpoint ws://${base}/api/v1/chargers/CP-1 --protocol ocpp1.6`,
-    `  and charge with the id tag ${DEMO_ID_TAG} (remote start it from the dashboard).`,
+    '  Connect a simulated charger (press t to tap the demo id tag, then start charging):',
+    `    ${simulateCommand(`ws://${base}/api/v1/chargers/CP-1`)}`,
+    `  or remote start it from the dashboard with the id tag ${DEMO_ID_TAG}.`,
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

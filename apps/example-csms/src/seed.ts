@@ -15,3 +15,11 @@ export function seedFreshDatabase(store: SqliteStore, now: string): { seeded: bo
   );
   return { seeded: true };
 }
+
+/**
+ * The simulator command the banner and the dashboard print: `--tag` makes the simulator's "tap" present
+ * the seeded tag, which a fresh CSMS accepts (the simulator's own default tag is unknown here).
+ */
+export function simulateCommand(endpoint: string): string {
+  return `npx chargewire simulate --endpoint ${endpoint} --protocol ocpp1.6 --tag ${DEMO_ID_TAG}`;
+}

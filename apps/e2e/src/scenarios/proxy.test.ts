@@ -3,7 +3,7 @@ import { createProtocolProxy, type ProtocolProxy } from '@chargewire/protocol-pr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Charger16 } from '../support/charger16.js';
 import { runCli } from '../support/cli.js';
-import { eventually, rest } from '../support/rest.js';
+import { E2E_OPERATOR_TOKEN, eventually, rest } from '../support/rest.js';
 
 // Scenario 2: 1.6 chargers behind the protocol proxy, in front of a CSMS that accepts only OCPP 2.0.1.
 interface Tx {
@@ -25,7 +25,7 @@ const transactionsOf = async (chargerId: string) =>
   (await rest<{ items: Tx[] }>(api, 'GET', `/api/v1/transactions?chargerId=${chargerId}&status=all`)).body.items;
 
 beforeAll(async () => {
-  csms = createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', protocols: ['ocpp2.0.1'], pingIntervalMs: 0, logger: createConsoleLogger('error') });
+  csms = createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', protocols: ['ocpp2.0.1'], pingIntervalMs: 0, adminToken: E2E_OPERATOR_TOKEN, logger: createConsoleLogger('error') });
   const { port } = await csms.listen();
   api = `http://127.0.0.1:${port}`;
   proxy = createProtocolProxy({ upstream: { url: `ws://127.0.0.1:${port}/api/v1/chargers`, protocol: 'ocpp2.0.1' } });

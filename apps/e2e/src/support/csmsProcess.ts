@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { csmsMain, workspaceRoot } from './paths.js';
+import { E2E_OPERATOR_TOKEN } from './rest.js';
 
 /** An example-CSMS instance running in its own process, as `npm start` runs it. */
 export interface CsmsProcess {
@@ -19,7 +20,7 @@ export interface CsmsProcess {
 export function startCsmsProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<CsmsProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@chargewire/source', csmsMain], {
     cwd: workspaceRoot,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ID: nodeId, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ID: nodeId, LOG_LEVEL: 'warn', ADMIN_TOKEN: E2E_OPERATOR_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

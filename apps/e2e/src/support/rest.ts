@@ -6,11 +6,14 @@ export interface RestAnswer<T = unknown> {
   body: T;
 }
 
-/** Calls the example CSMS's REST API with undici. */
+/** The operator token the e2e CSMS instances are started with (ADMIN_TOKEN): the REST API requires one. */
+export const E2E_OPERATOR_TOKEN = 'e2e-operator-token-0123456789abcdef';
+
+/** Calls the example CSMS's REST API with undici, as an operator (Bearer token). */
 export async function rest<T = unknown>(base: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<RestAnswer<T>> {
   const res = await request(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${E2E_OPERATOR_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.body.text();

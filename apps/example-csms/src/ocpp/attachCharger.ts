@@ -1,5 +1,6 @@
 import type { ServerClient } from '@chargewire/server';
 import type { CsmsService } from '../domain/csmsService.js';
+import type { MessageLog } from '../domain/messageLog.js';
 import type { Logger } from '../logger.js';
 import { registerOcpp16Handlers } from './ocpp16Handlers.js';
 import { registerOcpp201Handlers } from './ocpp201Handlers.js';
@@ -9,7 +10,7 @@ import { registerOcpp201Handlers } from './ocpp201Handlers.js';
  * protocol version, and records the disconnect (fenced by connection id, so a replaced connection's
  * late close does not mark the new one offline).
  */
-export function attachCharger(client: ServerClient, service: CsmsService, logger: Logger): void {
+export function attachCharger(client: ServerClient, service: CsmsService, messages: MessageLog, logger: Logger): void {
   const chargerId = client.identity;
   const deps = { service, logger };
   if (client.protocol === 'ocpp1.6') registerOcpp16Handlers(client, chargerId, deps);
@@ -24,6 +25,12 @@ export function attachCharger(client: ServerClient, service: CsmsService, logger
     if (!service.store.isOpen) return;
     service.chargerDisconnected(chargerId, client.nodeId, client.connectionId, code);
   });
+  // The dashboard's message log: each CALL in either direction, settled by its CALLRESULT or CALLERROR.
+  client.on('call', (e: { direction: 'in' | 'out'; messageId: string; action: string }) => messages.call(chargerId, e.direction, e.messageId, e.action));
+  client.on('callResult', (e: { direction: 'in' | 'out'; messageId: string }) => messages.settle(chargerId, e.direction, e.messageId));
+  client.on('callError', (e: { direction: 'in' | 'out'; messageId: string; error: { code: string } }) =>
+    messages.settle(chargerId, e.direction, e.messageId, e.error.code),
+  );
   client.on('strictValidationFailure', (failure: { direction?: string; action?: string; violations?: unknown[] }) => {
     logger.warn('schema violation', { chargerId, direction: failure.direction, action: failure.action, violations: failure.violations?.length });
   });

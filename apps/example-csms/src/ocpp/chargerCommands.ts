@@ -155,3 +155,12 @@ function sameAddress(a: VariableAddress, b: VariableAddress): boolean {
     a.variable.instance === b.variable.instance
   );
 }
+
+/**
+ * 1.6 UnlockConnector (connectorId) / 2.0.1 UnlockConnector (evseId + connectorId 1: the REST model's
+ * one-connector-per-EVSE layout).
+ */
+export async function unlockConnector(link: ChargerLink, protocol: CommandProtocol, connectorId: number): Promise<{ status: string }> {
+  if (protocol === 'ocpp1.6') return { status: (await link.call('ocpp1.6', 'UnlockConnector', { connectorId })).status };
+  return { status: (await link.call('ocpp2.0.1', 'UnlockConnector', { evseId: connectorId, connectorId: 1 })).status };
+}

@@ -7,6 +7,7 @@ import {
   remoteStart,
   remoteStop,
   reset,
+  unlockConnector,
   type ChargerLink,
 } from '../ocpp/chargerCommands.js';
 import { toVariableAddress } from '../ocpp/configurationKeys.js';
@@ -23,6 +24,7 @@ const remoteStartBody = shape({
 });
 const remoteStopBody = shape({ transactionId: { type: 'integer', min: 1 } });
 const resetBody = shape({ type: { type: 'enum', values: ['Soft', 'Hard'], optional: true } });
+const unlockBody = shape({ connectorId: { type: 'integer', min: 1, max: 1000 } });
 const changeConfigurationBody = shape({
   key: { type: 'string', minLength: 1, maxLength: 50 },
   value: { type: 'string', maxLength: 500 },
@@ -91,6 +93,13 @@ export function commandRoutes(service: CsmsService, directory: ChargerDirectory,
     const { id, charger, link } = await locate(req);
     const result = await run(id, () => reset(link, charger.protocol, body.type ?? 'Soft'));
     res.json({ chargerId: id, protocol: charger.protocol, ...result });
+  });
+
+  router.post('/chargers/:id/unlock', async (req, res) => {
+    const body = parse(req.body, unlockBody);
+    const { id, charger, link } = await locate(req);
+    const result = await run(id, () => unlockConnector(link, charger.protocol, body.connectorId));
+    res.json({ chargerId: id, protocol: charger.protocol, connectorId: body.connectorId, ...result });
   });
 
   router.get('/chargers/:id/configuration', async (req, res) => {

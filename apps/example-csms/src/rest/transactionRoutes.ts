@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { CsmsService } from '../domain/csmsService.js';
+import { powerSeries } from '../domain/powerSeries.js';
 import { HttpError, notFound } from './httpError.js';
 import { CHARGER_ID, parse, shape } from './validation.js';
 
@@ -29,12 +30,23 @@ export function transactionRoutes(service: CsmsService): Router {
     res.json({ items, total, limit, offset });
   });
 
-  router.get('/transactions/:id', (req, res) => {
-    const raw = req.params.id;
+  const transactionOf = (raw: string) => {
     if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'ValidationError', 'transaction id must be a positive integer');
     const transaction = store.transactions.get(Number(raw));
     if (transaction === undefined) throw notFound(`transaction ${raw}`);
+    return transaction;
+  };
+
+  router.get('/transactions/:id', (req, res) => {
+    const transaction = transactionOf(req.params.id);
     res.json({ ...transaction, meterValues: store.meterValues.listByTransaction(transaction.id) });
+  });
+
+  /** The power chart of a transaction: kW over time and the energy so far. */
+  router.get('/transactions/:id/power', (req, res) => {
+    const transaction = transactionOf(req.params.id);
+    const points = powerSeries(store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
+    res.json({ transactionId: transaction.id, chargerId: transaction.chargerId, active: transaction.active, energyWh: transaction.energyWh, points });
   });
 
   return router;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCsms, type TestCsms } from '../testing/harness.fixture.js';
+import { OPERATOR_AUTH, startTestCsms, type TestCsms } from '../testing/harness.fixture.js';
 
 /** Whatever JSON a client sends, the API answers a typed error or success, never a 500. */
 describe('REST input (property)', () => {
@@ -31,7 +31,7 @@ describe('REST input (property)', () => {
   it('answers every JSON body with a typed status and error body', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...endpoints), body, async ([method, path], payload) => {
-        const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+        const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { ...OPERATOR_AUTH, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
         const json = (await res.json()) as { error?: unknown; message?: unknown };
         expect(res.status).not.toBe(500);
         expect([200, 201, 400, 404, 409]).toContain(res.status);
@@ -47,9 +47,9 @@ describe('REST input (property)', () => {
   it('never crashes on path segments it cannot use', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), async (segment) => {
-        const res = await fetch(`${t.baseUrl}/api/v1/chargers/${encodeURIComponent(segment)}`);
+        const res = await fetch(`${t.baseUrl}/api/v1/chargers/${encodeURIComponent(segment)}`, { headers: OPERATOR_AUTH });
         expect([200, 404]).toContain(res.status);
-        const tx = await fetch(`${t.baseUrl}/api/v1/transactions/${encodeURIComponent(segment)}`);
+        const tx = await fetch(`${t.baseUrl}/api/v1/transactions/${encodeURIComponent(segment)}`, { headers: OPERATOR_AUTH });
         expect([200, 400, 404]).toContain(tx.status);
       }),
       { numRuns: 50 },

@@ -85,6 +85,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX meter_values_transaction ON meter_values (transaction_id, timestamp);
   `,
+  // Operator credentials: only SHA-256 hashes of random tokens and session ids are stored (both are
+  // 256-bit random values, so a fast hash is enough; a leaked database file does not log anyone in).
+  `
+  CREATE TABLE operator_tokens (
+    token_hash  TEXT PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE operator_sessions (
+    session_hash TEXT PRIMARY KEY,
+    token_hash   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+  );
+  CREATE INDEX operator_sessions_expiry ON operator_sessions (expires_at);
+  `,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { ConnectorRepository } from './connectorRepository.js';
 import { IdTagRepository } from './idTagRepository.js';
 import { MeterValueRepository } from './meterValueRepository.js';
 import { migrate } from './migrations.js';
+import { OperatorRepository } from './operatorRepository.js';
 import { TransactionRepository } from './transactionRepository.js';
 
 /** The embedded store: one SQLite file (or `:memory:`), created and migrated when opened. */
@@ -17,6 +18,7 @@ export class SqliteStore {
   readonly idTags: IdTagRepository;
   readonly transactions: TransactionRepository;
   readonly meterValues: MeterValueRepository;
+  readonly operators: OperatorRepository;
   /** Schema version before and after opening (from 0 on a fresh file). */
   readonly migration: { from: number; to: number };
 
@@ -42,6 +44,7 @@ export class SqliteStore {
     this.idTags = new IdTagRepository(this.db);
     this.transactions = new TransactionRepository(this.db);
     this.meterValues = new MeterValueRepository(this.db);
+    this.operators = new OperatorRepository(this.db);
   }
 
   get isOpen(): boolean {
