@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     `  Security:   profile ${config.securityProfile}${config.securityProfile === 0 ? ' (no auth for chargers without stored credentials)' : ' (Basic auth required)'}; unknown chargers: ${config.unknownChargers}`,
     config.redisUrl === undefined ? '  Cluster:    off (set REDIS_URL to share chargers between instances)' : '  Cluster:    on (Redis adapter)',
     '',
-    '  Connect a simulated charger (press t to tap the demo id tag, then start charging):',
+    '  Connect a simulated charger (in it: p plugs in, t taps the demo id tag, s starts/stops, m sends meter values):',
     `    ${simulateCommand(`ws://${base}/api/v1/chargers/CP-1`)}`,
     `  or remote start it from the dashboard with the id tag ${DEMO_ID_TAG}.`,
     '',

@@ -12,6 +12,7 @@ function render({ current, history, connections }) {
   lineChart($('chart-connections'), {
     testid: 'chart-connections',
     step: true,
+    integer: true,
     series: protocols.length
       ? protocols.map((p) => series(history, p, (s) => s.connections[p] ?? 0))
       : [series(history, 'connected', () => 0)],

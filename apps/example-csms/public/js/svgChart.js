@@ -25,12 +25,12 @@ const compact = (n) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? 
  * Draws into `container` (replacing what was there).
  * @param {HTMLElement} container
  * @param {{ series: Array<{ name: string, points: Array<{ t: number, y: number }>, color?: string }>,
- *           unit?: string, width?: number, height?: number, step?: boolean, testid?: string }} spec
+ *           unit?: string, width?: number, height?: number, step?: boolean, integer?: boolean, testid?: string }} spec
  */
 export function lineChart(container, spec) {
   const width = spec.width ?? 420;
   const height = spec.height ?? 150;
-  const pad = { left: 40, right: 10, top: 10, bottom: 22 };
+  const pad = { left: 40, right: 10, top: 18, bottom: 22 };
   const all = spec.series.flatMap((s) => s.points);
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': spec.series.map((s) => s.name).join(', ') });
   if (spec.testid) root.setAttribute('data-testid', spec.testid);
@@ -39,18 +39,19 @@ export function lineChart(container, spec) {
   const plotH = height - pad.top - pad.bottom;
   const t0 = all.length ? Math.min(...all.map((p) => p.t)) : Date.now() - 60_000;
   const t1 = all.length ? Math.max(...all.map((p) => p.t), t0 + 1000) : Date.now();
-  const yMax = niceMax(Math.max(0, ...all.map((p) => p.y)));
+  // Counts (connections) get whole-number ticks: at least 4 so the 4 grid steps stay integers.
+  const yMax = spec.integer ? Math.max(4, 4 * Math.ceil(Math.max(0, ...all.map((p) => p.y)) / 4)) : niceMax(Math.max(0, ...all.map((p) => p.y)));
   const x = (t) => pad.left + ((t - t0) / (t1 - t0)) * plotW;
   const y = (v) => pad.top + plotH - (v / yMax) * plotH;
 
   for (let i = 0; i <= 4; i++) {
     const v = (yMax * i) / 4;
     root.append(svg('line', { x1: pad.left, x2: width - pad.right, y1: y(v), y2: y(v), class: 'grid' }));
-    root.append(svg('text', { x: pad.left - 4, y: y(v) + 3, 'text-anchor': 'end', class: 'tick' }, compact(v)));
+    root.append(svg('text', { x: pad.left - 4, y: y(v) + 3, 'text-anchor': 'end', class: 'tick' }, spec.integer ? String(v) : compact(v)));
   }
   root.append(svg('text', { x: pad.left, y: height - 6, class: 'tick' }, clock(t0)));
   root.append(svg('text', { x: width - pad.right, y: height - 6, 'text-anchor': 'end', class: 'tick' }, clock(t1)));
-  if (spec.unit) root.append(svg('text', { x: 4, y: pad.top + 4, class: 'tick unit' }, spec.unit));
+  if (spec.unit) root.append(svg('text', { x: pad.left - 4, y: 9, 'text-anchor': 'end', class: 'tick unit' }, spec.unit));
 
   spec.series.forEach((s, i) => {
     if (s.points.length === 0) return;
@@ -73,7 +74,7 @@ export function lineChart(container, spec) {
     const swatch = document.createElement('i');
     swatch.className = `swatch c${i % PALETTE.length}`;
     const last = s.points[s.points.length - 1];
-    item.append(swatch, `${s.name}${last ? `: ${compact(last.y)}${spec.unit ? ` ${spec.unit}` : ''}` : ''}`);
+    item.append(swatch, `${s.name}${last ? `: ${spec.integer ? last.y : compact(last.y)}${spec.unit ? ` ${spec.unit}` : ''}` : ''}`);
     legend.append(item);
   });
   if (all.length === 0) root.append(svg('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', class: 'empty' }, 'no data yet'));
