@@ -73,6 +73,19 @@ describe('wire messages', () => {
     expect(err).toMatchObject({ id: 'r1', from: 'n1', type: 'call' });
   });
 
+  it('name at most 40 characters of a peer-controlled value in the error (errors are logged)', () => {
+    const huge = `${'x'.repeat(10_000)}\n`;
+    for (const input of [{ v: 1, t: huge, id: 'i', from: 'n' }, { v: huge, t: 'call', id: 'i', from: 'n' }]) {
+      expect(() => decodeMessage(JSON.stringify(input))).toThrow(MalformedMessageError);
+      try {
+        decodeMessage(JSON.stringify(input));
+      } catch (err) {
+        expect((err as Error).message.length).toBeLessThan(100);
+        expect((err as Error).message).not.toMatch(/\n/);
+      }
+    }
+  });
+
   it('refuse unknown error codes and kinds rather than passing them on', () => {
     const reply = (error: unknown): string => JSON.stringify({ v: 1, t: 'reply', id: 'i', from: 'n', outcome: { ok: false, error } });
     expect(() => decodeMessage(reply({ kind: 'rpc', code: 'FormationViolation', description: '', details: {} }))).toThrow(MalformedMessageError);

@@ -36,6 +36,12 @@ export class MalformedMessageError extends Error {
   }
 }
 
+/** A peer-controlled value named in an error: JSON-quoted (no control characters) and at most 40 characters. */
+function quoted(v: unknown): string {
+  const text = JSON.stringify(v) ?? 'undefined';
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -87,7 +93,7 @@ export function decodeMessage(text: string): WireMessage {
   const from = isString(raw.from) ? raw.from : undefined;
   const type = typeof raw.t === 'string' ? raw.t : undefined;
   const bad = (why: string): MalformedMessageError => new MalformedMessageError(`cluster message: ${why}`, id, from, type);
-  if (raw.v !== WIRE_VERSION) throw bad(`unsupported version ${JSON.stringify(raw.v) ?? 'undefined'}`);
+  if (raw.v !== WIRE_VERSION) throw bad(`unsupported version ${quoted(raw.v)}`);
   if (!id || !from) throw bad('missing id or sender');
   switch (raw.t) {
     case 'call': {
@@ -113,6 +119,6 @@ export function decodeMessage(text: string): WireMessage {
       return { t: 'superseded', id, from, identity: raw.identity, connectionId: raw.connectionId };
     }
     default:
-      throw bad(`unknown message type ${JSON.stringify(raw.t) ?? 'undefined'}`);
+      throw bad(`unknown message type ${quoted(raw.t)}`);
   }
 }

@@ -99,6 +99,7 @@ export type UpstreamCredentials =
 export interface ProxyAuthOptions {
   /**
    * Decides whether a charger may connect (after the security profile checks). Return false to refuse with 401.
+   * Required when the proxy sends credentials of its own upstream (see `allowUnauthenticatedChargers`).
    * @default accept every charger (the backend still authenticates the upstream connection)
    */
   verify?: (handshake: Handshake) => boolean | Promise<boolean>;
