@@ -115,13 +115,24 @@ export function allocate(site: SiteNode, sessions: readonly Session[], options: 
   const blockedBy = new Map<number, Constraint>();
 
   const order = resolved.map((s, i) => ({ s, i })).filter(({ s }) => s.pinnedW === undefined).sort((a, b) => admissionOrder(a.s, b.s));
+  // Loads kept up to date as minimums are granted, and each session's limits: linear in sessions × limits.
+  const admittedLoad = constraints.map((c) => loadOf(c, power));
+  const limitsOf = resolved.map(() => [] as Array<{ k: number; weight: number }>);
+  constraints.forEach((c, k) => {
+    for (const [i, weight] of c.weights) if (weight > 0) limitsOf[i]?.push({ k, weight });
+  });
   for (const { s, i } of order) {
-    const blocking = constraints.find((c) => {
-      const weight = c.weights.get(i) ?? 0;
-      return weight > 0 && loadOf(c, power) + weight * s.minW > c.capacity + tolerance(c.capacity);
+    const limits = limitsOf[i] ?? [];
+    const blocking = limits.find(({ k, weight }) => {
+      const c = constraints[k] as Constraint;
+      return (admittedLoad[k] ?? 0) + weight * s.minW > c.capacity + tolerance(c.capacity);
     });
-    if (blocking && s.minW > 0) blockedBy.set(i, blocking);
-    else power[i] = s.minW;
+    if (blocking && s.minW > 0) {
+      blockedBy.set(i, constraints[blocking.k] as Constraint);
+      continue;
+    }
+    power[i] = s.minW;
+    for (const { k, weight } of limits) admittedLoad[k] = (admittedLoad[k] ?? 0) + weight * s.minW;
   }
 
   const admitted = order.filter(({ i }) => !blockedBy.has(i));

@@ -19,13 +19,13 @@ export function waterFill(members: readonly number[], power: number[], cap: read
       for (const [i, weight] of c.weights) if (weight > 0) active.delete(i);
     });
     if (active.size === 0) break;
-    const rising = [...active].filter((i) => (power[i] ?? 0) <= level + tolerance(level));
+    const rising = new Set([...active].filter((i) => (power[i] ?? 0) <= level + tolerance(level)));
     let next = Infinity;
-    for (const i of active) if (!rising.includes(i)) next = Math.min(next, power[i] ?? 0);
+    for (const i of active) if (!rising.has(i)) next = Math.min(next, power[i] ?? 0);
     for (const i of rising) next = Math.min(next, cap[i] ?? 0);
     constraints.forEach((c, k) => {
       let weight = 0;
-      for (const i of rising) weight += c.weights.get(i) ?? 0;
+      for (const [i, w] of c.weights) if (rising.has(i)) weight += w;
       if (weight > 0) next = Math.min(next, level + (slack[k] ?? 0) / weight);
     });
     if (!Number.isFinite(next)) break; // nothing limits the rising sessions: cannot happen with finite caps
