@@ -1,4 +1,6 @@
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCsms } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -7,6 +9,19 @@ import { DEMO_ID_TAG, simulateCommand } from './seed.js';
 
 /** The app directory (one level above src/ or dist/): DATABASE_FILE resolves against it. */
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Whether `npx chargewire` can run here: in the repository the CLI's bin loads its dist/, which exists only
+ * after `npm run build`; the banner says so instead of printing a command that fails.
+ */
+function cliBuilt(): boolean {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@chargewire/cli/package.json');
+    return existsSync(join(dirname(pkg), 'dist', 'bin.js'));
+  } catch {
+    return true; // not in the workspace: npx fetches the published CLI
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -70,6 +85,7 @@ async function main(): Promise<void> {
     '',
     '  Connect a simulated charger (in it: p plugs in, t taps the demo id tag, s starts/stops, m sends meter values):',
     `    ${simulateCommand(`ws://${base}/api/v1/chargers/CP-1`)}`,
+    ...(cliBuilt() ? [] : ['    (the CLI is not built yet: run `npm run build` once, then this command works)']),
     `  or remote start it from the dashboard with the id tag ${DEMO_ID_TAG}.`,
     '',
   ];
