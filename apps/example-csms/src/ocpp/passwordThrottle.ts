@@ -7,7 +7,10 @@ export interface PasswordThrottleOptions {
   maxConcurrentChecks?: number;
   /** Checks waiting for a slot; beyond that a connect is refused at once with 503. @default 8 */
   maxQueuedChecks?: number;
-  /** Checks in progress for one remote address; beyond that 429 at once. @default 2 */
+  /**
+   * Checks in progress for one remote address; beyond that 429 at once. Kept below `maxConcurrentChecks`
+   * so that one address can never hold every scrypt slot. @default 1
+   */
   maxChecksPerAddress?: number;
   /** Checks in progress for one identity; beyond that 429 at once. @default 1 */
   maxChecksPerIdentity?: number;
@@ -42,7 +45,7 @@ export class PasswordThrottle {
     this.#limiter = new WorkLimiter(options.maxConcurrentChecks ?? 2, options.maxQueuedChecks ?? 8);
     this.#identityFailures = new FailureWindow(options.failuresPerIdentity ?? 5, windowMs);
     this.#addressFailures = new FailureWindow(options.failuresPerAddress ?? 20, windowMs);
-    this.#maxPerAddress = options.maxChecksPerAddress ?? 2;
+    this.#maxPerAddress = options.maxChecksPerAddress ?? 1;
     this.#maxPerIdentity = options.maxChecksPerIdentity ?? 1;
   }
 
