@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { benchCommand } from './commands/bench/benchCommand.js';
+import { certsCommand } from './commands/certs/certsCommand.js';
 import { checkCommand } from './commands/check/checkCommand.js';
 import { fuzzCommand } from './commands/fuzz/fuzzCommand.js';
 import { proxyCommand } from './commands/proxy/proxyCommand.js';
@@ -14,7 +15,7 @@ import type { CliIo } from './io.js';
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [simulateCommand, proxyCommand, serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand];
+const COMMANDS: ReadonlyArray<(ctx: CommandContext) => Command> = [simulateCommand, proxyCommand, serveCommand, checkCommand, fuzzCommand, benchCommand, validateCommand, certsCommand];
 
 /**
  * Builds the commander program. Commander never exits the process: errors surface as exceptions

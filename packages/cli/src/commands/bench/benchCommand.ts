@@ -3,10 +3,11 @@ import type { CommandContext } from '../../context.js';
 import { EndpointError, EXIT_FAILURES, EXIT_OK } from '../../exitCodes.js';
 import { fixed, formatTable, nonNegativeNumber, positiveInt } from '../../format.js';
 import { parseEndpoint } from '../../net/endpoint.js';
+import { readTlsFlags, withTlsOptions, type TlsFlags } from '../../net/tlsFiles.js';
 import { PROTOCOL_CHOICES } from '../../protocols.js';
 import { BENCH_ACTIONS, runBench, type BenchAction, type BenchResult } from './runBench.js';
 
-interface BenchFlags {
+interface BenchFlags extends TlsFlags {
   endpoint: string;
   protocol: string;
   connections: number;
@@ -20,7 +21,7 @@ interface BenchFlags {
 
 /** `chargewire bench`: throughput and latency of a CSMS. */
 export function benchCommand(ctx: CommandContext): Command {
-  return new Command('bench')
+  return withTlsOptions(new Command('bench')
     .description('measure throughput and latency of a CSMS: N connections, one CALL in flight each')
     .requiredOption('-e, --endpoint <url>', 'ws://host/path/ID (chargers are ID-1 … ID-N)')
     .addOption(new Option('-p, --protocol <name>', 'OCPP subprotocol').choices(PROTOCOL_CHOICES).default('ocpp1.6'))
@@ -30,11 +31,12 @@ export function benchCommand(ctx: CommandContext): Command {
     .option('--no-boot', 'skip the BootNotification each charger sends first')
     .option('--timeout <ms>', 'per-call timeout', positiveInt('--timeout'), 10_000)
     .option('--password <password>', 'Basic-auth password of every charger (security profile 1/2)')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON'))
     .addHelpText('after', '\nExample:\n  chargewire bench --endpoint ws://localhost:9000/ocpp/BENCH --connections 50 --duration 10 --action MeterValues\n')
     .action(async (flags: BenchFlags) => {
       const endpoint = parseEndpoint(flags.endpoint);
       const live = !flags.json && ctx.io.isTTY;
+      const tls = readTlsFlags(flags);
       const result = await runBench({
         endpoint,
         protocol: flags.protocol,
@@ -45,6 +47,7 @@ export function benchCommand(ctx: CommandContext): Command {
         callTimeoutMs: flags.timeout,
         signal: ctx.io.signal,
         ...(flags.password !== undefined ? { password: flags.password } : {}),
+        ...(tls ? { tls } : {}),
         ...(live
           ? {
               onProgress: (p) =>

@@ -6,6 +6,7 @@ import { openRaw, type RawConnection } from '../../net/rawConnection.js';
 import { EndpointError } from '../../exitCodes.js';
 import { bootNotificationPayload, meterValuesPayload, NOT_IMPLEMENTED } from '../../ocppPayloads.js';
 import { latencyStats, type LatencyStats } from './latencyStats.js';
+import type { TlsFiles } from '../../net/tlsFiles.js';
 
 /** The actions `bench` can drive. */
 export const BENCH_ACTIONS = ['Heartbeat', 'MeterValues'] as const;
@@ -29,6 +30,8 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** Basic-auth password sent by every charger (security profiles 1/2). */
   password?: string;
+  /** CA (and for profile 3 a client certificate and key) for wss://. */
+  tls?: TlsFiles;
 }
 
 /** Live counters. */
@@ -79,7 +82,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const attempts = await Promise.allSettled(
     Array.from({ length: options.connections }, async (_, i) => {
       const identity = fleetIdentity(options.endpoint.identity, i + 1);
-      const conn = await openRaw(urlFor(options.endpoint, identity), { protocols: [options.protocol], ...(options.password !== undefined ? { password: options.password } : {}) });
+      const conn = await openRaw(urlFor(options.endpoint, identity), {
+        protocols: [options.protocol],
+        ...(options.password !== undefined ? { password: options.password } : {}),
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
       if (conn.protocol !== options.protocol) {
         await conn.close();
         throw new EndpointError(`server did not accept subprotocol ${options.protocol} (selected '${conn.protocol}')`);

@@ -4,13 +4,14 @@ import type { CommandContext } from '../../context.js';
 import { EndpointError, EXIT_FAILURES, EXIT_OK, UsageError } from '../../exitCodes.js';
 import { formatTable, nonNegativeNumber, positiveInt } from '../../format.js';
 import { parseEndpoint } from '../../net/endpoint.js';
+import { readTlsFlags, withTlsOptions, type TlsFlags } from '../../net/tlsFiles.js';
 import { createFleet, fleetRow, runFleetScript, type FleetRow } from './fleet.js';
 import { runScript } from './runScript.js';
 import { parseScript, ScriptError, type ScriptStep } from './scenario.js';
 import { Simulator, type SimulatorOptions } from './simulator.js';
 import { formatLogLine } from './tui/format.js';
 
-interface SimulateFlags {
+interface SimulateFlags extends TlsFlags {
   endpoint: string;
   protocol: 'ocpp1.6' | 'ocpp2.0.1';
   password?: string;
@@ -25,7 +26,7 @@ interface SimulateFlags {
 
 /** `chargewire simulate`: a charge-point emulator (interactive TUI, scripted, or a headless fleet). */
 export function simulateCommand(ctx: CommandContext): Command {
-  return new Command('simulate')
+  return withTlsOptions(new Command('simulate')
     .description('emulate a charge point: live TUI, a --script scenario for CI, or a --count fleet')
     .requiredOption('-e, --endpoint <url>', 'ws://host/path/ID (the last segment is the identity)')
     .addOption(new Option('-p, --protocol <name>', 'OCPP version').choices(['ocpp1.6', 'ocpp2.0.1']).default('ocpp1.6'))
@@ -36,7 +37,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     .option('--tag <tag>', 'RFID tag the t key presents', 'TAG-0001')
     .option('--duration <seconds>', 'stop a headless fleet after this long', nonNegativeNumber('--duration'))
     .option('--no-boot', 'interactive/fleet: do not send BootNotification at start')
-    .option('--json', 'script/fleet: print the result as JSON instead of the log')
+    .option('--json', 'script/fleet: print the result as JSON instead of the log'))
     .addHelpText(
       'after',
       '\nScenario steps: boot, heartbeat, plug <c>, unplug <c>, tap <c> <tag>, start <c> [tag], stop <c> [reason],\n' +
@@ -49,6 +50,7 @@ export function simulateCommand(ctx: CommandContext): Command {
     )
     .action(async (flags: SimulateFlags) => {
       const endpoint = parseEndpoint(flags.endpoint);
+      const tls = readTlsFlags(flags);
       const steps = flags.script === undefined ? undefined : loadScript(flags.script, flags.connectors);
       const options: SimulatorOptions = {
         endpoint: endpoint.base,
@@ -56,6 +58,7 @@ export function simulateCommand(ctx: CommandContext): Command {
         protocol: flags.protocol,
         connectors: flags.connectors,
         ...(flags.password !== undefined ? { password: flags.password } : {}),
+        ...(tls ? { tls } : {}),
       };
       if (flags.count > 1) return ctx.setExitCode(await fleetMode(ctx, options, flags, steps));
       if (steps) return ctx.setExitCode(await scriptMode(ctx, options, flags, steps));

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { OCPPClient, type OCPPClientOptions } from '@chargewire/client';
+import type { TlsFiles } from '../../net/tlsFiles.js';
 import { describeNetworkError } from '../../net/rawConnection.js';
 import { toWireErrorCode } from '@chargewire/rpc-core';
 import { ConnectorActions, noConnector } from './connectorActions.js';
@@ -18,6 +19,8 @@ export interface SimulatorOptions {
   protocol: 'ocpp1.6' | 'ocpp2.0.1';
   /** Basic-auth password (security profile 1/2). */
   password?: string;
+  /** CA, client certificate and key for wss:// (security profiles 2/3). */
+  tls?: TlsFiles;
   /** @default 1 */
   connectors?: number;
   /** Send heartbeats and periodic meter values on timers (interactive and fleet modes). @default false */
@@ -80,6 +83,7 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
       reconnect: true,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
       ...(options.perMessageDeflate !== undefined ? { perMessageDeflate: options.perMessageDeflate } : {}),
     });
     this.wireLogging();
