@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createProgram, runCli } from './program.js';
 import { bufferIo } from './testing/bufferIo.fixture.js';
 
-const COMMANDS = ['simulate', 'proxy', 'serve', 'check', 'fuzz', 'bench', 'validate'];
+const COMMANDS = ['simulate', 'proxy', 'serve', 'check', 'fuzz', 'bench', 'validate', 'certs'];
 
 describe('chargewire program', () => {
   it('registers every command', () => {
