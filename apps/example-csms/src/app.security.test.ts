@@ -76,6 +76,9 @@ describe('operator authentication', () => {
       expect(res.status).toBe(403);
       expect(await res.json()).toMatchObject({ error: 'CrossSiteRequest' });
     }
+    // The request from the issue: an empty cross-site form POST (answered 200, and the charger reset, before).
+    const empty = await fetch(`${t.baseUrl}/api/v1/chargers/CP-CSRF/reset`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(empty.status).toBe(403);
     // A cookie request without an Origin, or same-origin but not JSON, is refused too.
     const noOrigin = await fetch(`${t.baseUrl}/api/v1/chargers/CP-CSRF/reset`, { method: 'POST', headers: { cookie } });
     expect(noOrigin.status).toBe(403);
