@@ -27,6 +27,8 @@ import { errorHandler } from './rest/errorHandler.js';
 import { EventStream, type EventStreamOptions } from './rest/eventStream.js';
 import { restApi } from './rest/restApi.js';
 import { seedFreshDatabase } from './seed.js';
+import { SiteCharging } from './domain/siteCharging.js';
+import { siteRoutes } from './rest/siteRoutes.js';
 import { SqliteStore } from './store/sqliteStore.js';
 
 /** The OCPP WebSocket endpoint; the REST API lives under the same `/api/v1` prefix. */
@@ -81,6 +83,8 @@ export interface CsmsOptions {
   messageLog?: MessageLogOptions;
   /** How often the dashboard's server statistics are sampled. @default 2000 */
   statsIntervalMs?: number;
+  /** Site grid limit in kW (SITE_LIMIT_KW): running transactions are kept under it by charging profiles. @default off */
+  siteLimitKw?: number | undefined;
 }
 
 /** A running (or ready to run) CSMS instance. */
@@ -181,9 +185,12 @@ export function createCsms(options: CsmsOptions): Csms {
     connections.record(event);
     events.publish(event);
   };
+  if (options.siteLimitKw !== undefined && cluster !== undefined) throw new Error('siteLimitKw works with a single instance (no redisUrl)');
+  const site = options.siteLimitKw === undefined ? undefined : new SiteCharging(ocppServer, store, { limitKw: options.siteLimitKw }, logger);
   service.on('event', (event) => {
     onClusterEvent(event);
     bridge?.publish(event);
+    site?.onEvent(event);
   });
 
   const directory: ChargerDirectory = {
@@ -234,6 +241,7 @@ export function createCsms(options: CsmsOptions): Csms {
     ].join('\n');
     res.type('text/plain; version=0.0.4').send(formatPrometheus(stats) + extra);
   });
+  app.use('/api/v1', siteRoutes(site));
   app.use(
     '/api/v1',
     restApi({
@@ -280,6 +288,7 @@ export function createCsms(options: CsmsOptions): Csms {
         closing = true;
         events.close();
         statsHistory.close();
+        await site?.close();
         // Closes every charger with 1001 (going away) and waits for their close handshakes.
         await ocppServer.close({ code: 1001, reason: 'CSMS shutting down' });
         await new Promise<void>((resolveClose) => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { UnknownChargerPolicy } from './domain/csmsService.js';
 import type { LogLevel } from './logger.js';
 import { MIN_ADMIN_TOKEN_LENGTH } from './auth/operatorCredentials.js';
+import { isSiteLimitKw, MAX_SITE_LIMIT_KW } from './domain/siteCharging.js';
 
 /** The protocols this app implements handlers for (2.1 is left to the library itself). */
 export const SUPPORTED_PROTOCOLS = ['ocpp2.0.1', 'ocpp1.6'] as const;
@@ -50,6 +51,8 @@ export interface CsmsConfig {
    * @default false
    */
   trustProxy: boolean | number | string;
+  /** SITE_LIMIT_KW: keep the running transactions under this grid limit (smart charging); unset: off. */
+  siteLimitKw: number | undefined;
 }
 
 /** A bad environment variable; main prints the message and exits 1. */
@@ -99,6 +102,15 @@ function trustProxy(raw: string | undefined): boolean | number | string {
   return value;
 }
 
+function siteLimitKw(raw: string | undefined, clustered: boolean): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!isSiteLimitKw(value)) throw new ConfigError(`SITE_LIMIT_KW must be a number of kW above 0 and at most ${MAX_SITE_LIMIT_KW}, got ${JSON.stringify(raw)}`);
+  // One engine must see every transaction of the site; with several nodes each would see only its own.
+  if (clustered) throw new ConfigError('SITE_LIMIT_KW works with a single instance (unset REDIS_URL)');
+  return value;
+}
+
 function adminToken(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^[\x21-\x7e]+$/.test(raw) || raw.length < MIN_ADMIN_TOKEN_LENGTH || raw.length > 512) {
@@ -110,7 +122,7 @@ function adminToken(raw: string | undefined): string | undefined {
 /**
  * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, REDIS_PREFIX, NODE_ID,
  * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL,
- * ADMIN_TOKEN, ROTATE_ADMIN_TOKEN, TRUST_PROXY.
+ * ADMIN_TOKEN, ROTATE_ADMIN_TOKEN, TRUST_PROXY, SITE_LIMIT_KW.
  * @throws ConfigError naming the variable when a value is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
@@ -139,5 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
     adminToken: adminToken(env.ADMIN_TOKEN),
     rotateAdminToken: oneOf(env, 'ROTATE_ADMIN_TOKEN', ['0', '1'], '0') === '1',
     trustProxy: trustProxy(env.TRUST_PROXY),
+    siteLimitKw: siteLimitKw(env.SITE_LIMIT_KW, redisUrl !== undefined),
   };
 }
