@@ -24,6 +24,7 @@ export { InMemorySessionStore } from './store/inMemorySessionStore.js';
 export type { InMemorySessionStoreOptions } from './store/inMemorySessionStore.js';
 export { RedisSessionStore } from './store/redisSessionStore.js';
 export type { RedisSessionStoreOptions } from './store/redisSessionStore.js';
+export type { SessionStoreRedis } from './store/sessionStoreRedis.js';
 export type { UpstreamProtocol, ValidatorLookup } from './wire/types.js';
 export { createProtocolProxy, ProtocolProxy } from './proxy/protocolProxy.js';
 export type { RefusedEvent, SessionEvent, TranslationEvent } from './proxy/protocolProxy.js';

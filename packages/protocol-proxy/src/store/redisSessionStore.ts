@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { SessionStoreRedis } from './sessionStoreRedis.js';
 import { INCREMENT_AT_LEAST, REMOVE_REMOTE_START, SAVE_TRANSACTION, SET_ID_TOKEN_TYPE, TAKE_REMOTE_START } from './redisScripts.js';
 import type { RemoteStartRecord, SessionStore, TransactionRecord } from './sessionStore.js';
 
 export interface RedisSessionStoreOptions {
-  /** An ioredis client; the store never creates or closes connections of its own. */
-  redis: Redis;
+  /** An ioredis (5 or 6) client; the store never creates or closes connections of its own. */
+  redis: SessionStoreRedis;
   /** Prefix of every key. @default 'chargewire:proxy:' */
   keyPrefix?: string;
   /** Ended transactions kept per charger for late messages. @default 100 */
@@ -21,7 +21,7 @@ type Kind = (typeof KINDS)[number];
  * Lua scripts, so allocation of 1.6 transaction ids and consumption of remote starts are atomic.
  */
 export class RedisSessionStore implements SessionStore {
-  readonly #redis: Redis;
+  readonly #redis: SessionStoreRedis;
   readonly #prefix: string;
   readonly #maxEnded: number;
   readonly #maxIdTokens: number;
