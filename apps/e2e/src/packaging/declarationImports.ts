@@ -12,9 +12,12 @@ interface Manifest {
 
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|reference types=)['"]([^'"]+)['"]/g;
 
-/** The module specifiers a declaration file imports, re-exports or references. */
+/** The module specifiers a declaration file imports, re-exports or references (comments left out, `///` kept). */
 function specifiersOf(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(SPECIFIER)].map((match) => match[1] ?? '');
+  const code = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/(?!\/).*$/gm, '');
+  return [...code.matchAll(SPECIFIER)].map((match) => match[1] ?? '');
 }
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
