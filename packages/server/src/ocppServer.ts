@@ -76,6 +76,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #observer: RpcEndpointObserver<RpcEndpoint<'CSMS'>>;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
   readonly #onConnection = (socket: Socket): void => this.#connected(socket);
+  /** One 'close' listener shared by every socket before its upgrade (`this` is the socket): nothing per connection. */
+  readonly #onPreUpgradeClose: (this: Socket) => void;
 
   constructor(options: OCPPServerOptions = {}) {
     super();
@@ -89,6 +91,10 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
       channel.terminate();
     });
+    const preUpgrade = this.#preUpgrade;
+    this.#onPreUpgradeClose = function (this: Socket) {
+      preUpgrade.delete(this);
+    };
     this.#observer = createEndpointObserver(this.#stats, (client, channel, code, reason) => this.#onClientClosed(client, channel, code, reason));
     const rate = options.connectionRateLimit;
     if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
@@ -218,11 +224,11 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       return;
     }
     this.#preUpgrade.add(socket);
-    socket.once('close', () => this.#preUpgrade.delete(socket));
+    socket.once('close', this.#onPreUpgradeClose);
   }
 
   #upgradeStarted(socket: Socket): void {
-    this.#preUpgrade.delete(socket);
+    if (this.#preUpgrade.delete(socket)) socket.off('close', this.#onPreUpgradeClose);
   }
 
   /** Connections counted against maxConnections: open clients, upgrades being decided, sockets before their upgrade. */
