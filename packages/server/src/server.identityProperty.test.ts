@@ -30,3 +30,26 @@ describe('identity over real sockets (property)', () => {
     );
   });
 });
+
+describe('Basic credentials bound to the identity (property)', () => {
+  it('in profile 0, a connection with Basic credentials is served iff the username is the identity', async () => {
+    const { url } = await start({ protocols: ['ocpp1.6'] });
+    const name = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
+    await fc.assert(
+      fc.asyncProperty(name, fc.oneof(name, fc.constant('')), fc.uint8Array({ minLength: 0, maxLength: 40 }), async (identity, other, password) => {
+        const username = other === '' ? identity : other;
+        const authorization = 'Basic ' + Buffer.concat([Buffer.from(`${username}:`), Buffer.from(password)]).toString('base64');
+        try {
+          const raw = await connectRaw(`${url}/ocpp/${identity}`, 'ocpp1.6', { headers: { Authorization: authorization } });
+          expect(username).toBe(identity);
+          raw.ws.terminate();
+        } catch (err) {
+          if (!(err instanceof UpgradeRefused)) throw err;
+          expect(username).not.toBe(identity);
+          expect(err.status).toBe(401);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
