@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { SqliteStore } from '../store/sqliteStore.js';
-import type { IdTagStatus, RegistrationStatus, SampleInput, TransactionRecord } from '../store/records.js';
+import type { IdTagStatus, RegistrationStatus, SampleInput, TransactionClosedBy, TransactionRecord } from '../store/records.js';
 import type { Logger } from '../logger.js';
 import type { CsmsEvent } from './events.js';
 import { energyRegisterWh } from './meterSamples.js';
+import { STOP_REASONS } from './stopReasons.js';
 
 /** What to do with a charger that is not in the chargers table. */
 export type UnknownChargerPolicy = 'reject' | 'pending' | 'accept';
@@ -105,6 +106,8 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   boot(
     chargerId: string,
     info: { vendor: string; model: string; serialNumber?: string | undefined; firmwareVersion?: string | undefined },
+    /** false for a BootNotification that is no reboot (2.0.1 reason `Triggered`, answered to TriggerMessage). */
+    rebooted = true,
   ): { status: RegistrationStatus; currentTime: string; interval: number } {
     const now = this.now();
     const charger = this.store.chargers.get(chargerId);
@@ -121,6 +124,10 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
         now,
       );
       this.#emit({ type: 'charger.updated', chargerId });
+      // A charger that booted has no transaction running any more: whatever it did not stop (a hard reset
+      // or power loss without StopTransaction) ends here, at the last meter value known. A queued
+      // StopTransaction sent after the boot still replaces this with the charger's own numbers.
+      if (rebooted) this.#closeOpen(this.store.transactions.openOf(chargerId), now, STOP_REASONS.rebooted);
     } else {
       this.#logger.warn('BootNotification from unknown charger rejected', { chargerId });
     }
@@ -157,6 +164,22 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     };
     this.store.connectors.setStatus(connector);
     this.#emit({ type: 'connector.status', connector });
+    if (status === 'Available' && connectorId > 0) this.#connectorAvailable(chargerId, connectorId, connector.statusAt);
+  }
+
+  /**
+   * A connector reported Available has no transaction (1.6 §4.9: "available for a new user"). Closes what
+   * is still open there and started before the report. For 2.0.1 a transaction may start before the cable
+   * is plugged in (TxStartPoint Authorized), so only a transaction that had an EV connected (its last
+   * chargingState says so) is closed: Available then means the cable was unplugged (TxStopPoint).
+   */
+  #connectorAvailable(chargerId: string, connectorId: number, statusAt: string): void {
+    const at = Date.parse(statusAt);
+    const open = this.store.transactions
+      .openOf(chargerId, connectorId)
+      .filter((t) => Date.parse(t.startedAt) <= at)
+      .filter((t) => t.protocol !== 'ocpp2.0.1' || (t.chargingState !== null && t.chargingState !== 'Idle'));
+    this.#closeOpen(open, statusAt, STOP_REASONS.connectorAvailable);
   }
 
   // ── Authorization (1.6 Authorize, 2.0.1 C01) ───────────────────────────────────────────────────
@@ -189,8 +212,13 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   ): { transaction: TransactionRecord; authorization: AuthorizationResult } {
     const duplicate = this.store.transactions.findDuplicateStart(chargerId, input.connectorId, input.timestamp, input.meterStartWh);
     if (duplicate !== undefined) {
-      // A retransmission: answer with the transaction already created, do not open a second one.
-      return { transaction: duplicate, authorization: this.authorizeStart(input.idTag, duplicate.id) };
+      // A retransmission: answer with the transaction already created, do not open a second one; a start
+      // refused the first time stays refused.
+      const authorization: AuthorizationResult =
+        duplicate.authStatus === 'Accepted' || duplicate.authStatus === null
+          ? this.authorizeStart(input.idTag, duplicate.id)
+          : { ...this.authorize(input.idTag), status: duplicate.authStatus as AuthorizationResult['status'] };
+      return { transaction: duplicate, authorization };
     }
     const authorization = this.authorizeStart(input.idTag);
     const transaction = this.store.transactions.insert(
@@ -209,7 +237,14 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       this.now(),
     );
     this.#emit({ type: 'transaction.started', transaction });
-    return { transaction, authorization };
+    this.#supersede(transaction);
+    if (authorization.status !== 'Accepted') {
+      // Refused (ConcurrentTx, Invalid, Blocked, Expired): never active. The charger should stop it with
+      // reason DeAuthorized (1.6 §5.1 StopTransactionOnInvalidId); many do not. If it does, its
+      // StopTransaction replaces this record's end with the real one.
+      this.#stop(transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(authorization.status), 'csms');
+    }
+    return { transaction: this.store.transactions.get(transaction.id) as TransactionRecord, authorization };
   }
 
   stopTransaction16(
@@ -223,7 +258,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       this.#logger.warn('StopTransaction for unknown transaction', { chargerId, transactionId: input.transactionId });
     } else {
       if (samples.length > 0) this.store.meterValues.insertMany(chargerId, transaction.connectorId, transaction.id, samples);
-      this.#stop(transaction, input.timestamp, input.meterStopWh, input.reason ?? 'Local');
+      this.#stop(transaction, input.timestamp, input.meterStopWh, input.reason ?? 'Local', 'charger');
     }
     return input.idTag === undefined ? {} : { authorization: this.authorize(input.idTag) };
   }
@@ -242,15 +277,20 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   transactionEvent(chargerId: string, input: TransactionEventInput): { authorization?: AuthorizationResult } {
     let transaction = this.store.transactions.findByOcppId(chargerId, input.ocppTransactionId);
     let authorization: AuthorizationResult | undefined;
+    // After a remote start the events need not carry the idToken; the CSMS knows it from the remoteStartId
+    // it sent in RequestStartTransaction (2.0.1 F01.FR.xx, E02), so the ConcurrentTx check sees it.
+    const idTag =
+      input.idTag ??
+      (input.remoteStartId === undefined ? undefined : this.store.remoteStarts.idTagOf(chargerId, input.remoteStartId));
     if (transaction === undefined) {
       // Started, or an Updated/Ended whose Started was lost while offline: the transaction begins here.
-      authorization = input.idTag === undefined ? undefined : this.authorizeStart(input.idTag);
+      authorization = idTag === undefined ? undefined : this.authorizeStart(idTag);
       transaction = this.store.transactions.insert(
         {
           chargerId,
           protocol: 'ocpp2.0.1',
           connectorId: input.connectorId ?? 0,
-          idTag: input.idTag ?? null,
+          idTag: idTag ?? null,
           authStatus: authorization?.status ?? null,
           remoteStartId: input.remoteStartId ?? null,
           startedAt: input.timestamp,
@@ -261,14 +301,16 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
         this.now(),
       );
       this.#emit({ type: 'transaction.started', transaction });
+      if (input.connectorId !== undefined) this.#supersede(transaction);
     } else {
-      if (input.idTag !== undefined) {
-        authorization =
-          input.idTag === transaction.idTag ? this.authorize(input.idTag) : this.authorizeStart(input.idTag, transaction.id);
+      // A token the event names (or newly bound through remoteStartId) is checked again, this transaction
+      // excluded; a repeated remoteStartId that binds the same token changes nothing.
+      if (idTag !== undefined && (input.idTag !== undefined || idTag !== transaction.idTag)) {
+        authorization = this.authorizeStart(idTag, transaction.id);
       }
       const changes: Parameters<SqliteStore['transactions']['update']>[1] = {};
-      if (input.idTag !== undefined && authorization !== undefined) {
-        changes.idTag = input.idTag;
+      if (idTag !== undefined && authorization !== undefined) {
+        changes.idTag = idTag;
         changes.authStatus = authorization.status;
       }
       if (input.chargingState !== undefined) changes.chargingState = input.chargingState;
@@ -278,9 +320,29 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     this.#recordSamples(chargerId, transaction.connectorId, transaction, input.samples, input.eventType !== 'Ended');
     if (input.eventType === 'Ended') {
       const fresh = this.store.transactions.get(transaction.id) as TransactionRecord;
-      this.#stop(fresh, input.timestamp, energyRegisterWh(input.samples, 'Transaction.End') ?? null, input.stoppedReason ?? 'Local');
+      this.#stop(fresh, input.timestamp, energyRegisterWh(input.samples, 'Transaction.End') ?? null, input.stoppedReason ?? 'Local', 'charger');
     }
-    return authorization === undefined ? {} : { authorization };
+    // idTokenInfo answers an idToken the request carried (E01/E05), not one the CSMS bound itself.
+    return authorization === undefined || input.idTag === undefined ? {} : { authorization };
+  }
+
+  /** The id token of a 2.0.1 remote start, bound before the request is sent (the answer may come late). */
+  rememberRemoteStart(chargerId: string, remoteStartId: number, idTag: string): void {
+    this.store.remoteStarts.record(chargerId, remoteStartId, idTag, this.#now());
+  }
+
+  // ── Operators ──────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Closes an open transaction by hand (a charger that will never report its end), at the last meter value
+   * known. Returns undefined for an unknown id, and the record with `closed: false` when it had already ended.
+   */
+  forceClose(id: number, reason: string, operator: string): { transaction: TransactionRecord; closed: boolean } | undefined {
+    const transaction = this.store.transactions.get(id);
+    if (transaction === undefined) return undefined;
+    const closed = transaction.active && this.#stop(transaction, this.now(), null, reason, 'operator');
+    if (closed) this.#logger.info('transaction force-closed by an operator', { transactionId: id, chargerId: transaction.chargerId, operator, reason });
+    return { transaction: this.store.transactions.get(id) as TransactionRecord, closed };
   }
 
   // ── Shared ─────────────────────────────────────────────────────────────────────────────────────
@@ -303,9 +365,26 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     }
   }
 
-  #stop(transaction: TransactionRecord, stoppedAt: string, meterStopWh: number | null, reason: string): void {
-    if (this.store.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, this.now())) {
+  #stop(transaction: TransactionRecord, stoppedAt: string, meterStopWh: number | null, reason: string, closedBy: TransactionClosedBy): boolean {
+    if (this.store.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, closedBy, this.now())) {
       this.#emit({ type: 'transaction.stopped', transaction: this.store.transactions.get(transaction.id) as TransactionRecord });
+      return true;
     }
+    return false;
+  }
+
+  /** Ends transactions the charger never reported ended, at their last known meter value. */
+  #closeOpen(open: TransactionRecord[], stoppedAt: string, reason: string): void {
+    for (const transaction of open) {
+      if (this.#stop(transaction, stoppedAt, null, reason, 'csms')) {
+        this.#logger.info('closed a transaction the charger left open', { chargerId: transaction.chargerId, transactionId: transaction.id, reason });
+      }
+    }
+  }
+
+  /** A connector runs one transaction at a time: a new one there ends any older one still open. */
+  #supersede(latest: TransactionRecord): void {
+    const older = this.store.transactions.openOf(latest.chargerId, latest.connectorId).filter((t) => t.id < latest.id);
+    this.#closeOpen(older, latest.startedAt, STOP_REASONS.superseded(latest.id));
   }
 }

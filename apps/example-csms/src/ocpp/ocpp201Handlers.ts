@@ -24,7 +24,7 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
       model: station.model,
       serialNumber: station.serialNumber,
       firmwareVersion: station.firmwareVersion,
-    });
+    }, params.reason !== 'Triggered');
     return { status: result.status, currentTime: result.currentTime, interval: result.interval };
   });
 

@@ -71,7 +71,9 @@ export function commandRoutes(service: CsmsService, directory: ChargerDirectory,
         { field: 'idTag', message: 'must be at most 20 characters for an OCPP 1.6 charger' },
       ]);
     }
-    const result = await run(id, () => remoteStart(link, charger.protocol, body));
+    const result = await run(id, () =>
+      remoteStart(link, charger.protocol, body, (remoteStartId) => service.rememberRemoteStart(id, remoteStartId, body.idTag)),
+    );
     res.json({ chargerId: id, protocol: charger.protocol, ...result });
   });
 

@@ -1,5 +1,7 @@
 import { Router } from 'express';
+import { operatorOf } from '../auth/requireOperator.js';
 import type { CsmsService } from '../domain/csmsService.js';
+import { STOP_REASONS } from '../domain/stopReasons.js';
 import { powerSeries } from '../domain/powerSeries.js';
 import { HttpError, notFound } from './httpError.js';
 import { CHARGER_ID, parse, shape } from './validation.js';
@@ -10,6 +12,7 @@ const listQuery = shape({
   limit: { type: 'integer', min: 1, max: 500, optional: true },
   offset: { type: 'integer', min: 0, optional: true },
 });
+const closeBody = shape({ reason: { type: 'string', minLength: 1, maxLength: 200, optional: true } });
 
 /** `/transactions`: the same model whichever protocol version the charger speaks. */
 export function transactionRoutes(service: CsmsService): Router {
@@ -47,6 +50,20 @@ export function transactionRoutes(service: CsmsService): Router {
     const transaction = transactionOf(req.params.id);
     const points = powerSeries(store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
     res.json({ transactionId: transaction.id, chargerId: transaction.chargerId, active: transaction.active, energyWh: transaction.energyWh, points });
+  });
+
+  /**
+   * Force-close: ends an open transaction the charger will never report ended (lost StopTransaction, a
+   * charger gone for good), at its last known meter value, with `closedBy: 'operator'`. Operator auth and
+   * the cross-site rules apply as to every state change under /api/v1.
+   */
+  router.post('/transactions/:id/close', (req, res) => {
+    const body = parse(req.body ?? {}, closeBody);
+    const transaction = transactionOf(req.params.id);
+    const result = service.forceClose(transaction.id, body.reason ?? STOP_REASONS.operator, operatorOf(req)?.name ?? 'unknown');
+    if (result === undefined) throw notFound(`transaction ${req.params.id}`);
+    if (!result.closed) throw new HttpError(409, 'TransactionNotActive', `transaction ${transaction.id} has already stopped`);
+    res.json(result.transaction);
   });
 
   return router;

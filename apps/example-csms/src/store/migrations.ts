@@ -102,6 +102,26 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX operator_sessions_expiry ON operator_sessions (expires_at);
   `,
+  // Who ended a transaction: 'charger' (StopTransaction / TransactionEvent Ended), 'csms' (refused at start,
+  // superseded on its connector, reconciled after a reboot or an Available connector) or 'operator'
+  // (force-closed over REST). A charger's own stop report replaces a stop the CSMS only inferred.
+  // remote_starts binds a 2.0.1 remoteStartId to the id token the CSMS asked for (E02: TransactionEvents
+  // after a remote start need not carry the idToken).
+  `
+  ALTER TABLE transactions ADD COLUMN closed_by TEXT CHECK (closed_by IN ('charger', 'csms', 'operator'));
+  UPDATE transactions SET closed_by = 'charger' WHERE stopped_at IS NOT NULL;
+  CREATE INDEX transactions_connector ON transactions (charger_id, connector_id, stopped_at);
+  CREATE INDEX transactions_id_tag ON transactions (id_tag, stopped_at);
+
+  CREATE TABLE remote_starts (
+    charger_id      TEXT NOT NULL,
+    remote_start_id INTEGER NOT NULL,
+    id_tag          TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    PRIMARY KEY (charger_id, remote_start_id)
+  );
+  CREATE INDEX remote_starts_age ON remote_starts (created_at);
+  `,
 ];
 
 /**

@@ -48,6 +48,12 @@ export interface IdTagRecord {
   createdAt: string;
 }
 
+/**
+ * Who ended a transaction: the charger (StopTransaction / TransactionEvent Ended), the CSMS (refused at
+ * start, superseded on its connector, reconciled after a reboot or an Available connector) or an operator.
+ */
+export type TransactionClosedBy = 'charger' | 'csms' | 'operator';
+
 export interface TransactionRecord {
   /** CSMS-wide id; for 1.6 chargers this is also the OCPP transactionId. */
   id: number;
@@ -69,6 +75,8 @@ export interface TransactionRecord {
   energyWh: number;
   stopReason: string | null;
   chargingState: string | null;
+  /** null while the transaction is open. */
+  closedBy: TransactionClosedBy | null;
   updatedAt: string;
 }
 

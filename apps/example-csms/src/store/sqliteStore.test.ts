@@ -54,9 +54,15 @@ describe('SqliteStore', () => {
     const b = store.transactions.insert(base, undefined, now);
     expect(a.ocppTransactionId).toBe(String(a.id));
     expect(b.id).toBe(a.id + 1);
-    expect(store.transactions.stop(a.id, now, 600, 'Local', now)).toBe(true);
-    expect(store.transactions.stop(a.id, now, 900, 'Remote', now)).toBe(false);
-    expect(store.transactions.get(a.id)).toMatchObject({ active: false, energyWh: 500, stopReason: 'Local' });
+    expect(store.transactions.stop(a.id, now, 600, 'Local', 'charger', now)).toBe(true);
+    expect(store.transactions.stop(a.id, now, 900, 'Remote', 'charger', now)).toBe(false);
+    expect(store.transactions.get(a.id)).toMatchObject({ active: false, energyWh: 500, stopReason: 'Local', closedBy: 'charger' });
+    // A stop the CSMS inferred is replaced by the charger's own report, but not the other way round.
+    expect(store.transactions.stop(b.id, now, null, 'charger rebooted', 'csms', now)).toBe(true);
+    expect(store.transactions.get(b.id)).toMatchObject({ energyWh: 0, closedBy: 'csms' });
+    expect(store.transactions.stop(b.id, now, 400, 'PowerLoss', 'charger', now)).toBe(true);
+    expect(store.transactions.stop(b.id, now, null, 'connector available', 'csms', now)).toBe(false);
+    expect(store.transactions.get(b.id)).toMatchObject({ energyWh: 300, stopReason: 'PowerLoss', closedBy: 'charger' });
     store.close();
   });
 

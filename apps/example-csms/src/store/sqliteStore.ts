@@ -8,6 +8,7 @@ import { IdTagRepository } from './idTagRepository.js';
 import { MeterValueRepository } from './meterValueRepository.js';
 import { migrate } from './migrations.js';
 import { OperatorRepository } from './operatorRepository.js';
+import { RemoteStartRepository } from './remoteStartRepository.js';
 import { TransactionRepository } from './transactionRepository.js';
 
 /** The embedded store: one SQLite file (or `:memory:`), created and migrated when opened. */
@@ -19,6 +20,7 @@ export class SqliteStore {
   readonly transactions: TransactionRepository;
   readonly meterValues: MeterValueRepository;
   readonly operators: OperatorRepository;
+  readonly remoteStarts: RemoteStartRepository;
   /** Schema version before and after opening (from 0 on a fresh file). */
   readonly migration: { from: number; to: number };
 
@@ -45,6 +47,7 @@ export class SqliteStore {
     this.transactions = new TransactionRepository(this.db);
     this.meterValues = new MeterValueRepository(this.db);
     this.operators = new OperatorRepository(this.db);
+    this.remoteStarts = new RemoteStartRepository(this.db);
   }
 
   get isOpen(): boolean {

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { TransactionRecord } from './records.js';
+import type { TransactionClosedBy, TransactionRecord } from './records.js';
 
 interface TransactionRow {
   id: number;
@@ -17,6 +17,7 @@ interface TransactionRow {
   meter_stop_wh: number | null;
   stop_reason: string | null;
   charging_state: string | null;
+  closed_by: TransactionClosedBy | null;
   updated_at: string;
 }
 
@@ -46,6 +47,7 @@ function toRecord(row: TransactionRow): TransactionRecord {
     energyWh: energyOf(row.meter_start_wh, end),
     stopReason: row.stop_reason,
     chargingState: row.charging_state,
+    closedBy: row.closed_by,
     updatedAt: row.updated_at,
   };
 }
@@ -111,12 +113,32 @@ export class TransactionRepository {
     return row && toRecord(row);
   }
 
-  /** Active transactions that use this id tag (for ConcurrentTx). */
+  /**
+   * Open transactions the CSMS accepted this id tag for (the ConcurrentTx check). A transaction answered
+   * ConcurrentTx/Invalid/Blocked never blocks the tag, or one refusal would lock it out for good.
+   */
   activeWithIdTag(idTag: string): TransactionRecord[] {
     return this.#db
-      .prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE id_tag = ? AND stopped_at IS NULL')
+      .prepare<[string], TransactionRow>(
+        `SELECT * FROM transactions WHERE id_tag = ? AND stopped_at IS NULL AND auth_status = 'Accepted'`,
+      )
       .all(idTag)
       .map(toRecord);
+  }
+
+  /** Open transactions of a charger, optionally only those on one connector (1.6) / EVSE (2.0.1). */
+  openOf(chargerId: string, connectorId?: number): TransactionRecord[] {
+    const rows =
+      connectorId === undefined
+        ? this.#db
+            .prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE charger_id = ? AND stopped_at IS NULL ORDER BY id')
+            .all(chargerId)
+        : this.#db
+            .prepare<[string, number], TransactionRow>(
+              'SELECT * FROM transactions WHERE charger_id = ? AND connector_id = ? AND stopped_at IS NULL ORDER BY id',
+            )
+            .all(chargerId, connectorId);
+    return rows.map(toRecord);
   }
 
   list(query: TransactionQuery): { items: TransactionRecord[]; total: number } {
@@ -207,15 +229,27 @@ export class TransactionRepository {
     this.#db.prepare(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
-  /** Ends a transaction once; a repeated stop (retransmission) leaves the first record untouched. */
-  stop(id: number, stoppedAt: string, meterStopWh: number | null, reason: string | null, now: string): boolean {
+  /**
+   * Ends a transaction once; a repeated stop (retransmission) leaves the first record untouched. The one
+   * exception: the charger's own stop report replaces a stop the CSMS or an operator recorded without it
+   * (a queued StopTransaction arriving after a reboot knows the real end time and meter value).
+   * `meterStopWh` null: the last known meter value.
+   */
+  stop(
+    id: number,
+    stoppedAt: string,
+    meterStopWh: number | null,
+    reason: string | null,
+    closedBy: TransactionClosedBy,
+    now: string,
+  ): boolean {
     const result = this.#db
       .prepare(
         `UPDATE transactions SET stopped_at = ?, meter_stop_wh = COALESCE(?, last_meter_wh), stop_reason = ?,
-           last_meter_wh = COALESCE(?, last_meter_wh), updated_at = ?
-         WHERE id = ? AND stopped_at IS NULL`,
+           last_meter_wh = COALESCE(?, last_meter_wh), closed_by = ?, updated_at = ?
+         WHERE id = ? AND (stopped_at IS NULL OR (? = 'charger' AND closed_by IS NOT 'charger'))`,
       )
-      .run(stoppedAt, meterStopWh, reason, meterStopWh, now, id);
+      .run(stoppedAt, meterStopWh, reason, meterStopWh, closedBy, now, id, closedBy);
     return result.changes === 1;
   }
 }
