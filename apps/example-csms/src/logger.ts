@@ -8,10 +8,12 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether entries of this level are written; lets callers skip building costly fields (frame logs). */
+  enabled?(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 /** Field names whose values are never written, whatever a caller passes by mistake. */
-const SECRET_FIELDS = /pass(word)?|secret|authorization|token|hash/i;
+export const SECRET_FIELDS = /pass(word)?|secret|authorization|token|hash/i;
 
 function redact(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (fields === undefined) return undefined;
@@ -23,16 +25,22 @@ function redact(fields: Record<string, unknown> | undefined): Record<string, unk
   return out;
 }
 
+/** Where a line goes; the default writes warn/error to stderr and the rest to stdout. */
+export type LogSink = (line: string, level: Exclude<LogLevel, 'silent'>) => void;
+
+const stdSink: LogSink = (line, lvl) => void (lvl === 'warn' || lvl === 'error' ? process.stderr : process.stdout).write(line);
+
 /** One line per entry on stdout/stderr: `time level message {fields}`. */
-export function createConsoleLogger(level: LogLevel = 'info'): Logger {
+export function createConsoleLogger(level: LogLevel = 'info', sink: LogSink = stdSink): Logger {
   const min = ORDER[level];
   const write = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void => {
     if (ORDER[lvl] < min) return;
     const safe = redact(fields);
     const line = `${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${safe && Object.keys(safe).length > 0 ? ` ${JSON.stringify(safe)}` : ''}\n`;
-    (lvl === 'warn' || lvl === 'error' ? process.stderr : process.stdout).write(line);
+    sink(line, lvl);
   };
   return {
+    enabled: (lvl) => ORDER[lvl] >= min,
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
@@ -41,4 +49,4 @@ export function createConsoleLogger(level: LogLevel = 'info'): Logger {
 }
 
 /** A logger that drops everything (tests). */
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, enabled: () => false };

@@ -242,7 +242,9 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       // Refused (ConcurrentTx, Invalid, Blocked, Expired): never active. The charger should stop it with
       // reason DeAuthorized (1.6 §5.1 StopTransactionOnInvalidId); many do not. If it does, its
       // StopTransaction replaces this record's end with the real one.
-      this.#stop(transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(authorization.status), 'csms');
+      // The reason names what the charger was told (1.6 has no `Unknown`: it hears `Invalid`).
+      const answered = authorization.status === 'Unknown' ? 'Invalid' : authorization.status;
+      this.#stop(transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(answered), 'csms');
     }
     return { transaction: this.store.transactions.get(transaction.id) as TransactionRecord, authorization };
   }

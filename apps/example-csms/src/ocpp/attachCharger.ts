@@ -2,6 +2,7 @@ import type { ServerClient } from '@chargewire/server';
 import type { CsmsService } from '../domain/csmsService.js';
 import type { MessageLog } from '../domain/messageLog.js';
 import type { Logger } from '../logger.js';
+import { logFrames } from './frameLog.js';
 import { registerOcpp16Handlers } from './ocpp16Handlers.js';
 import { registerOcpp201Handlers } from './ocpp201Handlers.js';
 
@@ -31,6 +32,7 @@ export function attachCharger(client: ServerClient, service: CsmsService, messag
   client.on('callError', (e: { direction: 'in' | 'out'; messageId: string; error: { code: string } }) =>
     messages.settle(chargerId, e.direction, e.messageId, e.error.code),
   );
+  logFrames(client, chargerId, logger);
   client.on('strictValidationFailure', (failure: { direction?: string; action?: string; violations?: unknown[] }) => {
     logger.warn('schema violation', { chargerId, direction: failure.direction, action: failure.action, violations: failure.violations?.length });
   });
