@@ -16,6 +16,7 @@ import type { Handshake } from './handshake.js';
 import { createUpgradeOnlyServer, destroySocket, rejectUpgrade } from './httpReject.js';
 import { lacksPasswordCheck, missingPasswordCheck } from './insecureConfiguration.js';
 import { KeepAlive } from './keepAlive.js';
+import { PreUpgradeSockets } from './preUpgradeSockets.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { resolveRouteOptions } from './options.js';
@@ -64,8 +65,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #keepAlive: KeepAlive;
   readonly #connectionRate: WindowRateLimiter | undefined;
   #handshaking = 0;
-  /** Sockets of the server `listen()` created that have not yet sent an upgrade request (count against maxConnections). */
-  readonly #preUpgrade = new Set<Socket>();
+  readonly #preUpgrade = new PreUpgradeSockets();
   readonly #upgrading = new Set<string>();
   #httpServer: HttpServer | HttpsServer | undefined;
   #ownsHttpServer = false;
@@ -76,8 +76,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #observer: RpcEndpointObserver<RpcEndpoint<'CSMS'>>;
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
   readonly #onConnection = (socket: Socket): void => this.#connected(socket);
-  /** One 'close' listener shared by every socket before its upgrade (`this` is the socket): nothing per connection. */
-  readonly #onPreUpgradeClose: (this: Socket) => void;
 
   constructor(options: OCPPServerOptions = {}) {
     super();
@@ -91,10 +89,6 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
       channel.terminate();
     });
-    const preUpgrade = this.#preUpgrade;
-    this.#onPreUpgradeClose = function (this: Socket) {
-      preUpgrade.delete(this);
-    };
     this.#observer = createEndpointObserver(this.#stats, (client, channel, code, reason) => this.#onClientClosed(client, channel, code, reason));
     const rate = options.connectionRateLimit;
     if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
@@ -204,7 +198,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
    * `server` option, which wires this up already.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#upgradeStarted(req.socket);
+    this.#preUpgrade.upgrading(req.socket);
     socket.on('error', destroySocket);
     try {
       this.#handleUpgrade(req, socket, head)?.catch((err: unknown) => this.#upgradeFailed(socket, err));
@@ -213,22 +207,13 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     }
   }
 
-  /**
-   * A socket connected to the server `listen()` created. Until its upgrade request arrives it counts against
-   * maxConnections, so sockets that connect and send nothing (or trickle headers until headersTimeoutMs) cannot
-   * hold more than the limit; past it, new sockets get 503 at once.
-   */
+  /** A socket connected to the server `listen()` created: counted until its upgrade request; past the limit, 503 at once. */
   #connected(socket: Socket): void {
     if (this.#closing || this.#openCount() >= (this.#options.maxConnections ?? Infinity)) {
       this.#reject(socket, 503, 'Too many connections');
       return;
     }
     this.#preUpgrade.add(socket);
-    socket.once('close', this.#onPreUpgradeClose);
-  }
-
-  #upgradeStarted(socket: Socket): void {
-    if (this.#preUpgrade.delete(socket)) socket.off('close', this.#onPreUpgradeClose);
   }
 
   /** Connections counted against maxConnections: open clients, upgrades being decided, sockets before their upgrade. */
