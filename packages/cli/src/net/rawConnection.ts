@@ -149,6 +149,8 @@ export class RawConnection {
   }
 
   private answer(text: string): boolean {
+    // Only a CALL ([2, …]) is answered: skip parsing every other frame (the fuzzer's hot path).
+    if (!/^\s*\[\s*2\s*,/.test(text)) return false;
     const frame = readFrame(text);
     if (frame.type !== 'call' || !this.callResponder) return false;
     const reply = this.callResponder(frame.id, frame.action, frame.payload);

@@ -30,7 +30,7 @@ export interface FuzzOptions {
   path?: string;
   /** Answer deadline per frame. @default 2000 */
   deadlineMs?: number;
-  /** Time spent shrinking one finding against the live target. @default 10000 */
+  /** Time spent shrinking one finding against the live target (never past `durationMs`, but at least 1 s). @default 10000 */
   shrinkMs?: number;
   /** Shrink attempts per finding. @default 300 */
   maxShrinkSteps?: number;
@@ -187,7 +187,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (!verdict || unreachable) return true;
       if (!first) {
         failures++;
-        first = { kind: verdict.kind, shrinkUntil: Date.now() + shrinkMs, steps: 0 };
+        first = { kind: verdict.kind, shrinkUntil: Math.min(Date.now() + shrinkMs, Math.max(deadline, Date.now() + 1000)), steps: 0 };
       } else if (verdict.kind !== first.kind) {
         return true; // a different problem: keep shrinking the one found first
       }

@@ -8,7 +8,7 @@ type Schema = { readonly [keyword: string]: unknown };
 export interface PayloadArbitraryOptions {
   /** Below this depth optional properties are generated; deeper only required ones. @default 6 */
   maxDepth?: number;
-  /** Strings without a maxLength get at most this many characters. @default 64 */
+  /** Strings get at most this many random characters (longer limits are reached by exact-length strings). @default 24 */
   maxFreeLength?: number;
   /** A string is generated at exactly its maxLength only when that is at most this. @default 8000 */
   maxLimitLength?: number;
@@ -54,6 +54,17 @@ const codePoint = (): fc.Arbitrary<string> =>
     .oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }))
     .map((n) => String.fromCodePoint(n));
 
+/**
+ * A string of exactly `length` code points: a short random pattern (ASCII or Unicode) repeated. Generating
+ * thousands of independent characters would cost milliseconds per payload; the length is what matters here.
+ */
+const exactLength = (length: number): fc.Arbitrary<string> =>
+  fc.array(fc.oneof(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), codePoint()), { minLength: 1, maxLength: 8 }).map((units) => {
+    const out: string[] = [];
+    for (let i = 0; i < length; i++) out.push(units[i % units.length]!);
+    return out.join('');
+  });
+
 function stringArb(schema: Schema, depth: number, o: Required<PayloadArbitraryOptions>): fc.Arbitrary<string> {
   const format = schema['format'];
   if (format === 'date-time') return dateTime();
@@ -69,7 +80,7 @@ function stringArb(schema: Schema, depth: number, o: Required<PayloadArbitraryOp
   ];
   // Long limits deep inside arrays multiply (MeterValues: values × samples × signed data): keep those to the top.
   if (max !== undefined && max <= (depth <= 2 ? o.maxLimitLength : o.maxNestedLimitLength)) {
-    choices.push({ arbitrary: fc.string({ unit: codePoint(), minLength: max, maxLength: max }), weight: 1 });
+    choices.push({ arbitrary: exactLength(max), weight: 1 });
   }
   return fc.oneof(...choices);
 }
@@ -157,6 +168,6 @@ export function payloadArbitrary(protocol: ProtocolName, action: string, kind: P
   const root = getSchema(protocol, action, kind) as Schema | undefined;
   if (!root) throw new TypeError(`No ${kind} schema for ${protocol} ${action}`);
   const validate = getValidator(protocol, action, kind);
-  const o: Required<PayloadArbitraryOptions> = { maxDepth: 6, maxFreeLength: 64, maxLimitLength: 8000, maxNestedLimitLength: 64, maxLimitItems: 16, ...options };
+  const o: Required<PayloadArbitraryOptions> = { maxDepth: 6, maxFreeLength: 24, maxLimitLength: 8000, maxNestedLimitLength: 64, maxLimitItems: 16, ...options };
   return build(root, root, 0, o).filter((value) => validate?.(value).valid ?? true);
 }
