@@ -69,7 +69,8 @@ export function invocationProblems(invocation: CliInvocation, help: CommandHelp)
   for (const [option, shown] of invocation.shownDefaults) {
     if (/^[A-Z]+$/.test(shown)) continue; // a placeholder (N, FILE, SECRET), not a value
     const actual = help.defaults.get(option);
-    if (actual !== undefined && actual !== shown) problems.push(`${invocation.command}: synopsis shows [${option} ${shown}] but the default is ${actual}`);
+    // An empty default (`[]`, `""`) means "none": the synopsis then shows an example value.
+    if (actual !== undefined && actual !== '' && actual !== shown) problems.push(`${invocation.command}: synopsis shows [${option} ${shown}] but the default is ${actual}`);
   }
   return problems;
 }
