@@ -13,6 +13,18 @@ async function stop(tx) {
   }
 }
 
+/** Force-close over REST after asking for a reason (Cancel aborts); the stop event redraws the cards. */
+async function forceClose(tx) {
+  const reason = prompt(`Close transaction #${tx.id} without the charger? Reason:`, 'closed by operator');
+  if (reason === null) return;
+  try {
+    const result = await api('POST', `/transactions/${tx.id}/close`, reason.trim() === '' ? {} : { reason: reason.trim().slice(0, 200) });
+    toast(`Closed #${tx.id}: ${result.stopReason}`);
+  } catch (err) {
+    toast(`Closing #${tx.id} failed: ${err.message}`, true);
+  }
+}
+
 export function transactionCards(container) {
   const cards = new Map();
   return {
@@ -20,7 +32,7 @@ export function transactionCards(container) {
     render(items) {
       const ids = new Set(items.map((tx) => tx.id));
       for (const [id, entry] of cards) if (!ids.has(id)) cards.delete(id);
-      for (const tx of items) if (!cards.has(tx.id)) cards.set(tx.id, powerCard(tx, { onStop: stop }));
+      for (const tx of items) if (!cards.has(tx.id)) cards.set(tx.id, powerCard(tx, { onStop: stop, onClose: forceClose }));
       container.replaceChildren(...items.map((tx) => cards.get(tx.id).card));
       if (items.length === 0) container.append(el('p', { class: 'muted' }, 'No transaction in progress.'));
     },

@@ -236,11 +236,12 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       undefined,
       this.now(),
     );
-    this.#emit({ type: 'transaction.started', transaction });
     this.#supersede(transaction);
-    if (authorization.status !== 'Accepted') {
+    // A refused start is never announced as started (site charging would give it a share): only its stop.
+    if (authorization.status === 'Accepted') this.#emit({ type: 'transaction.started', transaction });
+    else {
       // Refused (ConcurrentTx, Invalid, Blocked, Expired): never active. The charger should stop it with
-      // reason DeAuthorized (1.6 §5.1 StopTransactionOnInvalidId); many do not. If it does, its
+      // reason DeAuthorized (1.6 §4.8, configuration key StopTransactionOnInvalidId); many do not. If it does, its
       // StopTransaction replaces this record's end with the real one.
       // The reason names what the charger was told (1.6 has no `Unknown`: it hears `Invalid`).
       const answered = authorization.status === 'Unknown' ? 'Invalid' : authorization.status;
