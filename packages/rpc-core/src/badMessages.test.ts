@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BadMessageEvent } from './events.js';
 import { NOREPLY } from './noreply.js';
 import { endpointWithRawPeer, once } from './testing/peers.fixture.js';
+import { testValidators } from './testing/validators.fixture.js';
 
 const lax = { strictMode: false } as const;
 
@@ -41,7 +42,7 @@ describe('answers to unexpected frames', () => {
   });
 
   it('detects duplicate ids among overlapping inbound CALLs, whichever was first', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 3 });
     const replies = new Map<string, (result: unknown) => void>();
     endpoint.handle(({ messageId, reply }) => {
       replies.set(messageId, reply);
@@ -119,23 +120,71 @@ describe('transports that deliver bytes', () => {
 });
 
 describe('maxBadMessages', () => {
-  it('closes with 1002 after more than maxBadMessages consecutive bad frames', async () => {
+  it('closes with 1008 after more than maxBadMessages consecutive bad frames', async () => {
     const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, maxBadMessages: 2 });
     endpoint.handle(() => ({}));
     peer.send('garbage');
     peer.send('garbage');
-    peer.send('[2,"ok","A",{}]'); // a good frame resets the count
+    peer.send('[2,"ok","A",{}]'); // a CALL that reaches a handler resets the count
     peer.send('garbage');
     peer.send('garbage');
     await peer.settle();
     expect(endpoint.attached).toBe(true);
     const closed = once(endpoint, 'close');
     peer.send('garbage');
-    expect(await closed).toEqual({ code: 1002, reason: 'Too many bad messages' });
+    expect(await closed).toEqual({ code: 1008, reason: 'Too many bad messages' });
     await peer.settle();
-    expect(peer.closed).toEqual({ code: 1002, reason: 'Too many bad messages' });
+    expect(peer.closed).toEqual({ code: 1008, reason: 'Too many bad messages' });
     // the two answered garbage frames + the CALLRESULT + two more answers; the last one closed instead
     expect(peer.received.length).toBe(5);
+  });
+
+  it('by default closes (1008) a peer interleaving invalid JSON with CALLs of an unknown action', async () => {
+    // Unknown actions are refused with NotImplemented: that refusal counts and does not reset the count.
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS');
+    endpoint.handle(() => ({}));
+    const closed = once(endpoint, 'close');
+    for (let i = 0; i < 50 && endpoint.attached; i++) {
+      peer.send('not json');
+      peer.send(`[2,"x${i}","NoSuchAction",{}]`);
+      await peer.settle(1);
+    }
+    expect(await closed).toEqual({ code: 1008, reason: 'Too many bad messages' });
+    await peer.settle();
+    // 10 bad frames are answered; the 11th closes
+    expect(peer.received.length).toBe(10);
+    expect(peer.received.filter((f) => f.includes('NotImplemented')).length).toBe(5);
+  });
+
+  it('schema violations and wrong-direction CALLs count; a known action without a handler neither counts nor resets', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp1.6', 'CSMS', { validators: testValidators, maxBadMessages: 3 });
+    endpoint.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: '2026-01-01T00:00:00Z' }));
+    peer.send('[2,"v1","Heartbeat",{"extra":1}]'); // schema violation: 1
+    peer.send('[2,"r1","Reset",{"type":"Hard"}]'); // a CSMS→station action sent to the CSMS: 2
+    peer.send('[2,"n1","Authorize",{}]'); // unknown to this validator table: NotImplemented, 3
+    await peer.settle();
+    expect(endpoint.attached).toBe(true);
+    expect(peer.received.map((f) => (JSON.parse(f) as unknown[])[2])).toEqual(['PropertyConstraintViolation', 'NotSupported', 'NotImplemented']);
+    // a handled CALL resets the count
+    peer.send('[2,"h1","Heartbeat",{}]');
+    await peer.settle();
+    expect(JSON.parse(peer.received[3] as string)).toEqual([3, 'h1', { currentTime: '2026-01-01T00:00:00Z' }]);
+    endpoint.removeHandler('ocpp1.6', 'Heartbeat');
+    for (let i = 0; i < 20; i++) peer.send(`[2,"k${i}","Heartbeat",{}]`); // known, no handler: our gap, not counted
+    await peer.settle();
+    expect(endpoint.attached).toBe(true);
+    expect(peer.received.slice(4).every((f) => f.includes('"NotSupported"'))).toBe(true);
+    const closed = once(endpoint, 'close');
+    for (let i = 0; i < 4; i++) peer.send(`[2,"b${i}","Heartbeat",{"x":1}]`);
+    expect(await closed).toEqual({ code: 1008, reason: 'Too many bad messages' });
+  });
+
+  it('refuses a maxBadMessages that is not a whole number >= 0; Infinity turns the bound off', () => {
+    for (const bad of [-1, 1.5, Number.NaN, '3' as unknown as number]) {
+      expect(() => endpointWithRawPeer('ocpp1.6', 'CSMS', { maxBadMessages: bad })).toThrow(/maxBadMessages/);
+    }
+    expect(() => endpointWithRawPeer('ocpp1.6', 'CSMS', { maxBadMessages: Infinity })).not.toThrow();
+    expect(() => endpointWithRawPeer('ocpp1.6', 'CSMS', { maxBadMessages: 0 })).not.toThrow();
   });
 });
 

@@ -23,6 +23,11 @@ export const RPC_ERROR_DESCRIPTIONS: Readonly<Record<RpcErrorCode, string>> = {
  * An OCPP RPC error: what a CALLERROR carries (internal 2.x code spelling; the 1.6 wire spelling is applied
  * only when the frame is written).
  *
+ * Thrown from a handler (or passed to `replyError`), its `description` and `details` are sent to the peer
+ * as they are: never put secrets, credentials, internal hostnames, SQL or stack traces in them. On 2.x the
+ * description is cut to 255 characters on the wire (2.x Part 4 §4.2.3); 1.6 sets no limit, so keep it short.
+ * Anything thrown that is not an RpcError reaches the peer only as a generic InternalError.
+ *
  * @example
  * throw new RpcError('SecurityError', 'Unknown id tag');
  */

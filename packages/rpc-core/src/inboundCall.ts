@@ -18,6 +18,8 @@ export class InboundCall implements HandlerContext {
   done = false;
   /** The handler's outcome arrived (first one wins). */
   private settled = false;
+  /** The handler to run, while the call waits for a free slot (inboundConcurrency). */
+  queuedHandler: ((ctx: InboundCall) => unknown) | undefined;
   /** Set while message middleware awaits the outcome. */
   waiter: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
   private controller: AbortController | undefined;
@@ -57,9 +59,12 @@ export class InboundCall implements HandlerContext {
     return (error) => this.settle(false, error);
   }
 
-  /** Records the handler's outcome; NOREPLY means "later". */
+  /**
+   * Records the handler's outcome; NOREPLY means "later" for a CALL. A SEND is never answered, so its
+   * handler returning (NOREPLY included) finishes it: otherwise it would hold its slot until the close.
+   */
   settle(ok: boolean, value: unknown): void {
-    if (this.settled || (ok && value === NOREPLY)) return;
+    if (this.settled || (ok && value === NOREPLY && this.kind === 'call')) return;
     this.settled = true;
     const waiter = this.waiter;
     if (waiter) {

@@ -24,8 +24,14 @@ export interface InboundDeps {
   readonly events: EndpointEmitter;
   readonly handlers: HandlerRegistry;
   readonly validators: ValidatorCache;
-  /** Reports a bad frame; true when it was one too many and the endpoint closed. */
+  /** Handlers that may run at once (RpcEndpointOptions.inboundConcurrency). */
+  readonly concurrency: number;
+  /** Calls that may wait for a slot (RpcEndpointOptions.inboundQueueLimit). */
+  readonly queueLimit: number;
+  /** Reports a bad frame and counts it; true when it was one too many and the endpoint closed. */
   bad(text: string, error: RpcError): boolean;
+  /** Counts a refused message already reported otherwise (callError); true when the endpoint closed. */
+  strike(): boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -35,6 +41,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Inbound CALLs and SENDs: strict checks, handler lookup, message middleware, the answer (validated,
  * serialised, wire-spelled) and the bookkeeping for duplicate ids and 2.1 CALLRESULTERRORs.
+ *
+ * At most `concurrency` handlers run at once; later calls wait, in arrival order, in a queue of at most
+ * `queueLimit` (created when first needed, so a peer that keeps to one CALL at a time costs no allocation).
  */
 export class InboundCalls implements InboundSink {
   /**
@@ -48,6 +57,14 @@ export class InboundCalls implements InboundSink {
   private sends: Set<InboundCall> | undefined;
   /** 2.1: results we sent, so a CALLRESULTERROR about one can be attributed; created on the first one. */
   private answered: RecentIds | undefined;
+  /** Handlers started and not finished (CALLs not answered, SENDs whose handler has not returned). */
+  private running = 0;
+  /** Calls waiting for a slot, oldest first; their handler is in `call.queuedHandler`. */
+  private waiting: InboundCall[] | undefined;
+  /** Set while starting waiting calls, so a handler that answers at once does not start the next one recursively. */
+  private draining = false;
+  private readonly concurrency: number;
+  private readonly queueLimit: number;
   private readonly conn: Connection;
   private readonly events: EndpointEmitter;
   private readonly handlers: HandlerRegistry;
@@ -55,6 +72,7 @@ export class InboundCalls implements InboundSink {
   private readonly side: Side;
   private readonly peerSide: Side;
   private readonly bad: (text: string, error: RpcError) => boolean;
+  private readonly strike: () => boolean;
 
   constructor(deps: InboundDeps) {
     this.conn = deps.conn;
@@ -64,8 +82,15 @@ export class InboundCalls implements InboundSink {
     this.side = deps.side;
     this.peerSide = deps.side === 'CSMS' ? 'ChargingStation' : 'CSMS';
     this.bad = deps.bad;
+    this.strike = deps.strike;
+    this.concurrency = deps.concurrency;
+    this.queueLimit = deps.queueLimit;
   }
 
+  /**
+   * Handles a CALL. True when it reached a handler (started or queued): the only CALLs that reset the
+   * endpoint's bad-message count. Refusals that are the peer's fault are counted (see maxBadMessages).
+   */
   onCall(frame: CallFrame, text: string, channel: RpcChannel): boolean {
     const { messageId, action, payload } = frame;
     const conn = this.conn;
@@ -81,25 +106,36 @@ export class InboundCalls implements InboundSink {
       const refusal = checkRequest(this.validators.get(protocol, action, 'request'), protocol, action, payload, this.peerSide, false);
       if (refusal) {
         if (refusal.violations) reportValidationFailure(this.events, 'in', 'request', action, messageId, refusal.violations);
-        this.answerError(channel, protocol, messageId, action, refusal.error, refusal.error);
-        return true;
+        // Unknown action, wrong direction, schema violation: the peer's mistake, so it counts.
+        if (!this.strike()) this.answerError(channel, protocol, messageId, action, refusal.error, refusal.error);
+        return false;
       }
     }
     const handler = this.handlers.get(protocol, action);
     if (!handler) {
       const err = this.noHandlerError(protocol, action);
-      this.answerError(channel, protocol, messageId, action, err, err);
-      return true;
+      // NotImplemented (an action nobody knows) counts; NotSupported for a known action is this side's gap.
+      if (err.code !== 'NotImplemented' || !this.strike()) this.answerError(channel, protocol, messageId, action, err, err);
+      return false;
+    }
+    if (this.running >= this.concurrency && !this.canWait()) {
+      // 2.x Part 4 §4.1.1: the peer SHALL NOT send a CALL before the previous one is answered.
+      const err = new RpcError('RpcFrameworkError', 'Too many calls in progress: OCPP-J allows one outstanding CALL per direction');
+      if (!this.bad(text, err)) this.answerError(channel, protocol, messageId, action, err, err);
+      return false;
     }
     const call = new InboundCall(this, channel, 'call', protocol, action, messageId, payload, performance.now());
     if (this.current === undefined) this.current = call;
     else (this.more ??= new Map()).set(messageId, call);
-    this.start(call, handler);
+    this.admit(call, handler);
     return true;
   }
 
-  /** A SEND is never answered, not even when it is invalid (2.1 Part 4 §4.2.6): problems are only reported. */
-  onSend(frame: SendFrame, channel: RpcChannel): void {
+  /**
+   * A SEND is never answered, not even when it is invalid (2.1 Part 4 §4.2.6): problems are only reported
+   * (and counted like refused CALLs). True when it reached a handler (started or queued).
+   */
+  onSend(frame: SendFrame, text: string, channel: RpcChannel): boolean {
     const { messageId, action, payload } = frame;
     const protocol = this.conn.protocol;
     let refusal: RpcError | undefined;
@@ -110,12 +146,19 @@ export class InboundCalls implements InboundSink {
     }
     const handler = refusal ? undefined : this.handlers.get(protocol, action);
     if (!handler) {
-      reportCallError(this.events, 'in', messageId, action, refusal ?? this.noHandlerError(protocol, action));
-      return;
+      const err = refusal ?? this.noHandlerError(protocol, action);
+      reportCallError(this.events, 'in', messageId, action, err);
+      if (err.code !== 'NotSupported' || refusal) this.strike();
+      return false;
+    }
+    if (this.running >= this.concurrency && !this.canWait()) {
+      this.bad(text, new RpcError('RpcFrameworkError', 'Too many messages in progress: SEND dropped'));
+      return false;
     }
     const call = new InboundCall(this, channel, 'send', protocol, action, messageId, payload, performance.now());
     (this.sends ??= new Set()).add(call);
-    this.start(call, handler);
+    this.admit(call, handler);
+    return true;
   }
 
   /** The action of a result we sent recently (2.1), forgotten once asked. */
@@ -136,6 +179,9 @@ export class InboundCalls implements InboundSink {
     const current = this.current;
     const more = this.more;
     const sends = this.sends;
+    // Calls still waiting never started: they are dropped with the rest (their handlers never run).
+    this.running = 0;
+    if (this.waiting) this.waiting.length = 0;
     if (current === undefined && (more === undefined || more.size === 0) && (sends === undefined || sends.size === 0)) return;
     const error = new ConnectionClosedError(code, reason);
     this.current = undefined;
@@ -151,7 +197,10 @@ export class InboundCalls implements InboundSink {
       more.clear();
     }
     if (sends) {
-      for (const call of sends) call.abort(error);
+      for (const call of sends) {
+        call.done = true;
+        call.abort(error);
+      }
       sends.clear();
     }
   }
@@ -160,6 +209,41 @@ export class InboundCalls implements InboundSink {
   private forget(call: InboundCall): void {
     if (this.current === call) this.current = undefined;
     else if (this.more?.get(call.messageId) === call) this.more.delete(call.messageId);
+  }
+
+  /** Room in the waiting queue for one more call. */
+  private canWait(): boolean {
+    return (this.waiting?.length ?? 0) < this.queueLimit;
+  }
+
+  /** Starts `call` now if a slot is free, else queues it (the caller checked canWait()). */
+  private admit(call: InboundCall, handler: AnyHandler): void {
+    if (this.running < this.concurrency) {
+      this.running++;
+      this.start(call, handler);
+      return;
+    }
+    call.queuedHandler = handler;
+    (this.waiting ??= []).push(call);
+  }
+
+  /** A handler finished: its slot goes to the oldest waiting call. */
+  private release(): void {
+    this.running--;
+    const waiting = this.waiting;
+    if (this.draining || waiting === undefined) return;
+    this.draining = true;
+    try {
+      while (this.running < this.concurrency && waiting.length > 0) {
+        const next = waiting.shift() as InboundCall;
+        const handler = next.queuedHandler as AnyHandler;
+        next.queuedHandler = undefined;
+        this.running++;
+        this.start(next, handler);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   private start(call: InboundCall, handler: AnyHandler): void {
@@ -213,11 +297,16 @@ export class InboundCalls implements InboundSink {
   respond(call: InboundCall, result: unknown): void {
     if (call.done) return;
     call.done = true;
-    if (call.kind === 'send') {
-      this.sends?.delete(call);
-      return;
+    if (call.kind === 'send') this.sends?.delete(call);
+    else {
+      this.forget(call);
+      this.answer(call, result);
     }
-    this.forget(call);
+    this.release();
+  }
+
+  /** Sends the CALLRESULT for `call` (or the InternalError that replaces an invalid one). */
+  private answer(call: InboundCall, result: unknown): void {
     const { conn, events } = this;
     const channel = call.channel;
     if (channel !== conn.channel) return; // the connection this call came on is gone
@@ -257,11 +346,11 @@ export class InboundCalls implements InboundSink {
     if (call.kind === 'send') {
       this.sends?.delete(call);
       reportCallError(this.events, 'in', call.messageId, call.action, error);
-      return;
+    } else {
+      this.forget(call);
+      if (call.channel === this.conn.channel) this.answerError(call.channel, call.protocol, call.messageId, call.action, toRpcError(error), error);
     }
-    this.forget(call);
-    if (call.channel !== this.conn.channel) return;
-    this.answerError(call.channel, call.protocol, call.messageId, call.action, toRpcError(error), error);
+    this.release();
   }
 
   /** Sends a CALLERROR (wire-spelled, description capped) and reports it. */

@@ -30,6 +30,7 @@ export type {
 } from './frames.js';
 export { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH, UNKNOWN_MESSAGE_ID, isValidMessageId, ruleSetOf } from './protocolRules.js';
 export type { RuleSet } from './protocolRules.js';
+export { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption } from './options.js';
 export type { CallOptions, RpcEndpointOptions, StrictModeOptions } from './options.js';
 export type { Handler, HandlerContext, HandlerResponse, WildcardHandler } from './handler.js';
 export type { MessageContext, MessageMiddleware } from './middleware.js';

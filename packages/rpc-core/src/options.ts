@@ -31,8 +31,31 @@ export interface RpcEndpointOptions<S extends Side = Side> {
   callTimeoutMs?: number;
   /** Outbound CALLs outstanding at once (spec: one per direction; >1 is an explicit opt-out). @default 1 */
   callConcurrency?: number;
-  /** Consecutive malformed frames tolerated; one more closes the channel with 1002. @default Infinity */
+  /**
+   * Bad frames from the peer tolerated in a row; one more closes the channel with 1008 (policy violation).
+   * Bad: malformed frames, unknown message types, answers to ids we are not waiting for, duplicate message
+   * ids, CALLs refused by the framework (unknown action → NotImplemented, wrong direction → NotSupported,
+   * schema violations) and CALLs refused because the inbound queue is full. Only useful traffic resets the
+   * count: a CALL or SEND that reached a handler, or an answer to one of our calls. Refusals that are not the
+   * peer's fault (a known action this side has no handler for, a handler's own RpcError) neither count nor
+   * reset. `Infinity` disables the bound. See {@link DEFAULT_MAX_BAD_MESSAGES}. @default 10
+   */
   maxBadMessages?: number;
+  /**
+   * Inbound CALL/SEND handlers of this connection that run at once; later ones wait in arrival order.
+   * OCPP-J allows one outstanding CALL per direction (1.6 §4.1.1 SHOULD NOT, 2.x Part 4 §4.1.1 SHALL NOT
+   * send another before the answer), so a conforming peer never has more than one to run: 1 costs it
+   * nothing and keeps a pipelining peer's calls in order. Raise it to handle a pipelining peer's calls in
+   * parallel. See {@link DEFAULT_INBOUND_CONCURRENCY}. @default 1
+   */
+  inboundConcurrency?: number;
+  /**
+   * Inbound CALLs/SENDs that may wait for a handler slot (beyond `inboundConcurrency`). One more CALL is
+   * answered with RpcFrameworkError (1.6 wire: ProtocolError) and counts as a bad message; one more SEND is
+   * dropped, reported as `callError` and counted. Bounds the parsed payloads held per connection.
+   * See {@link DEFAULT_INBOUND_QUEUE_LIMIT}. @default 16
+   */
+  inboundQueueLimit?: number;
   /** Calls kept while detached (sent in order on attach()); 0 rejects them with NotConnectedError. @default 0 */
   offlineQueueSize?: number;
   /** Validator lookup. @default getValidator from @chargewire/ocpp-types */
@@ -49,6 +72,25 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides callTimeoutMs for this call. */
   timeoutMs?: number;
+}
+
+/** Default of {@link RpcEndpointOptions.maxBadMessages}: enough for a peer with a few bugs, not for a flood. */
+export const DEFAULT_MAX_BAD_MESSAGES = 10;
+/** Default of {@link RpcEndpointOptions.inboundConcurrency}: the one outstanding CALL OCPP-J allows. */
+export const DEFAULT_INBOUND_CONCURRENCY = 1;
+/**
+ * Default of {@link RpcEndpointOptions.inboundQueueLimit}: room for a 1.6 charger that pipelines a short
+ * burst (1.6 only says SHOULD NOT), while what one connection can make the process hold stays bounded.
+ */
+export const DEFAULT_INBOUND_QUEUE_LIMIT = 16;
+
+/** `value`, or `fallback` when it is undefined; anything but a whole number ≥ `min` (or Infinity) is a RangeError naming the option. */
+export function countOption(value: number | undefined, fallback: number, name: string, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= min) || (value !== Infinity && !Number.isInteger(value))) {
+    throw new RangeError(`${name} must be a whole number >= ${min} (or Infinity), got ${String(value)}`);
+  }
+  return value;
 }
 
 /** `value`, or `fallback` when it is undefined; anything but a positive number is a RangeError naming the option. */

@@ -196,8 +196,8 @@ describe('RpcEndpoint queue', () => {
     expect(sent).toBe(1000);
   });
 
-  it('callConcurrency allows N outstanding calls', async () => {
-    const { csms, station } = endpointPair('ocpp1.6', lax, { ...lax, callConcurrency: 4 });
+  it('callConcurrency allows N outstanding calls (when the peer runs as many at once)', async () => {
+    const { csms, station } = endpointPair('ocpp1.6', { ...lax, inboundConcurrency: 4 }, { ...lax, callConcurrency: 4 });
     let inFlight = 0;
     let maxInFlight = 0;
     csms.handle(async () => {

@@ -31,7 +31,16 @@ import {
 } from './ocppTypes.js';
 import type { OcppPeer } from './ocppPeer.js';
 import type { RpcEndpointObserver } from './observer.js';
-import { positiveOption, resolveStrictMode, type CallOptions, type RpcEndpointOptions } from './options.js';
+import {
+  DEFAULT_INBOUND_CONCURRENCY,
+  DEFAULT_INBOUND_QUEUE_LIMIT,
+  DEFAULT_MAX_BAD_MESSAGES,
+  countOption,
+  positiveOption,
+  resolveStrictMode,
+  type CallOptions,
+  type RpcEndpointOptions,
+} from './options.js';
 import { OutboundCalls, refuseCall } from './outboundCalls.js';
 import { sendMessage } from './outboundSend.js';
 import { newMessageId, ruleSetOf } from './protocolRules.js';
@@ -76,6 +85,8 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   private readonly strictOption: RpcEndpointOptions['strictMode'];
   private readonly callTimeoutMs: number;
   private readonly maxBadMessages: number;
+  private readonly inboundConcurrency: number;
+  private readonly inboundQueueLimit: number;
   private readonly offlineQueueSize: number;
   private readonly callConcurrency: number;
   private readonly validatorLookup: ValidatorLookup;
@@ -87,7 +98,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     this.side = options.side;
     this.strictOption = options.strictMode ?? true;
     this.callTimeoutMs = positiveOption(options.callTimeoutMs, 30_000, 'callTimeoutMs');
-    this.maxBadMessages = options.maxBadMessages ?? Infinity;
+    this.maxBadMessages = countOption(options.maxBadMessages, DEFAULT_MAX_BAD_MESSAGES, 'maxBadMessages', 0);
+    this.inboundConcurrency = countOption(options.inboundConcurrency, DEFAULT_INBOUND_CONCURRENCY, 'inboundConcurrency', 1);
+    this.inboundQueueLimit = countOption(options.inboundQueueLimit, DEFAULT_INBOUND_QUEUE_LIMIT, 'inboundQueueLimit', 0);
     this.offlineQueueSize = options.offlineQueueSize ?? 0;
     this.validatorLookup = options.validators ?? getValidator;
     this.generateMessageId = options.generateMessageId ?? randomUUID;
@@ -124,7 +137,10 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
         events: this,
         handlers: (this.handlers ??= new HandlerRegistry()),
         validators: this.validatorCache,
+        concurrency: this.inboundConcurrency,
+        queueLimit: this.inboundQueueLimit,
         bad: (text, error) => this.bad(text, error),
+        strike: () => this.strike(),
       });
     }
     return this.inboundCalls;
@@ -322,8 +338,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
         this.onCallError(frame, text);
         return;
       case 6:
-        this.badMessages = 0;
-        this.inbound.onSend(frame, channel);
+        if (this.inbound.onSend(frame, text, channel)) this.badMessages = 0;
         return;
     }
   }
@@ -333,8 +348,16 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
     if (this.listenerCount('badMessage') > 0) {
       this.emit('badMessage', { frame: text.length > BAD_FRAME_EXCERPT ? text.slice(0, BAD_FRAME_EXCERPT) : text, error });
     }
-    if (counted && ++this.badMessages > this.maxBadMessages) {
-      this.close(1002, 'Too many bad messages');
+    return counted && this.strike();
+  }
+
+  /**
+   * Counts one bad message; past maxBadMessages in a row the endpoint closes with 1008 (policy violation:
+   * the peer broke the protocol, and the close is our policy, not a framing failure) and returns true.
+   */
+  private strike(): boolean {
+    if (++this.badMessages > this.maxBadMessages) {
+      this.close(1008, 'Too many bad messages');
       return true;
     }
     return false;

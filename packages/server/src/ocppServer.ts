@@ -382,6 +382,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       callTimeoutMs: options.callTimeoutMs,
       callConcurrency: options.callConcurrency,
       maxBadMessages: options.maxBadMessages,
+      inboundConcurrency: options.inboundConcurrency,
+      inboundQueueLimit: options.inboundQueueLimit,
       observer: this.#observer,
     });
     const client = new ServerClient<M>({

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { StrictModeOptions } from '@chargewire/rpc-core';
+import { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption, type StrictModeOptions } from '@chargewire/rpc-core';
 import type { PerMessageDeflateOptions } from 'ws';
 import type { Adapter } from './adapter/adapter.js';
 import type { Handshake } from './handshake.js';
@@ -29,8 +29,22 @@ export interface RouteOptions {
   callTimeoutMs?: number;
   /** Outstanding outbound CALLs per connection (spec: 1). @default 1 */
   callConcurrency?: number;
-  /** Bad frames tolerated per connection before it is closed with 1002. @default Infinity */
+  /**
+   * Bad frames (malformed, unknown action, schema violation, …) a connection may send in a row; one more
+   * closes it with 1008. Only a CALL that reached a handler (or an answer to our call) resets the count;
+   * `Infinity` disables the bound. See rpc-core's README, "Limits". @default 10
+   */
   maxBadMessages?: number;
+  /**
+   * Inbound CALL handlers of one connection that run at once; later CALLs wait in arrival order. OCPP-J
+   * allows one outstanding CALL per direction, so a conforming charger never needs more. @default 1
+   */
+  inboundConcurrency?: number;
+  /**
+   * CALLs of one connection that may wait for a handler; one more is answered with RpcFrameworkError (1.6:
+   * ProtocolError) and counts as a bad message. @default 16
+   */
+  inboundQueueLimit?: number;
   /** Largest accepted frame in bytes; larger ones close the connection with 1009. @default 1048576 */
   maxPayload?: number;
   /**
@@ -114,6 +128,8 @@ export interface ResolvedRouteOptions {
   callTimeoutMs: number;
   callConcurrency: number;
   maxBadMessages: number;
+  inboundConcurrency: number;
+  inboundQueueLimit: number;
   maxPayload: number;
   perMessageDeflate: false | PerMessageDeflateOptions;
   securityProfile: SecurityProfile;
@@ -157,7 +173,9 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
     strictMode: route.strictMode ?? server.strictMode ?? true,
     callTimeoutMs: route.callTimeoutMs ?? server.callTimeoutMs ?? 30_000,
     callConcurrency: route.callConcurrency ?? server.callConcurrency ?? 1,
-    maxBadMessages: route.maxBadMessages ?? server.maxBadMessages ?? Infinity,
+    maxBadMessages: route.maxBadMessages ?? server.maxBadMessages ?? DEFAULT_MAX_BAD_MESSAGES,
+    inboundConcurrency: route.inboundConcurrency ?? server.inboundConcurrency ?? DEFAULT_INBOUND_CONCURRENCY,
+    inboundQueueLimit: route.inboundQueueLimit ?? server.inboundQueueLimit ?? DEFAULT_INBOUND_QUEUE_LIMIT,
     maxPayload: route.maxPayload ?? server.maxPayload ?? 1_048_576,
     perMessageDeflate: deflateOptions(route.perMessageDeflate ?? server.perMessageDeflate ?? has2x),
     securityProfile: route.securityProfile ?? server.securityProfile ?? 0,
@@ -175,5 +193,8 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
   positive('maxPayload', resolved.maxPayload);
   positive('maxBadMessages', resolved.maxBadMessages);
   positive('maxBufferedBytes', resolved.maxBufferedBytes);
+  // Checked here, at route()/constructor time, rather than when the first charger connects.
+  countOption(resolved.inboundConcurrency, DEFAULT_INBOUND_CONCURRENCY, 'inboundConcurrency', 1);
+  countOption(resolved.inboundQueueLimit, DEFAULT_INBOUND_QUEUE_LIMIT, 'inboundQueueLimit', 0);
   return resolved;
 }
