@@ -1,6 +1,6 @@
 import { NotConnectedError, TimeoutError } from '@chargewire/rpc-core';
 import { describe, expect, it } from 'vitest';
-import { ConnectError, ConnectionRefusedError, SubprotocolMismatchError } from './errors.js';
+import { ConnectionRefusedError, SubprotocolMismatchError } from './errors.js';
 import { OCPPClient } from './ocppClient.js';
 import { autoAnswer, BOOT_16, bootAccepted16, FrameLog } from './testing/frames.fixture.js';
 import { once, useClientHarness } from './testing/clientHarness.fixture.js';
@@ -50,16 +50,6 @@ describe('OCPPClient: connect, calls and refusals (raw ws server)', () => {
     expect(c.state).toBe('closed');
   });
 
-  it('rejects a configuration the HTTP layer refuses (invalid header) as non-retryable', async () => {
-    const s = await server();
-    const c = client(s, { headers: { 'x-bad': 'line\nbreak' }, retryInitialConnect: true });
-    const err = await c.connect().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConnectError);
-    expect(err).toMatchObject({ retryable: false });
-    expect(c.state).toBe('closed');
-    expect(s.requests).toHaveLength(0);
-  });
-
   it('validates options up front', () => {
     expect(() => new OCPPClient({ endpoint: 'ftp://x', identity: 'A', protocols: ['ocpp1.6'] })).toThrow(TypeError);
     expect(() => new OCPPClient({ endpoint: 'ws://x', identity: '', protocols: ['ocpp1.6'] })).toThrow(TypeError);
@@ -67,6 +57,8 @@ describe('OCPPClient: connect, calls and refusals (raw ws server)', () => {
     expect(() => new OCPPClient({ endpoint: 'ws://x', identity: 'A:B', password: 'p', protocols: ['ocpp1.6'] })).toThrow(/RFC 7617/);
     expect(() => new OCPPClient({ endpoint: 'ws://x', identity: 'A', protocols: ['ocpp1.6'], offlineQueue: -1 })).toThrow(RangeError);
     expect(() => new OCPPClient({ endpoint: 'ws://x', identity: 'A', protocols: ['ocpp1.6'], backoff: { factor: 0 } })).toThrow(RangeError);
+    // a header the HTTP layer would refuse at connect time (request splitting) is refused here
+    expect(() => new OCPPClient({ endpoint: 'ws://x', identity: 'A', protocols: ['ocpp1.6'], headers: { 'x-bad': 'line\nbreak' } })).toThrow(/headers\.x-bad/);
   });
 
   it('round-trips calls both ways', async () => {

@@ -30,6 +30,7 @@ import type { ClientState, CloseOptions, OCPPClientEvents, OCPPClientOptions } f
 import { ReconnectLoop } from './reconnectLoop.js';
 import { buildEndpointUrl } from './url.js';
 import { validCloseCode, wsChannel } from './wsChannel.js';
+import { validateClientOptions } from './validateOptions.js';
 
 interface Waiter {
   resolve(protocol: string): void;
@@ -73,12 +74,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
 
   constructor(options: OCPPClientOptions<NoInfer<M>>) {
     super();
-    if (!Array.isArray(options.protocols) || options.protocols.length === 0) {
-      throw new TypeError('protocols must be a non-empty array of subprotocol names');
-    }
-    if (options.offlineQueue !== undefined && !(options.offlineQueue >= 0)) {
-      throw new RangeError('offlineQueue must be >= 0');
-    }
+    validateClientOptions(options);
     this.options = options;
     this.identity = options.identity;
     this.url = buildEndpointUrl(options.endpoint, options.identity, options.query);
@@ -100,6 +96,8 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
       ...(options.callConcurrency !== undefined && { callConcurrency: options.callConcurrency }),
       ...(options.maxBadMessages !== undefined && { maxBadMessages: options.maxBadMessages }),
+      ...(options.inboundConcurrency !== undefined && { inboundConcurrency: options.inboundConcurrency }),
+      ...(options.inboundQueueLimit !== undefined && { inboundQueueLimit: options.inboundQueueLimit }),
       ...(options.validators !== undefined && { validators: options.validators }),
       ...(options.generateMessageId !== undefined && { generateMessageId: options.generateMessageId }),
       offlineQueueSize: options.offlineQueue ?? 0,

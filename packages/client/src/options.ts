@@ -4,7 +4,10 @@ import type { RpcEndpointOptions, StrictModeOptions } from '@chargewire/rpc-core
 import type { BackoffOptions } from './backoff.js';
 import type { ClientTlsOptions } from './tls.js';
 
-/** Options of {@link OCPPClient}. */
+/**
+ * Options of {@link OCPPClient}. Every field is checked by the constructor: a value of the wrong type or an
+ * unknown option is a TypeError, a number out of range a RangeError, each naming the option.
+ */
 export interface OCPPClientOptions<M extends ProtocolMap = OcppProtocols> {
   /** Base URL of the CSMS (`ws://`, `wss://`); the identity is appended as the last path segment. */
   endpoint: string;
@@ -29,8 +32,18 @@ export interface OCPPClientOptions<M extends ProtocolMap = OcppProtocols> {
   callTimeoutMs?: number;
   /** Outstanding outbound CALLs at once (OCPP-J: one). @default 1 */
   callConcurrency?: number;
-  /** Malformed frames tolerated before the connection is closed with 1002. @default Infinity */
+  /**
+   * Bad frames from the CSMS tolerated in a row (malformed frames, unknown actions, schema violations, …);
+   * one more closes the connection with 1008. See rpc-core's README, "Limits". @default 10
+   */
   maxBadMessages?: number;
+  /** Handlers of CSMS-initiated CALLs that run at once (OCPP-J: one outstanding CALL per direction). @default 1 */
+  inboundConcurrency?: number;
+  /**
+   * CSMS CALLs that may wait for a handler; one more is answered RpcFrameworkError (1.6: ProtocolError) and
+   * counts as a bad message. @default 16
+   */
+  inboundQueueLimit?: number;
   /** Custom validator lookup (vendor protocols). @default ocpp-types' precompiled validators */
   validators?: RpcEndpointOptions['validators'];
   /** Message id generator. @default crypto.randomUUID */
