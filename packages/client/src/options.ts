@@ -37,7 +37,10 @@ export interface OCPPClientOptions<M extends ProtocolMap = OcppProtocols> {
    * one more closes the connection with 1008. See rpc-core's README, "Limits". @default 10
    */
   maxBadMessages?: number;
-  /** Handlers of CSMS-initiated CALLs that run at once (OCPP-J: one outstanding CALL per direction). @default 1 */
+  /**
+   * Handlers of CSMS-initiated CALLs that run at once; later ones wait in arrival order (OCPP-J: one
+   * outstanding CALL per direction, plus calls the CSMS sends after giving up on a slow handler). @default 4
+   */
   inboundConcurrency?: number;
   /**
    * CSMS CALLs that may wait for a handler; one more is answered RpcFrameworkError (1.6: ProtocolError) and

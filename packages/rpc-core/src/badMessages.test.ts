@@ -42,7 +42,7 @@ describe('answers to unexpected frames', () => {
   });
 
   it('detects duplicate ids among overlapping inbound CALLs, whichever was first', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 3 });
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
     const replies = new Map<string, (result: unknown) => void>();
     endpoint.handle(({ messageId, reply }) => {
       replies.set(messageId, reply);

@@ -29,8 +29,8 @@ function gatedHandler(): { handler: () => Promise<object>; running: () => number
 }
 
 describe('inboundConcurrency and inboundQueueLimit', () => {
-  it('runs one handler at a time by default and answers pipelined CALLs in arrival order', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+  it('inboundConcurrency 1 runs one handler at a time and answers pipelined CALLs in arrival order', async () => {
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 1 });
     let running = 0;
     let max = 0;
     const order: string[] = [];
@@ -49,7 +49,7 @@ describe('inboundConcurrency and inboundQueueLimit', () => {
 
   it('answers CALLs beyond the queue with RpcFrameworkError (1.6: ProtocolError) and counts them as bad', async () => {
     for (const [protocol, code] of [['ocpp2.0.1', 'RpcFrameworkError'], ['ocpp1.6', 'ProtocolError']] as const) {
-      const { endpoint, peer } = endpointWithRawPeer(protocol, 'CSMS', { ...lax, inboundQueueLimit: 2, maxBadMessages: 100 });
+      const { endpoint, peer } = endpointWithRawPeer(protocol, 'CSMS', { ...lax, inboundConcurrency: 1, inboundQueueLimit: 2, maxBadMessages: 100 });
       const gated = gatedHandler();
       endpoint.handle(gated.handler);
       const bad: string[] = [];
@@ -82,30 +82,32 @@ describe('inboundConcurrency and inboundQueueLimit', () => {
     endpoint.handle(gated.handler);
     const closed = once(endpoint, 'close');
     for (let i = 0; i < 5000; i++) peer.send(`[2,"c${i}","A",{}]`);
-    // 1 running + 16 waiting (defaults), then 10 refusals are answered and the 11th closes
+    // 4 running + 16 waiting (defaults), then 10 refusals are answered and the 11th closes
     expect(await closed).toEqual({ code: 1008, reason: 'Too many bad messages' });
     gated.openGate();
     await peer.settle();
-    expect(gated.started()).toBe(1);
-    expect(gated.max()).toBe(1);
+    expect(gated.started()).toBe(4);
+    expect(gated.max()).toBe(4);
     expect(peer.received.length).toBe(10);
   });
 
-  it('inboundConcurrency: N runs N handlers at once', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 4 });
-    const gated = gatedHandler();
-    endpoint.handle(gated.handler);
-    for (let i = 0; i < 12; i++) peer.send(`[2,"c${i}","A",{}]`);
-    await peer.settle();
-    expect(gated.running()).toBe(4);
-    gated.openGate();
-    for (let i = 0; i < 12; i++) await peer.next();
-    expect(gated.max()).toBe(4);
-    expect(gated.started()).toBe(12);
+  it('runs 4 handlers at once by default, and N with inboundConcurrency: N', async () => {
+    for (const [options, n] of [[lax, 4], [{ ...lax, inboundConcurrency: 7 }, 7]] as const) {
+      const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', options);
+      const gated = gatedHandler();
+      endpoint.handle(gated.handler);
+      for (let i = 0; i < 20; i++) peer.send(`[2,"c${i}","A",{}]`);
+      await peer.settle();
+      expect(gated.running()).toBe(n);
+      gated.openGate();
+      for (let i = 0; i < 20; i++) await peer.next();
+      expect(gated.max()).toBe(n);
+      expect(gated.started()).toBe(20);
+    }
   });
 
   it('a waiting CALL is a call in progress for duplicate ids, and a NOREPLY handler holds its slot until reply()', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 1 });
     const replies: Array<() => void> = [];
     endpoint.handle(({ messageId, reply }) => {
       replies.push(() => reply({ id: messageId }));
@@ -139,7 +141,7 @@ describe('inboundConcurrency and inboundQueueLimit', () => {
   });
 
   it('a closed channel drops waiting calls; a re-attached endpoint starts with free slots', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', lax);
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.0.1', 'CSMS', { ...lax, inboundConcurrency: 1 });
     const gated = gatedHandler();
     endpoint.handle(gated.handler);
     for (let i = 0; i < 5; i++) peer.send(`[2,"c${i}","A",{}]`);
@@ -156,7 +158,7 @@ describe('inboundConcurrency and inboundQueueLimit', () => {
   });
 
   it('2.1 SENDs share the slots; one past the queue is dropped and reported; a NOREPLY SEND handler frees its slot', async () => {
-    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'CSMS', { ...lax, inboundQueueLimit: 1 });
+    const { endpoint, peer } = endpointWithRawPeer('ocpp2.1', 'CSMS', { ...lax, inboundConcurrency: 1, inboundQueueLimit: 1 });
     let sends = 0;
     endpoint.handle('ocpp2.1', 'NotifyPeriodicEventStream', () => {
       sends++;

@@ -42,11 +42,13 @@ export interface RpcEndpointOptions<S extends Side = Side> {
    */
   maxBadMessages?: number;
   /**
-   * Inbound CALL/SEND handlers of this connection that run at once; later ones wait in arrival order.
-   * OCPP-J allows one outstanding CALL per direction (1.6 §4.1.1 SHOULD NOT, 2.x Part 4 §4.1.1 SHALL NOT
-   * send another before the answer), so a conforming peer never has more than one to run: 1 costs it
-   * nothing and keeps a pipelining peer's calls in order. Raise it to handle a pipelining peer's calls in
-   * parallel. See {@link DEFAULT_INBOUND_CONCURRENCY}. @default 1
+   * Inbound CALL/SEND handlers of this connection that run at once (a CALL's handler holds its slot until
+   * the call is answered, NOREPLY included); later ones wait in arrival order. OCPP-J allows one outstanding
+   * CALL per direction (1.6 §4.1.1 SHOULD NOT, 2.x Part 4 §4.1.1 SHALL NOT send another before the answer):
+   * a conforming peer sends its next CALL only once the previous one was answered or it gave up waiting, so
+   * one slot serves it, and the others serve the calls it sends after giving up on slow handlers. Set 1 to
+   * handle a pipelining peer's calls strictly one after the other, in order. See
+   * {@link DEFAULT_INBOUND_CONCURRENCY}. @default 4
    */
   inboundConcurrency?: number;
   /**
@@ -76,8 +78,12 @@ export interface CallOptions {
 
 /** Default of {@link RpcEndpointOptions.maxBadMessages}: enough for a peer with a few bugs, not for a flood. */
 export const DEFAULT_MAX_BAD_MESSAGES = 10;
-/** Default of {@link RpcEndpointOptions.inboundConcurrency}: the one outstanding CALL OCPP-J allows. */
-export const DEFAULT_INBOUND_CONCURRENCY = 1;
+/**
+ * Default of {@link RpcEndpointOptions.inboundConcurrency}: the one outstanding CALL OCPP-J allows, plus
+ * three for CALLs a peer sends after its own timeout while our handlers of earlier ones still run (with one
+ * slot, a single handler that hangs would hold up every later call of the connection).
+ */
+export const DEFAULT_INBOUND_CONCURRENCY = 4;
 /**
  * Default of {@link RpcEndpointOptions.inboundQueueLimit}: room for a 1.6 charger that pipelines a short
  * burst (1.6 only says SHOULD NOT), while what one connection can make the process hold stays bounded.

@@ -37,7 +37,8 @@ export interface RouteOptions {
   maxBadMessages?: number;
   /**
    * Inbound CALL handlers of one connection that run at once; later CALLs wait in arrival order. OCPP-J
-   * allows one outstanding CALL per direction, so a conforming charger never needs more. @default 1
+   * allows one outstanding CALL per direction: one slot serves a conforming charger, the others the calls
+   * it sends after giving up on a slow handler. 1 handles a pipelining charger strictly in order. @default 4
    */
   inboundConcurrency?: number;
   /**
