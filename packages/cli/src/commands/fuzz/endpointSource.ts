@@ -1,6 +1,8 @@
 import { EndpointError } from '../../exitCodes.js';
 import { fleetIdentity, parseEndpoint, urlFor } from '../../net/endpoint.js';
-import { errorFrame } from '../../net/frames.js';
+import { isProtocolName } from '@chargewire/ocpp-types';
+import { exampleFor } from '@chargewire/ocpp-types/examples';
+import { callFrame, errorFrame, readFrame } from '../../net/frames.js';
 import { openRaw, type RawConnection } from '../../net/rawConnection.js';
 import type { TlsFiles } from '../../net/tlsFiles.js';
 import { UnreachableError, type ConnectionSource } from './harness.js';
@@ -15,6 +17,13 @@ export interface EndpointSourceOptions {
   password?: string;
   /** TLS material for wss:// (security profiles 2/3). */
   tls?: TlsFiles;
+  /**
+   * Send a BootNotification on every new connection before handing it out, as a charger does: a CSMS that
+   * serves only registered chargers then runs its real handlers for the fuzzed CALLs. @default true
+   */
+  boot?: boolean;
+  /** How long to wait for the BootNotification answer. @default 2000 */
+  bootTimeoutMs?: number;
 }
 
 /**
@@ -45,6 +54,14 @@ export function endpointSource(options: EndpointSourceOptions): ConnectionSource
     // The CSMS's own CALLs (e.g. TriggerMessage after boot) are answered so they never block it.
     conn.answerCalls((id) => errorFrame(id, 'NotImplemented', 'the fuzzer answers no CSMS calls'));
     state.opened++;
+    if (options.boot !== false && isProtocolName(options.protocol)) {
+      // Whatever the answer (Accepted, Pending, an error), the fuzzing goes on: it is judged per frame.
+      conn.send(callFrame('cw-boot', 'BootNotification', exampleFor(options.protocol, 'BootNotification', 'request')));
+      await conn.next((text) => {
+        const frame = readFrame(text);
+        return (frame.type === 'result' || frame.type === 'error') && frame.id === 'cw-boot';
+      }, options.bootTimeoutMs ?? 2000);
+    }
     return conn;
   };
   return {
