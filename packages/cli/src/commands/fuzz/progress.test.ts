@@ -19,5 +19,4 @@ describe('fuzz progress bar', () => {
     expect(writes[1]).toMatch(/^\r\x1b\[K\[#{28}\] 100% {2}4\/4 cases {2}200 frames\/s {2}1 finding\(s\)$/);
     expect(writes[2]).toBe('\r\x1b[K');
   });
-
 });
