@@ -9,11 +9,10 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisAdapter } from './createRedisAdapter.js';
 import { keyLayout } from './keys.js';
-import { createMessageSigner } from './messageSigner.js';
+import { createMessageSigner, encodeClusterMessage as encodeMessage } from '@chargewire/server/testing';
 import { callFrom, startClusterNode, type ClusterNode, type ClusterNodeConfig } from './testing/clusterNode.fixture.js';
 import { RawCharger } from './testing/rawCharger.fixture.js';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from './testing/redis.fixture.js';
-import { encodeMessage } from './wireMessages.js';
 
 const SECRET = randomBytes(32);
 const OTHER_SECRET = 'another-cluster-secret-of-32-bytes!!';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceRecord } from '@chargewire/server';
-import type { PresenceConflict } from './events.js';
+import type { PresenceConflict } from '@chargewire/server';
 import { waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 

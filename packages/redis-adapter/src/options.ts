@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createMessageSigner, type ClusterSecret, type MessageSigner } from './messageSigner.js';
+import type { ClusterSecret } from '@chargewire/server';
 
 /** Options of {@link createRedisAdapter}. */
 export interface RedisAdapterOptions {
@@ -62,8 +62,6 @@ export interface ResolvedRedisAdapterOptions {
   heartbeatIntervalMs: number;
   callGraceMs: number;
   broadcastTimeoutMs: number;
-  /** Signs and verifies cluster messages (holds the secret without exposing it). */
-  signer: MessageSigner;
 }
 
 function positive(name: string, value: number): number {
@@ -89,8 +87,7 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisAdapt
   const callGraceMs = options.callGraceMs ?? 2000;
   if (!Number.isFinite(callGraceMs) || callGraceMs < 0) throw new RangeError('callGraceMs must be a finite number >= 0');
   const broadcastTimeoutMs = positive('broadcastTimeoutMs', options.broadcastTimeoutMs ?? 35_000);
-  const signer = createMessageSigner(options.secret);
-  return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs, signer };
+  return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs };
 }
 
 function isRedisLike(value: unknown): value is Redis {

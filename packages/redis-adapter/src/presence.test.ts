@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceRecord } from '@chargewire/server';
-import type { PresenceConflict } from './events.js';
+import type { PresenceConflict } from '@chargewire/server';
 import type { RedisAdapter } from './redisAdapter.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 import type { TestHost } from './testing/testHost.fixture.js';

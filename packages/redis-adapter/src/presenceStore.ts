@@ -1,26 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { PresenceRecord } from '@chargewire/server';
+import type { ClusterPresenceStore, PresenceOwner, PresenceRecord, RefreshResult, RegisterResult } from '@chargewire/server';
 import type { KeyLayout } from './keys.js';
 import { LIVE_NODES, REFRESH, REGISTER, TOUCH_NODE, UNREGISTER } from './presenceScripts.js';
-
-/** Who owns an identity when a write was refused. */
-export interface PresenceOwner {
-  nodeId: string;
-  connectionId: string;
-}
-
-/**
- * Result of a fenced register: written (`replaced` names the other connection it took the identity from), or
- * refused because a newer connection owns the identity.
- */
-export type RegisterResult = { written: true; replaced?: PresenceOwner } | { written: false; owner: PresenceOwner };
-
-/** Result of a heartbeat refresh of one record. */
-export type RefreshResult =
-  | { status: 'refreshed' }
-  | { status: 'missing' }
-  | { status: 'superseded'; owner: PresenceOwner }
-  | { status: 'failed'; error: Error };
 
 function owner(reply: unknown[]): PresenceOwner {
   return { nodeId: String(reply[1] ?? ''), connectionId: String(reply[2] ?? '') };
@@ -32,7 +13,7 @@ function asArray(reply: unknown, what: string): unknown[] {
 }
 
 /** Presence records and node liveness in Redis; every write goes through a fenced Lua script. */
-export class PresenceStore {
+export class RedisPresenceStore implements ClusterPresenceStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: KeyLayout,

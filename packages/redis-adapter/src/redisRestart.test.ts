@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionClosedError } from '@chargewire/rpc-core';
 import type { PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
 import { RedisServerProcess, waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
@@ -109,5 +110,40 @@ describe('Redis restart', () => {
     // A's heartbeat keeps reporting the conflict until its server drops the stale connection
     await waitFor(() => conflicts.length > 0, 10_000, 'a presence conflict on node A');
     expect(conflicts[0]).toMatchObject({ identity, connectionId: 'old', owner: { nodeId: b.host.nodeId, connectionId: 'new' } });
+  });
+
+  it('locate() while Redis is down or before every node has re-registered fails with ConnectionClosedError, never "not connected"', async () => {
+    // A (the charger's node) reconnects 1.5 s after B: B's lookups in between run on a Redis without A's records.
+    const a = await bed.node({ heartbeatIntervalMs: 300 }, undefined, {}, { retryStrategy: () => 1500 });
+    const b = await bed.node({ heartbeatIntervalMs: 300 }, undefined, {}, { retryStrategy: () => 50 });
+    const identity = `CP-lookup-${randomUUID()}`;
+    const rec: PresenceRecord = { identity, nodeId: a.host.nodeId, connectionId: randomUUID(), protocol: 'ocpp1.6', connectedAt: Date.now() };
+    a.host.presence.set(identity, rec);
+    await a.adapter.register(rec);
+    await waitFor(async () => (await b.adapter.liveNodes()).includes(a.host.nodeId), 5000, 'B to see A live');
+    await new Promise((r) => setTimeout(r, 400)); // one heartbeat of B: it knows A as a live node
+    const aBack = new Promise((r) => a.adapter.on('reregistered', r));
+    const bBack = new Promise((r) => b.adapter.on('reregistered', r));
+    await redis.kill();
+    const lookups: Array<Promise<PresenceRecord | Error | undefined>> = [];
+    const lookup = (): void => void lookups.push(b.adapter.locate(identity).catch((e: unknown) => e as Error));
+    const ticker = setInterval(lookup, 20);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await redis.restart();
+      await bBack;
+      lookup();
+      await aBack;
+    } finally {
+      clearInterval(ticker);
+    }
+    const results = await Promise.all(lookups);
+    expect(results.length).toBeGreaterThan(10);
+    for (const result of results) {
+      if (result instanceof Error) expect(result).toBeInstanceOf(ConnectionClosedError);
+      else expect(result).toEqual(rec); // never undefined: the charger never left node A
+    }
+    expect(results.filter((r) => r instanceof ConnectionClosedError).length).toBeGreaterThan(0);
+    expect(await b.adapter.locate(identity)).toEqual(rec);
   });
 });

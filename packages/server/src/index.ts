@@ -40,6 +40,11 @@ export type {
   SerializedError,
 } from './adapter/adapter.js';
 export { InMemoryAdapter, InMemoryCluster } from './adapter/inMemoryAdapter.js';
+export { ClusterAdapter } from './adapter/cluster/clusterAdapter.js';
+export type { ClusterAdapterOptions, ClusterAdapterStats, ClusterBroadcastReport, ClusterChannels } from './adapter/cluster/clusterAdapter.js';
+export type { ClusterAdapterEvents, PresenceConflict } from './adapter/cluster/events.js';
+export type { ClusterPresenceStore, PresenceOwner, RefreshResult, RegisterResult } from './adapter/cluster/presenceStore.js';
+export type { ClusterSecret } from './adapter/cluster/messageSigner.js';
 export type { InMemoryAdapterOptions } from './adapter/inMemoryAdapter.js';
 export { deserializeError, RemoteCallError, serializeError } from './adapter/serializeError.js';
 export type { DeserializeContext } from './adapter/serializeError.js';

@@ -20,16 +20,16 @@ export class AdapterTestBed {
     readonly defaults: AdapterOverrides = {},
   ) {}
 
-  async client(): Promise<Redis> {
-    const c = await connectRedis(this.url);
+  async client(options: RedisOptions = {}): Promise<Redis> {
+    const c = await connectRedis(this.url, options);
     c.on('error', () => undefined); // connection errors are expected in the restart tests
     this.clients.push(c);
     return c;
   }
 
   /** A fresh, uninitialised adapter with its own pub and sub connections. */
-  async adapter(overrides: AdapterOverrides = {}, subOptions: Partial<RedisOptions> = {}): Promise<RedisAdapter> {
-    const pub = await this.client();
+  async adapter(overrides: AdapterOverrides = {}, subOptions: Partial<RedisOptions> = {}, pubOptions: RedisOptions = {}): Promise<RedisAdapter> {
+    const pub = await this.client(pubOptions);
     const sub = pub.duplicate({ connectionName: `cw-sub-${randomUUID().slice(0, 8)}`, ...subOptions }); // findable in CLIENT LIST
     sub.on('error', () => undefined);
     this.clients.push(sub);
@@ -44,8 +44,9 @@ export class AdapterTestBed {
     overrides: AdapterOverrides = {},
     nodeId = `node-${randomUUID().slice(0, 8)}`,
     subOptions: Partial<RedisOptions> = {},
+    pubOptions: RedisOptions = {},
   ): Promise<{ adapter: RedisAdapter; host: TestHost }> {
-    const adapter = await this.adapter(overrides, subOptions);
+    const adapter = await this.adapter(overrides, subOptions, pubOptions);
     const host = new TestHost(nodeId);
     await adapter.init(host);
     return { adapter, host };

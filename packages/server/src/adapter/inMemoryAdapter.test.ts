@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { runAdapterConformanceSuite } from '../testing/index.js';
+import { runAdapterConformanceSuite, runClusterProtocolSuite } from '../testing/index.js';
 import { InMemoryAdapter, InMemoryCluster } from './inMemoryAdapter.js';
 
 runAdapterConformanceSuite('InMemoryAdapter', async () => {
   const cluster = new InMemoryCluster();
   return { adapters: [new InMemoryAdapter({ cluster }), new InMemoryAdapter({ cluster }), new InMemoryAdapter({ cluster })], cleanup: async () => {} };
+});
+
+runClusterProtocolSuite('InMemoryAdapter', async (options) => {
+  const cluster = new InMemoryCluster();
+  return {
+    adapters: options.map((o) => new InMemoryAdapter({ cluster, ...o })),
+    lapse: async (adapter) => {
+      if (adapter.nodeId) cluster.store.expireNode(adapter.nodeId);
+    },
+    cleanup: async () => {},
+  };
 });
 
 describe('InMemoryAdapter', () => {

@@ -1,103 +1,103 @@
-import { Adapter } from './adapter.js';
-import type { AdapterHost, BroadcastReport, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from './adapter.js';
+import type { PresenceRecord } from './adapter.js';
+import { ClusterAdapter, type ClusterAdapterOptions, type ClusterChannels } from './cluster/clusterAdapter.js';
+import { InMemoryPresenceStore } from './cluster/inMemoryPresenceStore.js';
+
+type Receiver = (channel: string, payload: string) => void;
+
+const CHANNELS: ClusterChannels = {
+  node: (nodeId) => `node:${nodeId}`,
+  broadcast: 'broadcast',
+};
 
 /**
- * Shared state of several `InMemoryAdapter`s in one process: lets tests run a "cluster" of servers
- * without any transport. Every adapter created without a cluster gets its own private one.
+ * Shared state of several `InMemoryAdapter`s in one process — the in-memory transport of the cluster protocol
+ * (pub/sub between nodes) and its presence store. Lets tests run a "cluster" of servers without Redis.
+ * Every adapter created without a cluster gets its own private one.
  */
 export class InMemoryCluster {
+  readonly store = new InMemoryPresenceStore();
+  /** nodeId → receiver of a live (initialised, not closed) adapter. */
+  readonly #receivers = new Map<string, Receiver>();
+
   /** identity → current owner. */
-  readonly presence = new Map<string, PresenceRecord>();
-  /** nodeId → host of a live (initialised, not closed) adapter. */
-  readonly nodes = new Map<string, AdapterHost>();
+  get presence(): ReadonlyMap<string, PresenceRecord> {
+    return this.store.presence;
+  }
+
+  /** Ids of the nodes currently attached. */
+  get nodeIds(): string[] {
+    return [...this.#receivers.keys()];
+  }
+
+  /** @internal Attaches a node; throws when the id is taken. */
+  attach(nodeId: string, receiver: Receiver): void {
+    if (this.#receivers.has(nodeId)) throw new Error(`node id "${nodeId}" is already used by a live node of this cluster`);
+    this.#receivers.set(nodeId, receiver);
+  }
+
+  /** @internal */
+  detach(nodeId: string, receiver: Receiver): void {
+    if (this.#receivers.get(nodeId) === receiver) this.#receivers.delete(nodeId);
+  }
+
+  /** @internal Delivers asynchronously, as a transport would; resolves with the number of receivers. */
+  publish(nodeIds: readonly string[], channel: string, payload: string): number {
+    let n = 0;
+    for (const id of nodeIds) {
+      const receiver = this.#receivers.get(id);
+      if (!receiver) continue;
+      n++;
+      queueMicrotask(() => receiver(channel, payload));
+    }
+    return n;
+  }
 }
 
 /** Options of {@link InMemoryAdapter}. */
-export interface InMemoryAdapterOptions {
+export interface InMemoryAdapterOptions extends ClusterAdapterOptions {
   /** Share presence and routing with other adapters of this process. @default a private cluster */
   cluster?: InMemoryCluster;
 }
 
-function cloneData<T>(value: T): T {
-  // Values cross a (simulated) node boundary: copy them so neither side can mutate the other's objects,
-  // exactly like a serialising transport would.
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}
-
-/** The default adapter: presence and routing inside one process. */
-export class InMemoryAdapter extends Adapter {
+/**
+ * The default adapter: the cluster protocol over an in-process transport. Messages are encoded (and signed,
+ * with `secret`) exactly as over Redis, so values cross the simulated node boundary as copies.
+ */
+export class InMemoryAdapter extends ClusterAdapter {
   readonly cluster: InMemoryCluster;
-  #host: AdapterHost | undefined;
+  #nodeId: string | undefined;
+  readonly #receiver: Receiver = (channel, payload) => this.deliver(channel, payload);
 
   constructor(options: InMemoryAdapterOptions = {}) {
-    super();
-    this.cluster = options.cluster ?? new InMemoryCluster();
+    const cluster = options.cluster ?? new InMemoryCluster();
+    const { cluster: _cluster, ...protocol } = options;
+    super(cluster.store, CHANNELS, protocol);
+    this.cluster = cluster;
   }
 
-  override async init(host: AdapterHost): Promise<void> {
-    if (this.#host) throw new Error('InMemoryAdapter.init() called twice');
-    if (this.cluster.nodes.has(host.nodeId)) throw new Error(`node id "${host.nodeId}" is already in this cluster`);
-    this.#host = host;
-    this.cluster.nodes.set(host.nodeId, host);
+  protected override async openTransport(nodeId: string): Promise<void> {
+    this.cluster.attach(nodeId, this.#receiver);
+    this.#nodeId = nodeId;
   }
 
-  override async close(): Promise<void> {
-    const host = this.#host;
-    if (!host) return;
-    this.#host = undefined;
-    if (this.cluster.nodes.get(host.nodeId) === host) this.cluster.nodes.delete(host.nodeId);
-    for (const [identity, record] of this.cluster.presence) {
-      if (record.nodeId === host.nodeId) this.cluster.presence.delete(identity);
-    }
+  protected override async closeTransport(): Promise<void> {
+    if (this.#nodeId !== undefined) this.cluster.detach(this.#nodeId, this.#receiver);
   }
 
-  override async register(record: PresenceRecord): Promise<void> {
-    const previous = this.cluster.presence.get(record.identity);
-    // Records are immutable once registered (the server freezes them): no copy needed.
-    this.cluster.presence.set(record.identity, Object.isFrozen(record) ? record : { ...record });
-    if (previous && previous.connectionId !== record.connectionId) {
-      const owner = this.cluster.nodes.get(previous.nodeId);
-      // Asynchronously, as over a transport: the previous node hears of it after this register resolved.
-      if (owner) queueMicrotask(() => owner.closeSuperseded(previous.identity, previous.connectionId));
-    }
+  protected override detachTransport(): void {
+    if (this.#nodeId !== undefined) this.cluster.detach(this.#nodeId, this.#receiver);
+    this.#nodeId = undefined;
   }
 
-  override async unregister(record: PresenceRecord): Promise<void> {
-    const current = this.cluster.presence.get(record.identity);
-    if (current && current.connectionId === record.connectionId) this.cluster.presence.delete(record.identity);
+  protected override transportReady(): boolean {
+    return true;
   }
 
-  override async locate(identity: string): Promise<PresenceRecord | undefined> {
-    const record = this.cluster.presence.get(identity);
-    return record ? { ...record } : undefined;
+  protected override async publishToNode(nodeId: string, channel: string, payload: string): Promise<number> {
+    return this.cluster.publish([nodeId], channel, payload);
   }
 
-  override async sendCall(nodeId: string, req: RemoteCallRequest): Promise<RemoteCallOutcome> {
-    const host = this.cluster.nodes.get(nodeId);
-    if (!host) return { ok: false, error: { kind: 'notConnected', message: `node "${nodeId}" is not reachable` } };
-    try {
-      return cloneData(await host.callLocal(cloneData(req)));
-    } catch {
-      return { ok: false, error: { kind: 'internal', message: 'remote call failed on the owning node' } };
-    }
-  }
-
-  override async broadcast(protocol: string, action: string, params: unknown): Promise<BroadcastReport> {
-    const hosts = [...this.cluster.nodes.values()];
-    const nodes = await Promise.all(
-      hosts.map(async (host) => {
-        try {
-          const r = await host.broadcastLocal(protocol, action, cloneData(params));
-          return { nodeId: host.nodeId, delivered: r.delivered, failed: r.failed };
-        } catch {
-          return { nodeId: host.nodeId, delivered: 0, failed: 0 };
-        }
-      }),
-    );
-    return {
-      nodes,
-      delivered: nodes.reduce((n, x) => n + x.delivered, 0),
-      failed: nodes.reduce((n, x) => n + x.failed, 0),
-    };
+  protected override async publishToAll(channel: string, payload: string): Promise<number> {
+    return this.cluster.publish(this.cluster.nodeIds, channel, payload);
   }
 }

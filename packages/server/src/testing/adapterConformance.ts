@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Adapter, AdapterHost, PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '../adapter/adapter.js';
+import type { ClusterAdapter, ClusterAdapterOptions } from '../adapter/cluster/clusterAdapter.js';
 
 /** What `makeCluster` returns: at least two adapters that share one cluster, NOT yet initialised. */
 export interface AdapterCluster {
@@ -220,6 +221,96 @@ export function runAdapterConformanceSuite(name: string, makeCluster: () => Prom
       const report = await b.broadcast('ocpp1.6', 'ClearCache', {});
       expect(hostA.broadcasts).toEqual([]);
       expect(report.nodes.map((n) => n.nodeId)).not.toContain(hostA.nodeId);
+    });
+  });
+}
+
+/** What `makeCluster` of {@link runClusterProtocolSuite} returns: NOT yet initialised `ClusterAdapter`s of one transport. */
+export interface ClusterProtocolCluster {
+  adapters: ClusterAdapter[];
+  /**
+   * Makes `adapter`'s node stop counting as live (its liveness lapses, its heartbeats no longer reach the store)
+   * while it still receives messages: a node that hangs or is cut off from the store. Resolves at once; the
+   * lapse may take up to the presence lifetime.
+   */
+  lapse(adapter: ClusterAdapter): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** Options the protocol suite passes to its transports: short lifetimes so liveness tests stay fast. */
+export type ClusterProtocolOptions = Required<Pick<ClusterAdapterOptions, 'callGraceMs' | 'heartbeatIntervalMs' | 'presenceTtlMs'>> &
+  Pick<ClusterAdapterOptions, 'secret'>;
+
+const SECRET = 'conformance-suite-secret-of-32-bytes!';
+const OTHER_SECRET = 'another-conformance-secret-32-bytes!';
+
+/**
+ * Runs the behaviour of the cluster protocol (`ClusterAdapter`) over one transport: signing, node liveness,
+ * bookkeeping. `makeCluster(options)` is called once per test; every adapter it returns must use `options`.
+ */
+export function runClusterProtocolSuite(name: string, makeCluster: (options: ClusterProtocolOptions[]) => Promise<ClusterProtocolCluster>): void {
+  describe(`Cluster protocol: ${name}`, () => {
+    let cluster: ClusterProtocolCluster | undefined;
+    const base = { callGraceMs: 200, heartbeatIntervalMs: 100, presenceTtlMs: 600 };
+    const req = (n = 0): RemoteCallRequest => ({ identity: `CP-${n}`, protocol: 'ocpp1.6', action: 'Reset', params: { n }, timeoutMs: 800 });
+
+    async function start(options: ClusterProtocolOptions[]): Promise<Array<{ adapter: ClusterAdapter; host: FakeHost }>> {
+      cluster = await makeCluster(options);
+      const suffix = randomUUID().slice(0, 8);
+      return Promise.all(
+        cluster.adapters.map(async (adapter, i) => {
+          const host = new FakeHost(`node-${i}-${suffix}`);
+          await adapter.init(host);
+          return { adapter, host };
+        }),
+      );
+    }
+
+    afterEach(async () => {
+      if (cluster) {
+        for (const adapter of cluster.adapters) await adapter.close();
+        await cluster.cleanup();
+      }
+      cluster = undefined;
+    });
+
+    it('nodes sharing a secret talk; a node with another secret is not heard, and its messages are counted as rejected', async () => {
+      const [a, b, c] = await start([{ ...base, secret: SECRET }, { ...base, secret: [OTHER_SECRET, SECRET] }, { ...base, secret: OTHER_SECRET }]);
+      // b signs with OTHER_SECRET but also accepts SECRET (rotation): a hears b only if it knows OTHER_SECRET, which it does not.
+      const [unheard, heard, alsoUnheard] = await Promise.all([
+        b!.adapter.sendCall(a!.host.nodeId, req(1)),
+        b!.adapter.sendCall(c!.host.nodeId, req(2)),
+        a!.adapter.sendCall(c!.host.nodeId, req(3)),
+      ]);
+      expect(unheard).toEqual({ ok: false, error: expect.objectContaining({ kind: 'timeout' }) });
+      expect(a!.host.calls).toEqual([]);
+      expect(a!.adapter.stats().rejectedMessages).toBe(1);
+      expect(heard).toEqual({ ok: true, result: { node: c!.host.nodeId, echo: { n: 2 } } });
+      expect(alsoUnheard).toEqual({ ok: false, error: expect.objectContaining({ kind: 'timeout' }) });
+      expect(c!.adapter.stats().rejectedMessages).toBe(1);
+      expect(c!.host.calls.map((r) => r.params)).toEqual([{ n: 2 }]);
+    }, 10_000);
+
+    it('a node that leaves the live set (missed heartbeats) fails its pending calls at once with notConnected, and later calls too', async () => {
+      const [a, b] = await start([base, base]);
+      b!.host.answer = () => new Promise<RemoteCallOutcome>(() => undefined); // hangs: no answer will come
+      await new Promise((r) => setTimeout(r, 3 * base.heartbeatIntervalMs)); // a has seen b live
+      const started = Date.now();
+      const pending = a!.adapter.sendCall(b!.host.nodeId, { ...req(), timeoutMs: 30_000 });
+      await eventually(() => b!.host.calls.length === 1);
+      await cluster!.lapse(b!.adapter);
+      expect(await pending).toEqual({ ok: false, error: expect.objectContaining({ kind: 'notConnected' }) });
+      expect(Date.now() - started).toBeLessThan(5000); // not the call's 30 s timeout
+      expect(await a!.adapter.sendCall(b!.host.nodeId, req())).toEqual({ ok: false, error: expect.objectContaining({ kind: 'notConnected' }) });
+      expect(a!.adapter.stats().pendingCalls).toBe(0);
+    }, 10_000);
+
+    it('leaves nothing pending after calls and broadcasts', async () => {
+      const [a, b] = await start([base, base]);
+      await Promise.all(Array.from({ length: 10 }, (_, n) => a!.adapter.sendCall(b!.host.nodeId, req(n))));
+      await a!.adapter.broadcast('ocpp1.6', 'ClearCache', {});
+      expect(a!.adapter.stats()).toMatchObject({ pendingCalls: 0, pendingBroadcasts: 0 });
+      expect(b!.host.calls).toHaveLength(10);
     });
   });
 }

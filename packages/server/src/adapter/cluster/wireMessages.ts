@@ -1,5 +1,5 @@
 import { isRpcErrorCode } from '@chargewire/rpc-core';
-import type { RemoteCallOutcome, RemoteCallRequest, SerializedError } from '@chargewire/server';
+import type { RemoteCallOutcome, RemoteCallRequest, SerializedError } from '../adapter.js';
 
 /** Version of the node-to-node message format; a node ignores (and reports) messages of another version. */
 export const WIRE_VERSION = 1;

@@ -1,7 +1,7 @@
-import type { AdapterHost, PresenceRecord } from '@chargewire/server';
+import type { AdapterHost, PresenceRecord } from '../adapter.js';
 import type { PresenceConflict } from './events.js';
 import { toError } from './outcomes.js';
-import type { PresenceOwner, PresenceStore } from './presenceStore.js';
+import type { ClusterPresenceStore, PresenceOwner } from './presenceStore.js';
 
 /** Records per round trip: keeps each pipeline (and Redis' work per batch) small. */
 const BATCH = 500;
@@ -22,14 +22,13 @@ export interface PresenceKeeperSink {
  */
 export class PresenceKeeper {
   constructor(
-    private readonly store: PresenceStore,
+    private readonly store: ClusterPresenceStore,
     private readonly host: AdapterHost,
     private readonly sink: PresenceKeeperSink,
   ) {}
 
-  /** Heartbeat: node liveness, then extend the TTL of every record its connection still owns. */
+  /** Heartbeat: extend the TTL of every record its connection still owns, then node liveness. */
   async beat(): Promise<void> {
-    await this.store.touchNode(this.host.nodeId);
     const records = this.host.localPresence();
     for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
       const batch = records.slice(i, i + BATCH);
@@ -50,16 +49,19 @@ export class PresenceKeeper {
       // disconnected while the refresh was in flight must not come back as a ghost).
       if (missing.length > 0) await this.#registerLive(missing, 'heartbeat');
     }
+    // Liveness last: after a store restart, a node is back in the live set only once its records are, which
+    // is what lets other nodes tell "absent" from "not re-registered yet".
+    await this.store.touchNode(this.host.nodeId);
   }
 
-  /** After a reconnect (Redis may have restarted empty): liveness and every live record. Returns how many were written. */
+  /** After a reconnect (Redis may have restarted empty): every live record, then liveness. Returns how many were written. */
   async reregister(): Promise<number> {
-    await this.store.touchNode(this.host.nodeId);
     const records = this.host.localPresence();
     let written = 0;
     for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
       written += await this.#registerLive(records.slice(i, i + BATCH), 'reregister');
     }
+    await this.store.touchNode(this.host.nodeId); // last, as in beat()
     return written;
   }
 

@@ -11,14 +11,14 @@ export interface PresenceConflict {
   during: 'register' | 'heartbeat' | 'reregister';
 }
 
-/** Events of {@link RedisAdapter}. */
-export interface RedisAdapterEvents {
+/** Events of a `ClusterAdapter` (and so of every transport built on it). */
+export interface ClusterAdapterEvents {
   /**
-   * A background failure: a heartbeat or re-registration that failed, a malformed message on a cluster channel,
+   * A background failure: a heartbeat or re-registration that failed, a malformed message on a cluster channel, a message that failed signature verification,
    * a reply that could not be published. Without a listener these become process warnings.
    */
   error: [error: Error];
   presenceConflict: [conflict: PresenceConflict];
-  /** The Redis connection came back and this node's presence was written again. */
+  /** The transport came back (e.g. Redis reconnected) and this node's presence was written again. */
   reregistered: [info: { records: number }];
 }

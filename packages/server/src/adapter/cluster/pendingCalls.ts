@@ -1,4 +1,4 @@
-import type { RemoteCallOutcome } from '@chargewire/server';
+import type { RemoteCallOutcome } from '../adapter.js';
 
 /** setTimeout fires at once for delays above 2^31-1 ms; clamp (≈24.8 days is "for ever" here). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -41,6 +41,18 @@ export class PendingCalls {
     clearTimeout(entry.timer);
     entry.settle(outcome);
     return true;
+  }
+
+  /** Nodes that have calls waiting for them. */
+  targets(): Set<string> {
+    return new Set([...this.#entries.values()].map((e) => e.nodeId));
+  }
+
+  /** Settles every call waiting for `nodeId` (that node left the cluster). Returns how many. */
+  settleNode(nodeId: string, outcome: RemoteCallOutcome): number {
+    let n = 0;
+    for (const [id, entry] of [...this.#entries]) if (entry.nodeId === nodeId && this.settle(id, outcome)) n++;
+    return n;
   }
 
   /** Settles every pending entry with `outcome` (transport lost, adapter closed). */

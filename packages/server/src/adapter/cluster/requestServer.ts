@@ -1,21 +1,19 @@
-import type { Redis } from 'ioredis';
-import type { AdapterHost, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
-import type { ClusterWire } from './clusterWire.js';
-import type { KeyLayout } from './keys.js';
+import type { AdapterHost, RemoteCallOutcome, RemoteCallRequest } from '../adapter.js';
 import { failure, toError } from './outcomes.js';
 import { MalformedMessageError, type WireMessage } from './wireMessages.js';
 
+/** Sends one message to one node; returns false when it could not be encoded (nothing was sent). */
+export type SendToNode = (nodeId: string, msg: WireMessage, what: string) => boolean;
+
 /**
  * This node's answers to other nodes: runs their calls and broadcasts on the local chargers (through the
- * server's host) and publishes the reply or report on the asking node's channel. Never throws: a host that
- * fails or a reply that cannot be published is reported through `reportError`, and the asking node gets an
- * outcome rather than a timeout wherever one can still be sent.
+ * server's host) and sends the reply or report to the asking node. Never throws: a host that fails or a
+ * reply that cannot be sent is reported through `reportError`, and the asking node gets an outcome rather
+ * than a timeout wherever one can still be sent.
  */
 export class RequestServer {
   constructor(
-    private readonly pub: Redis,
-    private readonly keys: KeyLayout,
-    private readonly wire: ClusterWire,
+    private readonly send: SendToNode,
     private readonly reportError: (error: Error) => void,
   ) {}
 
@@ -25,11 +23,7 @@ export class RequestServer {
 
   async serveBroadcast(host: AdapterHost, id: string, from: string, protocol: string, action: string, params: unknown): Promise<void> {
     const counts = await this.broadcastLocal(host, protocol, action, params);
-    const channel = this.keys.nodeChannel(from);
-    const payload = this.wire.encode(channel, { t: 'bcastReport', id, from: host.nodeId, ...counts });
-    this.pub.publish(channel, payload).catch((err: unknown) => {
-      this.reportError(new Error(`could not publish the broadcast report for node "${from}": ${toError(err).message}`));
-    });
+    this.send(from, { t: 'bcastReport', id, from: host.nodeId, ...counts }, 'the broadcast report');
   }
 
   /** Between close() and the end of UNSUBSCRIBE: answer at once rather than let the sender wait for a timeout. */
@@ -38,9 +32,7 @@ export class RequestServer {
       // notConnected: the caller's handle looks the charger up again (it may already have reconnected elsewhere).
       this.publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
     } else if (msg.t === 'bcast' && msg.from !== host.nodeId) {
-      const channel = this.keys.nodeChannel(msg.from);
-      const payload = this.wire.encode(channel, { t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 });
-      this.pub.publish(channel, payload).catch(() => undefined);
+      this.send(msg.from, { t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 }, 'the broadcast report');
     }
   }
 
@@ -72,15 +64,8 @@ export class RequestServer {
   }
 
   private publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
-    const channel = this.keys.nodeChannel(to);
-    let payload: string;
-    try {
-      payload = this.wire.encode(channel, { t: 'reply', id, from: self, outcome });
-    } catch {
-      payload = this.wire.encode(channel, { t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') });
+    if (!this.send(to, { t: 'reply', id, from: self, outcome }, 'the call reply')) {
+      this.send(to, { t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') }, 'the call reply');
     }
-    this.pub.publish(channel, payload).catch((err: unknown) => {
-      this.reportError(new Error(`could not publish the reply for a call from node "${to}": ${toError(err).message}`));
-    });
   }
 }

@@ -1,4 +1,4 @@
-import type { PresenceRecord, RemoteCallOutcome } from '@chargewire/server';
+import type { PresenceRecord, RemoteCallOutcome } from '../adapter.js';
 
 /** A failed call outcome of one of the transport kinds (the server maps each to an rpc-core error class). */
 export function failure(kind: 'timeout' | 'notConnected' | 'closed' | 'internal', message: string): RemoteCallOutcome {
