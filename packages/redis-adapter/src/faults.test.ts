@@ -78,6 +78,25 @@ describe('faults (nodes in separate processes)', () => {
     );
   });
 
+  it('a node that hangs (SIGSTOP: sockets open, heartbeats stop): a call pending on it fails with NotConnectedError once it leaves the live set, not at its timeout', async () => {
+    const charger = await connect(a);
+    a.freeze();
+    const started = Date.now();
+    try {
+      const outcome = await call(c, charger.identity, 'Reset', { type: 'Soft' }, 20_000);
+      expect(outcome).toMatchObject({ ok: false, error: { name: 'NotConnectedError', message: expect.stringContaining('node-a') } });
+      expect(Date.now() - started).toBeLessThan(TTL_SECONDS * 1000 + 5000); // the liveness TTL bounds it, not the 20 s timeout
+    } finally {
+      a.thaw();
+    }
+    // back: its heartbeat re-registers it, and calls reach the charger again
+    const back = await waitFor(async () => {
+      const o = await call(c, charger.identity, 'Reset', { type: 'Soft' });
+      return o.ok ? o : undefined;
+    }, 15_000, 'calls to the thawed node');
+    expect(back).toEqual({ ok: true, result: { status: 'Accepted' } });
+  }, 40_000);
+
   it('a killed node stops owning its chargers within the TTL; the charger reconnects elsewhere and is reachable', async () => {
     const charger = await connect(a);
     await a.kill(); // SIGKILL: no unregister, no clean-up

@@ -80,6 +80,16 @@ export class NodeProcess {
     await this.exited;
   }
 
+  /** SIGSTOP: the node hangs with every socket left open (no FIN, no heartbeat), like a stalled machine. */
+  freeze(): void {
+    this.#child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen node runs again. */
+  thaw(): void {
+    this.#child.kill('SIGCONT');
+  }
+
   #onLine(line: string): void {
     let msg: Incoming;
     try {
