@@ -342,7 +342,7 @@ export abstract class ClusterAdapter extends Adapter {
   override async register(record: PresenceRecord): Promise<void> {
     await this.#ready('register');
     assertPresenceRecord(record);
-    this.#tracked.set(record.identity, { ...record });
+    this.#tracked.set(record.identity, Object.isFrozen(record) ? record : { ...record }); // the server's records are frozen: no copy per connection
     const result = await this.#store.register(record);
     if (!result.written) this.#conflict({ identity: record.identity, connectionId: record.connectionId, owner: result.owner, during: 'register' });
     else if (result.replaced) this.#tellSuperseded(record.identity, result.replaced);
