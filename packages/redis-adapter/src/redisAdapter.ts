@@ -3,6 +3,7 @@ import type { ClusterAdapterStats, ClusterBroadcastReport } from '@chargewire/se
 import { keyLayout, type KeyLayout } from './keys.js';
 import { resolveOptions, type RedisAdapterOptions, type ResolvedRedisAdapterOptions } from './options.js';
 import { RedisPresenceStore } from './presenceStore.js';
+import { BatchedPublisher } from './batchedPublisher.js';
 import { whenReady } from './redisReady.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
@@ -25,6 +26,7 @@ export class RedisAdapter extends ClusterAdapter {
   protected override readonly transportName = 'Redis connection';
   protected override readonly warningCode = 'CHARGEWIRE_REDIS_ADAPTER';
   readonly #keys: KeyLayout;
+  readonly #publisher: BatchedPublisher;
   #channels: string[] = [];
 
   constructor(options: RedisAdapterOptions) {
@@ -39,6 +41,7 @@ export class RedisAdapter extends ClusterAdapter {
     });
     this.options = Object.freeze(resolved);
     this.#keys = keys;
+    this.#publisher = new BatchedPublisher(resolved.pub);
   }
 
   protected override async openTransport(nodeId: string): Promise<void> {
@@ -81,11 +84,11 @@ export class RedisAdapter extends ClusterAdapter {
   }
 
   protected override publishToNode(_nodeId: string, channel: string, payload: string): Promise<number> {
-    return this.options.pub.publish(channel, payload);
+    return this.#publisher.publish(channel, payload);
   }
 
   protected override publishToAll(channel: string, payload: string): Promise<number> {
-    return this.options.pub.publish(channel, payload);
+    return this.#publisher.publish(channel, payload);
   }
 
   readonly #onMessage = (channel: string, text: string): void => {

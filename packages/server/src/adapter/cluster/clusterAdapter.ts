@@ -117,6 +117,8 @@ export abstract class ClusterAdapter extends Adapter {
    */
   #presenceReadable = true;
   #presenceEpoch = 0;
+  /** The re-registration running after a store reconnect: lookups wait for it rather than fail. */
+  #restoring: Promise<void> | undefined;
   /** Nodes seen in the live set, and those that have left it since (a call to one fails at once). */
   readonly #seenLive = new Set<string>();
   readonly #left = new Set<string>();
@@ -235,7 +237,12 @@ export abstract class ClusterAdapter extends Adapter {
   /** The presence store is reachable again (it may have restarted empty): write this node's presence again. */
   protected presenceReconnected(): void {
     if (this.#state !== 'ready') return;
-    void this.#reregister();
+    // A reconnect whose loss went unnoticed (no close event seen) still means the store may have restarted empty.
+    if (this.#presenceReadable) this.presenceLost();
+    const restoring = this.#reregister().finally(() => {
+      if (this.#restoring === restoring) this.#restoring = undefined;
+    });
+    this.#restoring = restoring;
   }
 
   // ── public API ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -358,14 +365,17 @@ export abstract class ClusterAdapter extends Adapter {
   }
 
   /**
-   * The owner of `identity`, or undefined when no node has it. Rejects with `ConnectionClosedError` while
-   * presence cannot be read (store unreachable, or this node's re-registration after a reconnect still
-   * running): "not connected" is never claimed on a store that may be missing records.
+   * The owner of `identity`, or undefined when no node has it. Waits for this node's re-registration after a
+   * store reconnect; rejects with `ConnectionClosedError` while presence cannot be read (store unreachable, or
+   * a node that was live has not re-registered yet): "not connected" is never claimed on a store that may be
+   * missing records.
    */
   override async locate(identity: string): Promise<PresenceRecord | undefined> {
     await this.#ready('locate');
     if (typeof identity !== 'string') throw new TypeError('identity must be a string');
     const epoch = this.#presenceEpoch;
+    // Reachable again and re-registering: wait for it (bounded by the store's own command timeouts).
+    if (!this.#presenceReadable && this.presenceReachable() && this.#restoring) await this.#restoring;
     if (!this.#presenceReadable || !this.presenceReachable()) throw this.#unreadable();
     let found: Awaited<ReturnType<ClusterPresenceStore['locate']>>;
     try {
