@@ -46,7 +46,8 @@ describe('Redis restart', () => {
 
     await redis.restart(); // empty: no presence, no scripts
     expect(await reregistered).toEqual({ records: 1 });
-    expect(await b.adapter.locate(identity)).toEqual(rec);
+    // B may still be reconnecting: its lookups then fail with ConnectionClosedError, never answer "absent"
+    expect(await waitFor(() => b.adapter.locate(identity).catch(() => undefined), 10_000, 'a lookup on B')).toEqual(rec);
 
     a.host.answer = async () => ({ ok: true, result: { status: 'Accepted' } });
     const outcome = await waitFor(async () => {
