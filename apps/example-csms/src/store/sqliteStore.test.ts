@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.js';
+import { REMOTE_START_TTL_MS } from './remoteStartRepository.js';
 import { SqliteStore } from './sqliteStore.js';
 import { energyOf } from './transactionRepository.js';
 
@@ -42,6 +43,20 @@ describe('SqliteStore', () => {
     store.connectors.setStatus({ chargerId: 'CP', connectorId: 1, status: 'Charging', errorCode: null, info: null, statusAt: '2030-01-01T00:00:02.000Z' });
     store.connectors.setStatus({ chargerId: 'CP', connectorId: 1, status: 'Available', errorCode: null, info: null, statusAt: '2030-01-01T00:00:01.000Z' });
     expect(store.connectors.listByCharger('CP')[0]?.status).toBe('Charging');
+    store.close();
+  });
+
+  it('keeps a remote start\'s id token for 24 hours, then forgets it (the table stays bounded)', () => {
+    const store = new SqliteStore(':memory:');
+    const t0 = new Date('2030-01-01T00:00:00.000Z');
+    store.remoteStarts.record('CS', 7, 'TAG-A', t0);
+    store.remoteStarts.record('CS', 8, 'TAG-B', new Date(t0.getTime() + 3_600_000));
+    expect(store.remoteStarts.idTagOf('CS', 7)).toBe('TAG-A');
+    expect(store.remoteStarts.idTagOf('OTHER', 7)).toBeUndefined();
+    store.remoteStarts.record('CS', 9, 'TAG-C', new Date(t0.getTime() + REMOTE_START_TTL_MS + 1));
+    expect(store.remoteStarts.idTagOf('CS', 7)).toBeUndefined();
+    expect(store.remoteStarts.idTagOf('CS', 8)).toBe('TAG-B');
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM remote_starts').get() as { n: number }).n).toBe(2);
     store.close();
   });
 
