@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_ID_TAG } from '@chargewire/example-csms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Charger16 } from '../support/charger16.js';
 import { startCsmsProcess, type CsmsProcess } from '../support/csmsProcess.js';
@@ -48,9 +47,16 @@ async function transactions(via: CsmsProcess): Promise<Tx[]> {
   }
 }
 
-/** Remote start from `starter`, wait until the charger charges, leave it running. */
+/**
+ * Remote start from `starter`, wait until the charger charges, leave it running. Each charger has its own
+ * id tag: the CSMS answers ConcurrentTx to one tag charging on two chargers at once, and a refused start is
+ * never active.
+ */
 async function startRemotely(cp: Charger16, starter: CsmsProcess): Promise<Tx> {
-  const started = await rest<{ status: string }>(starter.api, 'POST', `/api/v1/chargers/${cp.identity}/remote-start`, { idTag: DEMO_ID_TAG, connectorId: 1 });
+  const idTag = `TAG-${cp.identity}`;
+  const created = await rest(starter.api, 'POST', '/api/v1/id-tags', { idTag });
+  expect([201, 409], `${idTag} registered`).toContain(created.status);
+  const started = await rest<{ status: string }>(starter.api, 'POST', `/api/v1/chargers/${cp.identity}/remote-start`, { idTag, connectorId: 1 });
   expect(started, `${cp.identity} via ${starter.nodeId}`).toMatchObject({ status: 200, body: { status: 'Accepted' } });
   await eventually(async () => (cp.active && cp.transactions.length > 0 ? true : undefined), 20_000, `${cp.identity} charging`);
   await cp.idle();
