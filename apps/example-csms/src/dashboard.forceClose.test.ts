@@ -1,31 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { chromiumAvailable, launchHeadlessChromium, type HeadlessBrowser } from './testing/headlessChromium.fixture.js';
 import { DEMO_ID_TAG } from './seed.js';
 import { NOW, startTestCsms, TEST_ADMIN_TOKEN, type TestCsms } from './testing/harness.fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`force-close dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+const hasChromium = chromiumAvailable('force-close dashboard test');
 
 describe.skipIf(!hasChromium)('dashboard force-close', { timeout: 60_000 }, () => {
   let t: TestCsms;
   let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessBrowser;
   beforeAll(async () => {
     t = await startTestCsms();
-    profile = mkdtempSync(join(tmpdir(), 'csms-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium('csms-chromium');
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.dispose();
     await t?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('an operator closes a transaction the charger left open, with a reason, from its live card', async () => {

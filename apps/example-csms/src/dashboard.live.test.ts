@@ -1,34 +1,25 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { chromiumAvailable, launchHeadlessChromium, type HeadlessBrowser } from './testing/headlessChromium.fixture.js';
 import { RpcError } from '@chargewire/rpc-core';
 import { eventually, NOW, startTestCsms, TEST_ADMIN_TOKEN, type TestCsms } from './testing/harness.fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`live dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+const hasChromium = chromiumAvailable('live dashboard test');
 
 const at = (offsetS: number): string => new Date(Date.now() + offsetS * 1000).toISOString();
 
 describe.skipIf(!hasChromium)('live dashboard in a headless browser', { timeout: 90_000 }, () => {
   let t: TestCsms;
   let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessBrowser;
   beforeAll(async () => {
     t = await startTestCsms({ statsIntervalMs: 500 });
-    profile = mkdtempSync(join(tmpdir(), 'csms-chromium-'));
-    // A fresh user-data-dir per run: nothing from an earlier run (cookies, cache) leaks in.
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium('csms-chromium');
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.dispose();
     await t?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('refuses the anonymous browser, then shows a logged-in operator power, messages and server charts live', async () => {

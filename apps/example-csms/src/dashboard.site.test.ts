@@ -1,32 +1,25 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { chromiumAvailable, launchHeadlessChromium, type HeadlessBrowser } from './testing/headlessChromium.fixture.js';
 import { DEMO_ID_TAG } from './seed.js';
 import { eventually, NOW, startTestCsms, TEST_ADMIN_TOKEN, type TestCsms } from './testing/harness.fixture.js';
 
 // The dashboard's "Site load" section (SITE_LIMIT_KW) in a headless browser: the allocation of a running
 // transaction next to the power its charger reports, and a new limit set from the page.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const hasChromium = chromiumAvailable('site load dashboard test');
 
 describe.skipIf(!hasChromium)('dashboard: site load', { timeout: 90_000 }, () => {
   let t: TestCsms;
   let context: BrowserContext;
-  let profile: string;
+  let browser: HeadlessBrowser;
   beforeAll(async () => {
     t = await startTestCsms({ siteLimitKw: 11 });
-    profile = mkdtempSync(join(tmpdir(), 'csms-chromium-site-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium('csms-chromium-site');
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.dispose();
     await t?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('shows the allocation next to the measured power and sets a new limit', async () => {

@@ -1,15 +1,10 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { RpcError } from '@chargewire/rpc-core';
 import { NOW, startTestCsms, TEST_ADMIN_TOKEN, type TestCsms } from './testing/harness.fixture.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from './testing/headlessChromium.fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  // CI installs Debian's chromium; only a machine without it skips this one test.
-  console.warn(`dashboard test skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
-}
+const hasChromium = chromiumAvailable('dashboard test');
 
 describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_000 }, () => {
   let t: TestCsms;
@@ -18,7 +13,7 @@ describe.skipIf(!hasChromium)('dashboard in a headless browser', { timeout: 60_0
     t = await startTestCsms();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [...CHROMIUM_ARGS],
     });
   });
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Endpoint } from '../../net/endpoint.js';
 import { fleetIdentity, urlFor } from '../../net/endpoint.js';
-import { callFrame, errorFrame, readFrame } from '../../net/frames.js';
-import { openRaw, type RawConnection } from '../../net/rawConnection.js';
-import { EndpointError } from '../../exitCodes.js';
-import { bootNotificationPayload, meterValuesPayload, NOT_IMPLEMENTED } from '../../ocppPayloads.js';
+import { callFrame, readFrame } from '../../net/frames.js';
+import { openCharger } from '../../net/openCharger.js';
+import type { RawConnection } from '../../net/rawConnection.js';
+import { bootNotificationPayload, meterValuesPayload } from '../../ocppPayloads.js';
 import { latencyStats, type LatencyStats } from './latencyStats.js';
 import type { TlsFiles } from '../../net/tlsFiles.js';
 
@@ -82,16 +82,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const attempts = await Promise.allSettled(
     Array.from({ length: options.connections }, async (_, i) => {
       const identity = fleetIdentity(options.endpoint.identity, i + 1);
-      const conn = await openRaw(urlFor(options.endpoint, identity), {
-        protocols: [options.protocol],
-        ...(options.password !== undefined ? { password: options.password } : {}),
-        ...(options.tls ? { tls: options.tls } : {}),
+      const conn = await openCharger(urlFor(options.endpoint, identity), {
+        protocol: options.protocol, password: options.password, tls: options.tls, refusal: 'bench charger answers no CSMS calls',
       });
-      if (conn.protocol !== options.protocol) {
-        await conn.close();
-        throw new EndpointError(`server did not accept subprotocol ${options.protocol} (selected '${conn.protocol}')`);
-      }
-      conn.answerCalls((id) => errorFrame(id, NOT_IMPLEMENTED, 'bench charger answers no CSMS calls'));
       connected++;
       return conn;
     }),

@@ -2,8 +2,9 @@ import { EndpointError } from '../../exitCodes.js';
 import { fleetIdentity, parseEndpoint, urlFor } from '../../net/endpoint.js';
 import { isProtocolName } from '@chargewire/ocpp-types';
 import { exampleFor } from '@chargewire/ocpp-types/examples';
-import { callFrame, errorFrame, readFrame } from '../../net/frames.js';
-import { openRaw, type RawConnection } from '../../net/rawConnection.js';
+import { callFrame, readFrame } from '../../net/frames.js';
+import { openCharger } from '../../net/openCharger.js';
+import type { RawConnection } from '../../net/rawConnection.js';
 import type { TlsFiles } from '../../net/tlsFiles.js';
 import { UnreachableError, type ConnectionSource } from './harness.js';
 
@@ -42,17 +43,7 @@ export function endpointSource(options: EndpointSourceOptions): ConnectionSource
   };
   const dial = async (worker: number): Promise<RawConnection> => {
     const url = urlFor(endpoint, identityOf(worker));
-    const conn = await openRaw(url, {
-      protocols: [options.protocol],
-      ...(options.password !== undefined ? { password: options.password } : {}),
-      ...(options.tls ? { tls: options.tls } : {}),
-    });
-    if (conn.protocol !== options.protocol) {
-      await conn.close();
-      throw new EndpointError(`server did not accept subprotocol ${options.protocol} (selected '${conn.protocol}')`);
-    }
-    // The CSMS's own CALLs (e.g. TriggerMessage after boot) are answered so they never block it.
-    conn.answerCalls((id) => errorFrame(id, 'NotImplemented', 'the fuzzer answers no CSMS calls'));
+    const conn = await openCharger(url, { protocol: options.protocol, password: options.password, tls: options.tls, refusal: 'the fuzzer answers no CSMS calls' });
     state.opened++;
     if (options.boot !== false && isProtocolName(options.protocol)) {
       // Whatever the answer (Accepted, Pending, an error), the fuzzing goes on: it is judged per frame.
