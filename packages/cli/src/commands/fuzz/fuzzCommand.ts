@@ -23,6 +23,7 @@ interface FuzzFlags extends TlsFlags {
   only?: string;
   path?: string;
   deadline: number;
+  grace: number;
   json?: boolean;
   password?: string;
 }
@@ -42,6 +43,7 @@ export function fuzzCommand(ctx: CommandContext): Command {
     .option('--only <categories>', 'comma-separated category names: actions (e.g. BootNotification) or frame categories')
     .option('--path <path>', 'replay path of a reported finding (with --seed and one --only category)')
     .option('--deadline <ms>', 'how long to wait for an answer the spec requires', nonNegativeNumber('--deadline'), 2000)
+    .option('--grace <ms>', 'after the probe, how long to listen for a late answer to a frame that must be ignored', nonNegativeNumber('--grace'), 0)
     .option('--password <password>', 'Basic-auth password (security profile 1/2)')
     .option('--json', 'print the report as JSON');
   return withTlsOptions(command)
@@ -99,6 +101,7 @@ export function fuzzCommand(ctx: CommandContext): Command {
           durationMs: flags.duration * 1000,
           connections,
           deadlineMs: flags.deadline,
+          graceMs: flags.grace,
           replayCommand: replay,
           // A charger reconnects with back-off: do not close its connection just to reset a bad-frame count.
           ...(direction === 'toCharger' ? { badFrameBudget: Infinity } : {}),

@@ -30,6 +30,8 @@ export interface FuzzOptions {
   path?: string;
   /** Answer deadline per frame. @default 2000 */
   deadlineMs?: number;
+  /** Extra wait for a late answer to a frame the target must ignore (see FuzzHarness). @default 0 */
+  graceMs?: number;
   /** Time spent shrinking one finding against the live target (never past `durationMs`, but at least 1 s). @default 10000 */
   shrinkMs?: number;
   /** Shrink attempts per finding. @default 300 */
@@ -232,6 +234,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       worker: index,
       probe: probeCall(options.protocol, direction),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
       ...(options.badFrameBudget !== undefined ? { badFrameBudget: options.badFrameBudget } : {}),
     });
     harnesses.push(harness);
