@@ -6,9 +6,9 @@
  *   npm run bench:header-bomb            # 50 handshakes
  *   HANDSHAKES=200 TOKENS=3500 npm run bench:header-bomb
  */
-import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { OCPPServer } from '../src/index.js';
+import { upgradeRequest } from '../src/testing/upgradeRequest.fixture.js';
 
 const HANDSHAKES = Number(process.env.HANDSHAKES ?? 50);
 const TOKENS = Number(process.env.TOKENS ?? 3500);
@@ -18,20 +18,7 @@ tokens.push('ocpp1.6');
 const header = tokens.join(',');
 
 function request(port: number, i: number): Buffer {
-  return Buffer.from(
-    [
-      `GET /bomb/CP-${i} HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
-      'Connection: Upgrade',
-      'Upgrade: websocket',
-      'Sec-WebSocket-Version: 13',
-      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-      `Sec-WebSocket-Protocol: ${header}`,
-      '',
-      '',
-    ].join('\r\n'),
-    'latin1',
-  );
+  return Buffer.from(upgradeRequest(`/bomb/CP-${i}`, `127.0.0.1:${port}`, header), 'latin1');
 }
 
 /** One handshake: resolves with the status line once the server answered. */

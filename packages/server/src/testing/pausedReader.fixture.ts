@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
+import { upgradeRequest } from './upgradeRequest.fixture.js';
 
 /** A raw TCP WebSocket client that completes the upgrade and then never reads another byte. */
 export interface PausedReader {
@@ -25,19 +25,7 @@ export function openPausedReader(url: string, protocol: string): Promise<PausedR
     const socket = connect(Number(u.port), u.hostname);
     socket.on('error', () => undefined);
     socket.once('connect', () => {
-      socket.write(
-        [
-          `GET ${u.pathname} HTTP/1.1`,
-          `Host: ${u.host}`,
-          'Connection: Upgrade',
-          'Upgrade: websocket',
-          'Sec-WebSocket-Version: 13',
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-          `Sec-WebSocket-Protocol: ${protocol}`,
-          '',
-          '',
-        ].join('\r\n'),
-      );
+      socket.write(upgradeRequest(u.pathname, u.host, protocol));
     });
     let answer = '';
     const onData = (chunk: Buffer): void => {
