@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
+import { keyLayout } from './keys.js';
 import type { RedisAdapter } from './redisAdapter.js';
 import { waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
@@ -35,6 +36,23 @@ describe('cross-node calls', () => {
       hostB.answer = async () => ({ ok: true, result });
       expect(await a.sendCall(hostB.nodeId, req())).toEqual({ ok: true, result });
     }
+  });
+
+  it('a call message published twice (a Redis Cluster client re-sends a command whose reply was lost) runs once', async () => {
+    const channel = keyLayout(bed.prefix).nodeChannel(hostB.nodeId);
+    const spy = await bed.client();
+    const captured: string[] = [];
+    spy.on('message', (c: string, m: string) => {
+      if (c === channel) captured.push(m);
+    });
+    await spy.subscribe(channel);
+    expect(await a.sendCall(hostB.nodeId, req())).toMatchObject({ ok: true });
+    await waitFor(() => captured.length === 1, 5000, 'the call message');
+    const publisher = await bed.client();
+    expect(await publisher.publish(channel, captured[0]!)).toBe(2); // the very same bytes, to B (and the spy)
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hostB.calls).toHaveLength(1);
+    expect(a.stats().pendingCalls).toBe(0);
   });
 
   it('passes the charger CALLERROR through unchanged', async () => {

@@ -11,6 +11,7 @@ import { assertPresenceRecord, failure, toError, withTimeout } from './outcomes.
 import { PendingCalls } from './pendingCalls.js';
 import { PresenceKeeper } from './presenceKeeper.js';
 import type { ClusterPresenceStore, PresenceOwner } from './presenceStore.js';
+import { RecentMessages } from './recentMessages.js';
 import { RejectedMessageLog } from './rejectedMessageLog.js';
 import { RequestServer } from './requestServer.js';
 import type { WireMessage } from './wireMessages.js';
@@ -94,6 +95,8 @@ export abstract class ClusterAdapter extends Adapter {
   readonly #wire: ClusterWire;
   readonly #requests: RequestServer;
   readonly #rejected: RejectedMessageLog;
+  /** Calls, broadcasts and notices already acted on: a transport that delivers one twice must not run it twice. */
+  readonly #recent = new RecentMessages();
   readonly #pending = new PendingCalls();
   readonly #broadcasts = new BroadcastCollector();
   readonly #events = new EventEmitter();
@@ -191,6 +194,8 @@ export abstract class ClusterAdapter extends Adapter {
     }
     const host = this.#host;
     if (!host) return;
+    // Replies and broadcast reports settle an entry once anyway (and report ids repeat across nodes).
+    if ((msg.t === 'call' || msg.t === 'bcast' || msg.t === 'superseded') && !this.#recent.firstSeen(msg.id)) return;
     if (this.#state === 'closed') {
       this.#requests.answerWhileClosing(host, msg);
       return;
