@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redisClient.js';
 
 interface Pending {
   channel: string;
@@ -8,17 +9,26 @@ interface Pending {
 }
 
 /**
- * PUBLISHes of one event-loop turn go to Redis in one pipeline (one write, one reply batch) instead of one
- * command each: under concurrent cross-node calls this is most of the cost of the transport. Order is kept
- * (a pipeline runs its commands in order). A single PUBLISH is sent as it is.
+ * Publishes cluster messages: `PUBLISH` on one Redis server, sharded `SPUBLISH` (Redis 7+) on a Redis Cluster
+ * (a plain `PUBLISH` there is copied to every shard, and its receiver count covers one shard only).
+ *
+ * On one server, the PUBLISHes of one event-loop turn go to Redis in one pipeline (one write, one reply batch)
+ * instead of one command each: under concurrent cross-node calls this is most of the cost of the transport.
+ * Order is kept (a pipeline runs its commands in order). A single PUBLISH is sent as it is. On a Cluster each
+ * SPUBLISH goes to the master of its channel's slot, so they are sent one by one (ioredis writes them to the
+ * right connection).
  */
 export class BatchedPublisher {
   #queue: Pending[] = [];
+  readonly #sharded: boolean;
 
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {
+    this.#sharded = isCluster(redis);
+  }
 
   /** Resolves with the number of receivers, like `PUBLISH`. */
   publish(channel: string, payload: string): Promise<number> {
+    if (this.#sharded) return this.redis.spublish(channel, payload).then(Number);
     return new Promise((resolve, reject) => {
       this.#queue.push({ channel, payload, resolve, reject });
       if (this.#queue.length === 1) process.nextTick(this.#flush);
@@ -28,12 +38,13 @@ export class BatchedPublisher {
   readonly #flush = (): void => {
     const batch = this.#queue;
     this.#queue = [];
+    const redis = this.redis as Redis; // only a single server batches
     if (batch.length === 1) {
       const only = batch[0]!;
-      this.redis.publish(only.channel, only.payload).then(only.resolve, only.reject);
+      redis.publish(only.channel, only.payload).then(only.resolve, only.reject);
       return;
     }
-    const pipeline = this.redis.pipeline();
+    const pipeline = redis.pipeline();
     for (const p of batch) pipeline.publish(p.channel, p.payload);
     pipeline.exec().then(
       (results) => {

@@ -28,7 +28,7 @@ describe('heartbeat', () => {
     const live = await connect(host, adapter);
     const gone = await connect(host, adapter);
     host.presence.delete(gone.identity); // the server dropped it, but its unregister never reached Redis
-    const key = (r: PresenceRecord): string => `${bed.prefix}:presence:${r.identity}`;
+    const key = (r: PresenceRecord): string => bed.presenceKey(r.identity);
     await waitFor(async () => (await observer.exists(key(gone))) === 0, 10_000, 'the dropped record to expire');
     // by now more than one TTL has passed: the live record survived only because the heartbeat refreshed it
     expect(await adapter.locate(live.identity)).toEqual(live);
@@ -39,7 +39,7 @@ describe('heartbeat', () => {
     const { adapter, host } = await bed.node();
     const observer = await bed.client();
     const rec = await connect(host, adapter);
-    await observer.del(`${bed.prefix}:presence:${rec.identity}`);
+    await observer.del(bed.presenceKey(rec.identity));
     expect(await adapter.locate(rec.identity)).toBeUndefined();
     expect(await waitFor(() => adapter.locate(rec.identity), 10_000, 're-created record')).toEqual(rec);
   });
@@ -67,7 +67,7 @@ describe('heartbeat', () => {
     const observer = await bed.client();
     const old = await connect(host, adapter);
     // Another node took the identity, but its notice was lost (written straight into Redis here).
-    await observer.hset(`${bed.prefix}:presence:${old.identity}`, { nodeId: 'elsewhere', connectionId: 'newer', protocol: 'ocpp1.6', connectedAt: String(old.connectedAt + 1) });
+    await observer.hset(bed.presenceKey(old.identity), { nodeId: 'elsewhere', connectionId: 'newer', protocol: 'ocpp1.6', connectedAt: String(old.connectedAt + 1) });
     await waitFor(() => host.superseded.length > 0 || undefined, 10_000, 'the heartbeat to close the stale connection');
     expect(host.superseded[0]).toBe(`${old.identity} ${old.connectionId}`);
   });

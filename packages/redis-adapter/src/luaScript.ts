@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 
 function isNoScript(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('NOSCRIPT');
@@ -16,7 +17,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  async run(client: Redis, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  async run(client: RedisClient, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -26,8 +27,9 @@ export class LuaScript {
   }
 
   /**
-   * Runs the script once per argument set in one pipeline (one round trip). Each entry settles on its own:
-   * a failed entry is an Error in the result array.
+   * Runs the script once per argument set in one pipeline (one round trip) on one Redis server. Each entry
+   * settles on its own: a failed entry is an Error in the result array. (A Redis Cluster pipeline must stay on
+   * one slot: run the scripts of a Cluster one by one.)
    */
   async runMany(
     client: Redis,

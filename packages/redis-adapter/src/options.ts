@@ -1,18 +1,20 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './redisClient.js';
 import type { ClusterSecret } from '@chargewire/server';
 
 /** Options of {@link createRedisAdapter}. */
 export interface RedisAdapterOptions {
   /**
    * Client for commands (presence scripts, PUBLISH). It may be shared with the rest of the application.
+   * A `Redis` (one server, or Sentinel) or a `Cluster` (Redis Cluster, Redis 7+: messages use sharded pub/sub).
    * The adapter never closes it: its owner does.
    */
-  pub: Redis;
+  pub: RedisClient;
   /**
    * A client dedicated to this adapter's subscriptions (a Redis connection in subscriber mode cannot run other
-   * commands). Create it explicitly, e.g. `pub.duplicate()`. The adapter never closes it.
+   * commands). Create it explicitly, e.g. `pub.duplicate()`; of the same kind as `pub`. A `Cluster` needs
+   * `shardedSubscribers: true` (e.g. `pub.duplicate([], { shardedSubscribers: true })`). The adapter never closes it.
    */
-  sub: Redis;
+  sub: RedisClient;
   /**
    * Prefix of every key and channel, so several clusters (or tests) can share one Redis.
    * @default 'chargewire'
@@ -55,8 +57,8 @@ export interface RedisAdapterOptions {
 
 /** Options with every default applied. */
 export interface ResolvedRedisAdapterOptions {
-  pub: Redis;
-  sub: Redis;
+  pub: RedisClient;
+  sub: RedisClient;
   prefix: string;
   presenceTtlMs: number;
   heartbeatIntervalMs: number;
@@ -77,6 +79,10 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisAdapt
   if (!isRedisLike(pub)) throw new TypeError('options.pub must be an ioredis client');
   if (!isRedisLike(sub)) throw new TypeError('options.sub must be an ioredis client');
   if (pub === sub) throw new TypeError('options.sub must be a dedicated connection (e.g. pub.duplicate()), not options.pub itself');
+  if (isCluster(pub) !== isCluster(sub)) throw new TypeError('options.pub and options.sub must both be Redis Cluster clients, or neither');
+  if (isCluster(sub) && sub.options.shardedSubscribers !== true) {
+    throw new TypeError('options.sub: a Redis Cluster subscriber needs { shardedSubscribers: true } (e.g. pub.duplicate([], { shardedSubscribers: true }))');
+  }
   const prefix = options.prefix ?? 'chargewire';
   if (typeof prefix !== 'string' || prefix.length === 0) throw new TypeError('options.prefix must be a non-empty string');
   const presenceTtlMs = Math.round(positive('presenceTtlSeconds', options.presenceTtlSeconds ?? 30) * 1000);
@@ -90,12 +96,12 @@ export function resolveOptions(options: RedisAdapterOptions): ResolvedRedisAdapt
   return { pub, sub, prefix, presenceTtlMs, heartbeatIntervalMs, callGraceMs, broadcastTimeoutMs };
 }
 
-function isRedisLike(value: unknown): value is Redis {
+function isRedisLike(value: unknown): value is RedisClient {
   return (
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Redis).publish === 'function' &&
-    typeof (value as Redis).subscribe === 'function' &&
-    typeof (value as Redis).on === 'function'
+    typeof (value as RedisClient).publish === 'function' &&
+    typeof (value as RedisClient).subscribe === 'function' &&
+    typeof (value as RedisClient).on === 'function'
   );
 }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceRecord } from '@chargewire/server';
 import type { PresenceConflict } from '@chargewire/server';
+import { presenceBucket } from './keys.js';
 import type { RedisAdapter } from './redisAdapter.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 import type { TestHost } from './testing/testHost.fixture.js';
@@ -30,11 +31,11 @@ describe('presence', () => {
   });
   afterEach(() => bed.cleanup());
 
-  it('stores the record as a hash under <prefix>:presence:<identity> with the presence TTL', async () => {
+  it('stores the record as a hash under <prefix>:presence:{<bucket>}:<identity> with the presence TTL', async () => {
     const rec = record('CP/1 ü:x', hostA.nodeId); // any identity string is a valid key suffix
     await a.register(rec);
     const redis = await bed.client();
-    const key = `${bed.prefix}:presence:CP/1 ü:x`;
+    const key = `${bed.prefix}:presence:{${presenceBucket('CP/1 ü:x')}}:CP/1 ü:x`;
     expect(await redis.hgetall(key)).toEqual({
       nodeId: rec.nodeId,
       connectionId: rec.connectionId,
@@ -74,8 +75,8 @@ describe('presence', () => {
 
   it('locate() treats a malformed record as absent and reports it', async () => {
     const redis = await bed.client();
-    await redis.set(`${bed.prefix}:presence:CP-string`, 'not a hash');
-    await redis.hset(`${bed.prefix}:presence:CP-partial`, 'nodeId', 'n1');
+    await redis.set(bed.presenceKey('CP-string'), 'not a hash');
+    await redis.hset(bed.presenceKey('CP-partial'), 'nodeId', 'n1');
     expect(await a.locate('CP-string')).toBeUndefined();
     expect(await a.locate('CP-partial')).toBeUndefined();
     expect(bed.errors.map((e) => e.message)).toEqual([

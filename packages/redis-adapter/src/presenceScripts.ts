@@ -46,19 +46,29 @@ return 0
 `);
 
 /**
- * Heartbeat: extend the TTL of a record this connection owns. Never creates a record (a disconnect racing with
- * the heartbeat must not resurrect it); the caller re-registers missing ones after re-checking they are still live.
- * KEYS[1] presence key; ARGV connectionId, ttlMs.
- * Returns {1} refreshed, {0} missing, {-1, ownerNodeId, ownerConnectionId} owned by another connection.
+ * Heartbeat of many records in one script: extend the TTL of every record its connection still owns. Never creates
+ * a record (a disconnect racing with the heartbeat must not resurrect it); the caller re-registers missing ones
+ * after re-checking they are still live. The keys share one hash tag (one bucket), so this runs on one slot of a
+ * Redis Cluster.
+ * KEYS presence keys; ARGV[1] ttlMs, ARGV[1 + i] the connectionId of KEYS[i].
+ * Returns one reply per key: {1} refreshed, {0} missing, {-1, ownerNodeId, ownerConnectionId} owned by another connection.
  */
 export const REFRESH = new LuaScript(`
-if redis.call('TYPE', KEYS[1])['ok'] ~= 'hash' then return {0} end
-local cur = redis.call('HMGET', KEYS[1], 'connectionId', 'nodeId')
-if cur[1] == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {1}
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('TYPE', key)['ok'] ~= 'hash' then
+    out[i] = {0}
+  else
+    local cur = redis.call('HMGET', key, 'connectionId', 'nodeId')
+    if cur[1] == ARGV[i + 1] then
+      redis.call('PEXPIRE', key, ARGV[1])
+      out[i] = {1}
+    else
+      out[i] = {-1, cur[2] or '', cur[1] or ''}
+    end
+  end
 end
-return {-1, cur[2] or '', cur[1] or ''}
+return out
 `);
 
 const NOW_MS = `

@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { ClusterPresenceStore, PresenceOwner, PresenceRecord, RefreshResult, RegisterResult } from '@chargewire/server';
 import type { KeyLayout } from './keys.js';
+import { presenceBucket } from './keys.js';
 import { LIVE_NODES, REFRESH, REGISTER, TOUCH_NODE, UNREGISTER } from './presenceScripts.js';
+import { isCluster, type RedisClient } from './redisClient.js';
 
 function owner(reply: unknown[]): PresenceOwner {
   return { nodeId: String(reply[1] ?? ''), connectionId: String(reply[2] ?? '') };
@@ -12,10 +13,20 @@ function asArray(reply: unknown, what: string): unknown[] {
   return reply;
 }
 
-/** Presence records and node liveness in Redis; every write goes through a fenced Lua script. */
+function toRefreshResult(reply: unknown): RefreshResult {
+  if (!Array.isArray(reply)) return { status: 'failed', error: new Error('unexpected reply from the refresh script') };
+  if (reply[0] === 1) return { status: 'refreshed' };
+  if (reply[0] === 0) return { status: 'missing' };
+  return { status: 'superseded', owner: owner(reply) };
+}
+
+/**
+ * Presence records and node liveness in Redis (one server or a Redis Cluster); every write goes through a fenced
+ * Lua script, and every script touches the keys of one slot.
+ */
 export class RedisPresenceStore implements ClusterPresenceStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: KeyLayout,
     private readonly ttlMs: number,
   ) {}
@@ -41,19 +52,36 @@ export class RedisPresenceStore implements ClusterPresenceStore {
     return reply === 1;
   }
 
-  /** Extends the TTL of every record still owned by its connection, in one round trip. */
+  /**
+   * Extends the TTL of every record still owned by its connection: one script per hash-tag bucket (one slot),
+   * all in one pipeline on a single Redis, in parallel on a Redis Cluster.
+   */
   async refresh(records: readonly PresenceRecord[]): Promise<RefreshResult[]> {
-    const replies = await REFRESH.runMany(
-      this.redis,
-      records.map((r) => ({ keys: [this.keys.presence(r.identity)], args: [r.connectionId, this.ttlMs] })),
-    );
-    return replies.map((reply): RefreshResult => {
-      if (reply instanceof Error) return { status: 'failed', error: reply };
-      if (!Array.isArray(reply)) return { status: 'failed', error: new Error('unexpected reply from the refresh script') };
-      if (reply[0] === 1) return { status: 'refreshed' };
-      if (reply[0] === 0) return { status: 'missing' };
-      return { status: 'superseded', owner: owner(reply) };
+    const buckets = new Map<number, number[]>(); // bucket → indices into records
+    records.forEach((r, i) => {
+      const b = presenceBucket(r.identity);
+      const list = buckets.get(b);
+      if (list) list.push(i);
+      else buckets.set(b, [i]);
     });
+    const groups = [...buckets.values()];
+    const calls = groups.map((indices) => ({
+      keys: indices.map((i) => this.keys.presence(records[i]!.identity)),
+      args: [this.ttlMs, ...indices.map((i) => records[i]!.connectionId)],
+    }));
+    const replies: unknown[] = isCluster(this.redis)
+      ? await Promise.all(calls.map((c) => REFRESH.run(this.redis, c.keys, c.args).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))))
+      : await REFRESH.runMany(this.redis, calls);
+    const results = new Array<RefreshResult>(records.length);
+    groups.forEach((indices, g) => {
+      const reply = replies[g];
+      indices.forEach((i, k) => {
+        if (reply instanceof Error) results[i] = { status: 'failed', error: reply };
+        else if (!Array.isArray(reply)) results[i] = { status: 'failed', error: new Error('unexpected reply from the refresh script') };
+        else results[i] = toRefreshResult(reply[k]);
+      });
+    });
+    return results;
   }
 
   /**

@@ -5,6 +5,7 @@ import { resolveOptions, type RedisAdapterOptions, type ResolvedRedisAdapterOpti
 import { RedisPresenceStore } from './presenceStore.js';
 import { BatchedPublisher } from './batchedPublisher.js';
 import { whenReady } from './redisReady.js';
+import { isCluster } from './redisClient.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
 export type RedisBroadcastReport = ClusterBroadcastReport;
@@ -18,8 +19,8 @@ function errorMessage(err: unknown): string {
 
 /**
  * Redis as the transport of the cluster protocol of `@chargewire/server` (`ClusterAdapter`): pub/sub between
- * nodes (one channel per node and one for broadcasts) and presence in Redis with fenced Lua writes and TTL
- * heartbeats. Create it with {@link createRedisAdapter} and pass it as the server's `adapter`.
+ * nodes (one channel per node and one for broadcasts; sharded pub/sub on a Redis Cluster) and presence in Redis
+ * with fenced Lua writes and TTL heartbeats. Create it with {@link createRedisAdapter} and pass it as the server's `adapter`.
  */
 export class RedisAdapter extends ClusterAdapter {
   readonly options: Readonly<ResolvedRedisAdapterOptions>;
@@ -27,6 +28,8 @@ export class RedisAdapter extends ClusterAdapter {
   protected override readonly warningCode = 'CHARGEWIRE_REDIS_ADAPTER';
   readonly #keys: KeyLayout;
   readonly #publisher: BatchedPublisher;
+  /** Redis Cluster: sharded pub/sub (SSUBSCRIBE/SPUBLISH) instead of plain pub/sub. */
+  readonly #sharded: boolean;
   #channels: string[] = [];
 
   constructor(options: RedisAdapterOptions) {
@@ -42,37 +45,64 @@ export class RedisAdapter extends ClusterAdapter {
     this.options = Object.freeze(resolved);
     this.#keys = keys;
     this.#publisher = new BatchedPublisher(resolved.pub);
+    this.#sharded = isCluster(resolved.pub);
   }
 
   protected override async openTransport(nodeId: string): Promise<void> {
     const { pub, sub } = this.options;
     const own = this.#keys.nodeChannel(nodeId);
     // Two live nodes with one id would both run every CALL sent to it: refuse to start.
-    const numsub = await pub.pubsub('NUMSUB', own);
-    if (Number(numsub[1] ?? 0) > 0) throw new Error(`node id "${nodeId}" is already used by a live node of this cluster`);
+    if ((await this.#subscribers(own)) > 0) throw new Error(`node id "${nodeId}" is already used by a live node of this cluster`);
     this.#channels = [own, this.#keys.broadcastChannel];
-    sub.on('message', this.#onMessage);
+    sub.on(this.#sharded ? 'smessage' : 'message', this.#onMessage);
     sub.on('close', this.#onSubscriberLost);
     sub.on('ready', this.#onSubscriberReady);
     pub.on('close', this.#onCommandsLost);
     pub.on('ready', this.#onCommandsReady);
+    if (this.#sharded) {
+      // A master that goes away takes the subscriptions of its slots (they come back on its replica) and the
+      // messages sent meanwhile; it may also have lost the last writes to its slots (asynchronous replication).
+      sub.on('-node', this.#onSubscriberLost);
+      pub.on('-node', this.#onCommandsReady);
+    }
     // ioredis 5 can interleave a SUBSCRIBE sent while connecting with its own handshake commands (INFO ready
     // check), then drops the connection and may come back without the subscriptions: subscribe once ready.
     await whenReady(sub);
-    await sub.subscribe(...this.#channels);
+    await this.#subscribe();
   }
 
   protected override async closeTransport(): Promise<void> {
-    if (this.#channels.length > 0) await this.options.sub.unsubscribe(...this.#channels);
+    if (this.#channels.length === 0) return;
+    const { sub } = this.options;
+    if (this.#sharded) await Promise.all(this.#channels.map((c) => sub.sunsubscribe(c)));
+    else await sub.unsubscribe(...this.#channels);
   }
 
   protected override detachTransport(): void {
     const { pub, sub } = this.options;
+    sub.off('smessage', this.#onMessage);
     sub.off('message', this.#onMessage);
     sub.off('close', this.#onSubscriberLost);
+    sub.off('-node', this.#onSubscriberLost);
     sub.off('ready', this.#onSubscriberReady);
     pub.off('close', this.#onCommandsLost);
     pub.off('ready', this.#onCommandsReady);
+    pub.off('-node', this.#onCommandsReady);
+  }
+
+  /** Subscribers of `channel` (sharded: summed over the masters, where the sharded subscribers connect). */
+  async #subscribers(channel: string): Promise<number> {
+    const { pub } = this.options;
+    if (!isCluster(pub)) return Number((await pub.pubsub('NUMSUB', channel))[1] ?? 0);
+    const counts = await Promise.all(pub.nodes('master').map(async (n) => Number(((await n.pubsub('SHARDNUMSUB', channel)) as unknown[])[1] ?? 0)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  /** Subscribes to this node's channels (sharded: one SSUBSCRIBE per channel, since each may live on another slot). */
+  async #subscribe(): Promise<void> {
+    const { sub } = this.options;
+    if (this.#sharded) await Promise.all(this.#channels.map((c) => sub.ssubscribe(c)));
+    else await sub.subscribe(...this.#channels);
   }
 
   protected override presenceReachable(): boolean {
@@ -105,7 +135,7 @@ export class RedisAdapter extends ClusterAdapter {
    */
   readonly #onSubscriberReady = (): void => {
     if (this.state !== 'ready') return;
-    this.options.sub.subscribe(...this.#channels).catch((err: unknown) => {
+    this.#subscribe().catch((err: unknown) => {
       this.emitError(new Error(`re-subscribing after a reconnect failed: ${errorMessage(err)}`));
     });
   };
@@ -113,6 +143,9 @@ export class RedisAdapter extends ClusterAdapter {
   /** Commands wait in ioredis' offline queue now and may run on a Redis that restarted empty: presence is unreadable. */
   readonly #onCommandsLost = (): void => this.presenceLost();
 
-  /** The command connection is (again) ready: Redis may have restarted empty, so write this node's presence again. */
+  /**
+   * The command connection is (again) ready, or (Redis Cluster) a master went away: Redis may have restarted empty
+   * or a replica may have taken over without the last writes, so write this node's presence again.
+   */
   readonly #onCommandsReady = (): void => this.presenceReconnected();
 }

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 
 /** Resolves once `client` is ready (connecting it if it was created with `lazyConnect`). */
-export async function whenReady(client: Redis): Promise<void> {
+export async function whenReady(client: RedisClient): Promise<void> {
   if (client.status === 'ready') return;
   if (client.status === 'wait') {
     await client.connect();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionClosedError } from '@chargewire/rpc-core';
 import type { PresenceRecord, RemoteCallOutcome, RemoteCallRequest } from '@chargewire/server';
+import type { Redis } from 'ioredis';
 import { RedisServerProcess, waitFor } from './testing/redis.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 
@@ -68,7 +69,7 @@ describe('Redis restart', () => {
     const inFlight = b.adapter.sendCall(a.host.nodeId, req('CP-sub'));
     await waitFor(() => a.host.calls.length === 1, 5000, 'the call to reach node A');
     const admin = await bed.client();
-    const name = b.adapter.options.sub.options.connectionName;
+    const name = (b.adapter.options.sub as Redis).options.connectionName;
     const line = String(await admin.client('LIST')).split('\n').find((l) => l.includes(` name=${name} `));
     const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
     expect(id).toBeDefined();
