@@ -16,7 +16,9 @@ export type { ConnectionContext, ConnectionMiddleware } from './connectionMiddle
 export type { AcceptOptions, AuthContext, AuthHandler } from './auth.js';
 export type { DuplicateIdentityPolicy, OCPPServerOptions, PasswordVerifier, RouteOptions, SecurityProfile } from './options.js';
 export { InsecureConfigurationError } from './insecureConfiguration.js';
-export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_PER_MESSAGE_DEFLATE, DEFAULT_PROTOCOLS } from './options.js';
+export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_PROTOCOLS } from './options.js';
+export { DEFAULT_PER_MESSAGE_DEFLATE } from './compression/deflateOptions.js';
+export type { PerMessageDeflateOptions } from './compression/deflateOptions.js';
 export { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
 export type { BasicCredentials, PasswordCheck } from './basicAuth.js';
 export { checkIdentity, identityFromPath, MAX_IDENTITY_LENGTH_2X } from './identity.js';

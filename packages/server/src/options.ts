@@ -1,8 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption, type StrictModeOptions } from '@chargewire/rpc-core';
-import type { PerMessageDeflateOptions } from 'ws';
 import type { Adapter } from './adapter/adapter.js';
+import { resolveDeflateOptions } from './compression/deflateOptions.js';
+import type { DEFAULT_PER_MESSAGE_DEFLATE, PerMessageDeflateOptions, ResolvedDeflateOptions } from './compression/deflateOptions.js';
 import type { Handshake } from './handshake.js';
 import type { Logger } from './logger.js';
 import type { MessageRateLimit } from './wsChannel.js';
@@ -49,8 +50,9 @@ export interface RouteOptions {
   /** Largest accepted frame in bytes; larger ones close the connection with 1009. @default 1048576 */
   maxPayload?: number;
   /**
-   * permessage-deflate (RFC 7692). `true` means {@link DEFAULT_PER_MESSAGE_DEFLATE}; ws' own options object is
-   * used as given. @default true when a 2.x protocol is accepted (2.x Part 4 requires it), else false
+   * permessage-deflate (RFC 7692), negotiated and run by the server itself (synchronous zlib per message, nothing
+   * kept on idle connections). `true` means {@link DEFAULT_PER_MESSAGE_DEFLATE}: no context takeover either way.
+   * An object overrides single defaults. @default true when a 2.x protocol is accepted (2.x Part 4 requires it), else false
    */
   perMessageDeflate?: boolean | PerMessageDeflateOptions;
   /**
@@ -132,7 +134,7 @@ export interface ResolvedRouteOptions {
   inboundConcurrency: number;
   inboundQueueLimit: number;
   maxPayload: number;
-  perMessageDeflate: false | PerMessageDeflateOptions;
+  perMessageDeflate: false | ResolvedDeflateOptions;
   securityProfile: SecurityProfile;
   verifyPassword: PasswordVerifier | undefined;
   allowIdentityMismatch: boolean;
@@ -145,22 +147,6 @@ export interface ResolvedRouteOptions {
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export const DEFAULT_PROTOCOLS: readonly string[] = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'];
-
-/**
- * permessage-deflate as the server negotiates it when the option is `true`: the server declares
- * server_no_context_takeover (RFC 7692 §7.1.1.1 allows it whatever the offer), so it compresses only frames of
- * `threshold` bytes or more and keeps no compressor state between frames. With context takeover, ws compresses
- * every frame and holds a compressor of about 256 KB per connection: gigabytes for a CSMS of ten thousand
- * chargers, to save bytes on frames mostly a few hundred long (measured: 245 KB → 29 KB RSS per connection).
- * How the charger compresses is left as it offers.
- */
-export const DEFAULT_PER_MESSAGE_DEFLATE: Readonly<PerMessageDeflateOptions> = Object.freeze({ serverNoContextTakeover: true, threshold: 1024 });
-
-function deflateOptions(option: boolean | PerMessageDeflateOptions): false | PerMessageDeflateOptions {
-  if (option === false) return false;
-  // A copy: ws keeps the object, and the default is shared.
-  return option === true ? { ...DEFAULT_PER_MESSAGE_DEFLATE } : option;
-}
 
 /** Applies route → server → built-in defaults. */
 export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): ResolvedRouteOptions {
@@ -178,7 +164,7 @@ export function resolveRouteOptions(route: RouteOptions, server: RouteOptions): 
     inboundConcurrency: route.inboundConcurrency ?? server.inboundConcurrency ?? DEFAULT_INBOUND_CONCURRENCY,
     inboundQueueLimit: route.inboundQueueLimit ?? server.inboundQueueLimit ?? DEFAULT_INBOUND_QUEUE_LIMIT,
     maxPayload: route.maxPayload ?? server.maxPayload ?? 1_048_576,
-    perMessageDeflate: deflateOptions(route.perMessageDeflate ?? server.perMessageDeflate ?? has2x),
+    perMessageDeflate: resolveDeflateOptions(route.perMessageDeflate ?? server.perMessageDeflate ?? has2x),
     securityProfile: route.securityProfile ?? server.securityProfile ?? 0,
     verifyPassword: route.verifyPassword ?? server.verifyPassword,
     allowIdentityMismatch: route.allowIdentityMismatch ?? server.allowIdentityMismatch ?? false,

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { ChannelSocket } from './channelSocket.js';
+import { addExtensionHeader, installDeflate, negotiateDeflate } from './compression/installDeflate.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
 import type { ResolvedRouteOptions } from './options.js';
@@ -49,24 +50,32 @@ export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
     return super.on(event, listener as (...args: unknown[]) => void);
   }
 
-  /** @internal the ws server of this route, created on first use with the route's options. */
+  /**
+   * @internal the ws server of this route, created on first use with the route's options. permessage-deflate is
+   * negotiated and run by `compression/` instead of ws (synchronous zlib, no state kept on idle connections).
+   */
   get wss(): WebSocketServer {
-    this.#wss ??= new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      WebSocket: ChannelSocket,
-      maxPayload: this.options.maxPayload,
-      perMessageDeflate: this.options.perMessageDeflate,
-      handleProtocols: (_offered, req) => selectedProtocols.get(req) ?? false,
-    });
+    if (!this.#wss) {
+      this.#wss = new WebSocketServer({
+        noServer: true,
+        clientTracking: false,
+        WebSocket: ChannelSocket,
+        maxPayload: this.options.maxPayload,
+        perMessageDeflate: false,
+        handleProtocols: (_offered, req) => selectedProtocols.get(req) ?? false,
+      });
+      this.#wss.on('headers', addExtensionHeader);
+    }
     return this.#wss;
   }
 
   /** @internal Completes the upgrade with `protocol` selected; `done` gets the new socket. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string, done: (ws: WebSocket) => void): void {
     selectedProtocols.set(req, protocol);
+    negotiateDeflate(req, this.options.perMessageDeflate, this.options.maxPayload);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       selectedProtocols.delete(req);
+      installDeflate(ws, req);
       done(ws);
     });
   }

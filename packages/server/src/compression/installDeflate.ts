@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { ResolvedDeflateOptions } from './deflateOptions.js';
+import { negotiatePerMessageDeflate, PERMESSAGE_DEFLATE } from './negotiate.js';
+import { SyncPerMessageDeflate } from './syncPerMessageDeflate.js';
+
+/** An upgrade's negotiated extension, from the negotiation to the 101 response and the new WebSocket. */
+const negotiated = new WeakMap<IncomingMessage, { response: string; extension: SyncPerMessageDeflate }>();
+
+/**
+ * Negotiates permessage-deflate for an upgrade request (ws' own negotiation stays off: `perMessageDeflate:
+ * false` on the WebSocketServer). Call {@link addExtensionHeader} from the server's `headers` event and
+ * {@link installDeflate} on the new WebSocket.
+ */
+export function negotiateDeflate(req: IncomingMessage, options: false | ResolvedDeflateOptions, maxPayload: number): void {
+  if (options === false) return;
+  const agreement = negotiatePerMessageDeflate(req.headers['sec-websocket-extensions'], options);
+  if (!agreement) return;
+  negotiated.set(req, { response: agreement.response, extension: new SyncPerMessageDeflate(agreement, maxPayload, options.threshold, options.level) });
+}
+
+/** ws' `headers` event: the 101 response gets the agreed `Sec-WebSocket-Extensions`. */
+export function addExtensionHeader(headers: string[], req: IncomingMessage): void {
+  const agreed = negotiated.get(req);
+  if (agreed) headers.push(`Sec-WebSocket-Extensions: ${agreed.response}`);
+}
+
+/** ws' WebSocket keeps its extensions in one object that its Receiver and Sender share by reference. */
+interface WithExtensions {
+  _extensions?: Record<string, unknown>;
+}
+
+/**
+ * Gives a just-accepted WebSocket the extension negotiated for its request. Runs in ws' `handleUpgrade` callback,
+ * after ws created the socket's Receiver and Sender and before any frame is read: both read the extension from
+ * the object added to here.
+ */
+export function installDeflate(ws: WebSocket, req: IncomingMessage): void {
+  const agreed = negotiated.get(req);
+  if (!agreed) return;
+  negotiated.delete(req);
+  const extensions = (ws as unknown as WithExtensions)._extensions;
+  if (typeof extensions !== 'object' || extensions === null) throw new TypeError('This version of ws keeps no extension table; permessage-deflate cannot be installed');
+  agreed.extension.attach(ws);
+  extensions[PERMESSAGE_DEFLATE] = agreed.extension;
+}
