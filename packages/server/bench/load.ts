@@ -3,6 +3,9 @@
  *   calls   — N connections, each keeping exactly one MeterValues CALL in flight, for `durationMs` after warm-up
  *   connect — open N connections, at most `concurrency` handshakes at a time; report connections per second
  *   idle    — open N connections and hold them until told to close
+ * With `compress`, every connection offers permessage-deflate and compresses every frame it sends; with `marks`,
+ * the calls mode tells its parent when the measured window starts and ends (`mark` messages), so the parent can
+ * read the server's CPU time over exactly that window; with `exchange`, each idle connection first makes one call.
  */
 import { WebSocket } from 'ws';
 
@@ -13,12 +16,16 @@ export interface LoadArgs {
   durationMs?: number;
   warmupMs?: number;
   concurrency?: number;
+  compress?: boolean;
+  marks?: boolean;
+  exchange?: boolean;
 }
 
 export type LoadMessage =
   | { type: 'calls'; callsPerSec: number; p50Ms: number; p99Ms: number; calls: number; errors: number }
   | { type: 'connect'; connectionsPerSec: number; opened: number; failed: number }
   | { type: 'idle'; opened: number; failed: number }
+  | { type: 'mark'; phase: 'start' | 'end' }
   | { type: 'error'; message: string };
 
 const args = JSON.parse(process.argv[2] ?? '{}') as LoadArgs;
@@ -31,10 +38,19 @@ const payload = JSON.stringify({
 
 function open(i: number): Promise<WebSocket | undefined> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url + `CP-${i}`, ['ocpp1.6'], { perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
+    // threshold 0: a charger that compresses every frame, however small (what the compressed case measures).
+    const ws = new WebSocket(url + `CP-${i}`, ['ocpp1.6'], { perMessageDeflate: args.compress ? { threshold: 0 } : false });
+    ws.once('open', () => (args.exchange ? exchangeOne(ws).then(() => resolve(ws), () => resolve(undefined)) : resolve(ws)));
     ws.once('error', () => resolve(undefined));
     ws.once('unexpected-response', () => resolve(undefined));
+  });
+}
+
+/** One MeterValues call on a fresh connection (so an idle compressed connection has used its extension once). */
+function exchangeOne(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.once('message', (data) => (data.toString().startsWith('[3,"x"') ? resolve() : reject(new Error('unexpected answer'))));
+    ws.send(`[2,"x","MeterValues",${payload}]`);
   });
 }
 
@@ -83,10 +99,12 @@ async function calls(): Promise<LoadMessage> {
     send();
   }
   await new Promise((r) => setTimeout(r, warmupMs));
+  if (args.marks) process.send?.({ type: 'mark', phase: 'start' } satisfies LoadMessage);
   measuring = true;
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, durationMs));
   measuring = false;
+  if (args.marks) process.send?.({ type: 'mark', phase: 'end' } satisfies LoadMessage);
   const elapsed = performance.now() - t0;
   stopped = true;
   for (const ws of sockets) ws.terminate();

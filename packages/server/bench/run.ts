@@ -7,11 +7,10 @@
  *
  * Every phase is bounded in time; children are killed on timeout.
  */
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { child, memory, nextMessage, startTarget, stop } from './processes.js';
 import type { LoadArgs, LoadMessage } from './load.js';
-import type { TargetKind, TargetMessage } from './targets.js';
+import type { TargetKind } from './targets.js';
 
 const ALL_KINDS: TargetKind[] = ['chargewire', 'ocpp-rpc', 'ws-echo'];
 /** `BENCH_KINDS=chargewire,ws-echo` limits the run (the comparison table then shows n/a). */
@@ -22,61 +21,6 @@ const CALL_NS = [100, 1000];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const IDLE_N = Number(process.env.BENCH_IDLE ?? 10_000);
 const CONNECT_N = Number(process.env.BENCH_CONNECT ?? 2000);
-const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
-
-const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-
-/** Runs a TS file in a child with IPC, the soft fd limit raised to the hard one, and the source condition. */
-function child(file: string, arg: string): ChildProcess {
-  const nodeArgs = ['--import', 'tsx', '--conditions=@chargewire/source', '--expose-gc', here(file), arg];
-  return spawn('sh', ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', process.execPath, ...nodeArgs], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-}
-
-function nextMessage<T>(proc: ChildProcess, what: string, timeoutMs = PHASE_TIMEOUT_MS): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`${what}: timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m: T): void => {
-      cleanup();
-      resolve(m);
-    };
-    const onExit = (code: number | null): void => {
-      cleanup();
-      reject(new Error(`${what}: process exited (${code})`));
-    };
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-    };
-    proc.on('message', onMessage);
-    proc.on('exit', onExit);
-  });
-}
-
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (proc.connected) proc.send({ type: 'exit' });
-    else proc.kill('SIGTERM');
-  });
-}
-
-async function startTarget(kind: TargetKind): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = child('./targets.ts', kind);
-  const ready = await nextMessage<TargetMessage>(proc, `${kind} start`, 60_000);
-  if (ready.type !== 'ready') throw new Error(`${kind}: unexpected ${ready.type}`);
-  return { proc, port: ready.port };
-}
 
 async function load(args: LoadArgs, what: string): Promise<LoadMessage> {
   const proc = child('./load.ts', JSON.stringify(args));
@@ -87,13 +31,6 @@ async function load(args: LoadArgs, what: string): Promise<LoadMessage> {
   } finally {
     await stop(proc);
   }
-}
-
-async function memory(proc: ChildProcess, kind: TargetKind): Promise<Extract<TargetMessage, { type: 'mem' }>> {
-  proc.send({ type: 'mem' });
-  const m = await nextMessage<TargetMessage>(proc, `${kind} memory`, 60_000);
-  if (m.type !== 'mem') throw new Error('unexpected message');
-  return m;
 }
 
 interface Row {

@@ -3,21 +3,26 @@
  *   chargewire — OCPPServer, strict mode on, MeterValues handler
  *   ocpp-rpc   — ocpp-rpc's RPCServer, strictMode true, MeterValues handler
  *   ws-echo    — a bare ws server answering each CALL with a canned CALLRESULT
+ *   chargewire-deflate — chargewire with permessage-deflate on (its defaults: no context takeover either way)
+ *   ws-echo-deflate    — the bare ws server with ws' own permessage-deflate, negotiating the same parameters
  */
 import { WebSocketServer } from 'ws';
 import ocppRpc from 'ocpp-rpc';
 import { OCPPServer } from '../src/index.js';
 
-export type TargetKind = 'chargewire' | 'ocpp-rpc' | 'ws-echo';
+export type TargetKind = 'chargewire' | 'ocpp-rpc' | 'ws-echo' | 'chargewire-deflate' | 'ws-echo-deflate';
 
-export type TargetMessage = { type: 'ready'; port: number } | { type: 'mem'; rss: number; heapUsed: number; connections: number };
+export type TargetMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'mem'; rss: number; heapUsed: number; connections: number }
+  | { type: 'cpu'; userUs: number; systemUs: number };
 
 const kind = process.argv[2] as TargetKind;
 let connections = 0;
 
 async function start(): Promise<number> {
-  if (kind === 'chargewire') {
-    const server = new OCPPServer({ protocols: ['ocpp1.6'], strictMode: true });
+  if (kind === 'chargewire' || kind === 'chargewire-deflate') {
+    const server = new OCPPServer({ protocols: ['ocpp1.6'], strictMode: true, perMessageDeflate: kind === 'chargewire-deflate' });
     server.on('client', (client) => {
       connections++;
       client.handle('ocpp1.6', 'MeterValues', () => ({}));
@@ -37,7 +42,9 @@ async function start(): Promise<number> {
     if (!address || typeof address === 'string') throw new Error('no port');
     return address.port;
   }
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false, handleProtocols: () => 'ocpp1.6' });
+  // The same parameters chargewire negotiates by default, so both sides of the comparison compress alike.
+  const perMessageDeflate = kind === 'ws-echo-deflate' ? { serverNoContextTakeover: true, clientNoContextTakeover: true, threshold: 1024 } : false;
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate, clientTracking: false, handleProtocols: () => 'ocpp1.6' });
   wss.on('connection', (ws) => {
     connections++;
     ws.on('close', () => connections--);
@@ -61,6 +68,10 @@ function measureMemory(): TargetMessage {
 
 process.on('message', (msg: { type: string }) => {
   if (msg.type === 'mem') process.send?.(measureMemory());
+  if (msg.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'cpu', userUs: user, systemUs: system } satisfies TargetMessage);
+  }
   if (msg.type === 'exit') process.exit(0);
 });
 process.on('disconnect', () => process.exit(0));
