@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redisClient.js';
 import { ConnectionClosedError, NotConnectedError, RpcError, TimeoutError } from '@chargewire/rpc-core';
 import { OCPPServer } from '@chargewire/server';
 import { createRedisAdapter } from '../createRedisAdapter.js';
@@ -8,6 +9,8 @@ import type { RedisAdapter } from '../redisAdapter.js';
 /** Settings of one cluster node (one OCPPServer + one RedisAdapter). */
 export interface ClusterNodeConfig {
   redisUrl: string;
+  /** Startup nodes of a Redis Cluster: when set, the node uses `Cluster` clients (sharded pub/sub), not `redisUrl`. */
+  redisCluster?: Array<{ host: string; port: number }>;
   prefix: string;
   nodeId: string;
   presenceTtlSeconds?: number;
@@ -32,13 +35,20 @@ export interface ClusterNode {
 
 /** Starts a node. The ioredis clients are created here and closed by `stop()` (the adapter never closes them). */
 export async function startClusterNode(config: ClusterNodeConfig): Promise<ClusterNode> {
-  // Fail fast on a dead Redis instead of queueing commands for ever (ioredis' default is 20 retries).
-  const pub = new Redis(config.redisUrl, {
-    maxRetriesPerRequest: 2,
-    retryStrategy: (n) => Math.min(50 * n, 500),
-    enableAutoPipelining: config.autoPipelining ?? false,
-  });
-  const sub = pub.duplicate();
+  let pub: RedisClient;
+  let sub: RedisClient;
+  if (config.redisCluster) {
+    pub = new Cluster(config.redisCluster, { enableAutoPipelining: config.autoPipelining ?? false });
+    sub = pub.duplicate([], { shardedSubscribers: true });
+  } else {
+    // Fail fast on a dead Redis instead of queueing commands for ever (ioredis' default is 20 retries).
+    pub = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 2,
+      retryStrategy: (n) => Math.min(50 * n, 500),
+      enableAutoPipelining: config.autoPipelining ?? false,
+    });
+    sub = pub.duplicate();
+  }
   pub.on('error', () => undefined);
   sub.on('error', () => undefined);
   const adapter = createRedisAdapter({

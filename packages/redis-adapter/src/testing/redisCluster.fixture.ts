@@ -119,6 +119,11 @@ export class RedisClusterProcess {
     );
   }
 
+  /** The slot of `key` (or channel), as the cluster computes it. */
+  async slotOf(key: string): Promise<number> {
+    return Number(await ask(this.startupNodes[0]!.port, 'CLUSTER', 'KEYSLOT', key));
+  }
+
   /** Port of the master that serves `slot`. */
   async masterOf(slot: number): Promise<number> {
     const slots = (await ask(this.startupNodes[0]!.port, 'CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
