@@ -15,7 +15,7 @@ const spread = process.argv.includes('--spread');
 const dir = mkdtempSync(join(tmpdir(), 'csms-flood-'));
 const token = 'flood-measurement-admin-token-0000';
 const unlimited = { maxConcurrentChecks: 1e6, maxQueuedChecks: 1e6, maxChecksPerAddress: 1e6, maxChecksPerIdentity: 1e6, failuresPerIdentity: 1e6, failuresPerAddress: 1e6 };
-const csms = createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', adminToken: token, pingIntervalMs: 0, ...(unthrottled ? { passwordThrottle: unlimited } : {}) });
+const csms = await createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', adminToken: token, pingIntervalMs: 0, ...(unthrottled ? { passwordThrottle: unlimited } : {}) });
 const { port } = await csms.listen();
 const register = (id: string, password: string) =>
   fetch(`http://127.0.0.1:${port}/api/v1/chargers`, {

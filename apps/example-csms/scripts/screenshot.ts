@@ -14,7 +14,7 @@ import { DEMO_ID_TAG } from '../src/seed.js';
 const outDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs');
 const token = 'screenshot-admin-token-000000000000';
 const dir = mkdtempSync(join(tmpdir(), 'csms-shot-'));
-const csms = createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', adminToken: token, pingIntervalMs: 0, statsIntervalMs: 500 });
+const csms = await createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', adminToken: token, pingIntervalMs: 0, statsIntervalMs: 500 });
 const { port } = await csms.listen();
 const base = `http://127.0.0.1:${port}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -165,10 +165,10 @@ describe('the admin token', () => {
     await first.csms.close();
     expect(readFileSync(join(first.dir, 'csms.sqlite')).includes(token)).toBe(false);
 
-    const again = createCsms({ databaseFile: join(first.dir, 'csms.sqlite'), port: 0, host: '127.0.0.1' });
+    const again = await createCsms({ databaseFile: join(first.dir, 'csms.sqlite'), port: 0, host: '127.0.0.1' });
     expect(again.generatedAdminToken).toBeUndefined();
     await again.close();
-    const rotated = createCsms({ databaseFile: join(first.dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', rotateAdminToken: true });
+    const rotated = await createCsms({ databaseFile: join(first.dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', rotateAdminToken: true });
     const { port } = await rotated.listen();
     expect(rotated.generatedAdminToken).toMatch(/^cwo_/);
     expect((await fetch(`http://127.0.0.1:${port}/api/v1/chargers`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);

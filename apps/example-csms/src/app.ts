@@ -29,7 +29,8 @@ import { restApi } from './rest/restApi.js';
 import { seedFreshDatabase } from './seed.js';
 import { SiteCharging } from './domain/siteCharging.js';
 import { siteRoutes } from './rest/siteRoutes.js';
-import { SqliteStore } from './store/sqliteStore.js';
+import { openStore } from './store/openStore.js';
+import type { Store } from './store/store.js';
 
 /** The OCPP WebSocket endpoint; the REST API lives under the same `/api/v1` prefix. */
 export const OCPP_ROUTE = '/api/v1/chargers/:id';
@@ -40,8 +41,12 @@ export interface CsmsOptions {
   port?: number;
   /** @default '0.0.0.0' */
   host?: string;
-  /** SQLite file (created and migrated on first start) or `:memory:`. */
+  /** SQLite file (created and migrated on first start) or `:memory:`; not used when `databaseUrl` is set. */
   databaseFile: string;
+  /** `postgres://…`: PostgreSQL (created tables, migrated on start), shared by instances on several hosts. */
+  databaseUrl?: string | undefined;
+  /** Most PostgreSQL connections of this instance. @default 10 */
+  databasePoolSize?: number | undefined;
   /** Cluster mode: presence and cross-node calls through Redis. */
   redisUrl?: string | undefined;
   /** @default 'chargewire-csms' */
@@ -91,7 +96,7 @@ export interface CsmsOptions {
 export interface Csms {
   readonly httpServer: HttpServer;
   readonly ocppServer: OCPPServer;
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly service: CsmsService;
   readonly nodeId: string;
   /** The admin token created by this start (first start, or rotation), to print once; else undefined. */
@@ -112,9 +117,21 @@ function toServerLogger(logger: Logger): ServerLogger {
 
 /**
  * Builds the CSMS: Express 5 (REST under `/api/v1`, dashboard, `/health`, `/metrics`) and the OCPP
- * server on ONE `http.Server`. Nothing listens until `listen()`.
+ * server on ONE `http.Server`. Opens (and migrates) the store; nothing listens until `listen()`.
  */
-export function createCsms(options: CsmsOptions): Csms {
+export async function createCsms(options: CsmsOptions): Promise<Csms> {
+  if (options.siteLimitKw !== undefined && options.redisUrl !== undefined) throw new Error('siteLimitKw works with a single instance (no redisUrl)');
+  const store = await openStore(options);
+  try {
+    return await assemble(options, store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** Everything around an open store; createCsms closes the store again when this fails. */
+async function assemble(options: CsmsOptions, store: Store): Promise<Csms> {
   const logger = options.logger ?? silentLogger;
   const nodeId = options.nodeId ?? `node-${randomUUID().slice(0, 8)}`;
   const protocols = options.protocols ?? ['ocpp2.0.1', 'ocpp1.6'];
@@ -122,14 +139,13 @@ export function createCsms(options: CsmsOptions): Csms {
   const callTimeoutMs = options.callTimeoutMs ?? 30_000;
   const redisPrefix = options.redisPrefix ?? 'chargewire-csms';
 
-  const store = new SqliteStore(options.databaseFile);
   const service = new CsmsService({
     store,
     logger,
     unknownChargers: options.unknownChargers ?? 'accept',
     heartbeatIntervalS: options.heartbeatIntervalS ?? 300,
   });
-  if (options.seed !== false && seedFreshDatabase(store, service.now()).seeded) {
+  if (options.seed !== false && (await seedFreshDatabase(store, service.now())).seeded) {
     logger.info('fresh database: seeded the demo id tag');
   }
 
@@ -139,7 +155,7 @@ export function createCsms(options: CsmsOptions): Csms {
     now: () => service.now(),
     ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
   });
-  const generatedAdminToken = credentials.ensureAdminToken(options.rotateAdminToken === true);
+  const generatedAdminToken = await credentials.ensureAdminToken(options.rotateAdminToken === true);
 
   const app = express();
   app.disable('x-powered-by');
@@ -185,8 +201,8 @@ export function createCsms(options: CsmsOptions): Csms {
     connections.record(event);
     events.publish(event);
   };
-  if (options.siteLimitKw !== undefined && cluster !== undefined) throw new Error('siteLimitKw works with a single instance (no redisUrl)');
   const site = options.siteLimitKw === undefined ? undefined : new SiteCharging(ocppServer, store, { limitKw: options.siteLimitKw }, logger);
+  await site?.resume();
   service.on('event', (event) => {
     onClusterEvent(event);
     bridge?.publish(event);
@@ -226,10 +242,10 @@ export function createCsms(options: CsmsOptions): Csms {
     app.get(path, (_req, res) => res.sendFile(resolve(publicDir, file)));
   }
   app.use(requireOperator(credentials));
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', async (_req, res) => {
     const stats = ocppServer.stats();
-    const registered = store.isOpen ? store.chargers.list().length : 0;
-    const active = store.isOpen ? store.transactions.list({ active: true, limit: 1, offset: 0 }).total : 0;
+    const registered = store.isOpen ? await store.chargers.count() : 0;
+    const active = store.isOpen ? (await store.transactions.list({ active: true, limit: 1, offset: 0 })).total : 0;
     const extra = [
       '# HELP csms_chargers_registered Chargers in the database.',
       '# TYPE csms_chargers_registered gauge',
@@ -271,7 +287,7 @@ export function createCsms(options: CsmsOptions): Csms {
         await bridge.start(onClusterEvent);
       }
       // Rows left "connected" by an earlier run of this node (or, single-instance, by any run) are stale.
-      const stale = store.chargers.clearConnectionsOfNode(options.redisUrl === undefined ? null : nodeId, service.now());
+      const stale = await store.chargers.clearConnectionsOfNode(options.redisUrl === undefined ? null : nodeId, service.now());
       if (stale > 0) logger.info('cleared stale connection records', { count: stale });
       await new Promise<void>((resolveListen, reject) => {
         httpServer.once('error', reject);
@@ -299,7 +315,7 @@ export function createCsms(options: CsmsOptions): Csms {
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
         });
         if (cluster !== undefined) await closeCluster(cluster);
-        store.close();
+        await store.close();
       })();
       return closed;
     },

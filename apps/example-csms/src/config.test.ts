@@ -7,6 +7,8 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       databaseFile: '/srv/app/data/csms.sqlite',
+      databaseUrl: undefined,
+      databasePoolSize: 10,
       redisUrl: undefined,
       redisPrefix: 'chargewire-csms',
       nodeId: undefined,
@@ -35,6 +37,15 @@ describe('loadConfig', () => {
       unknownChargers: 'pending', protocols: ['ocpp2.0.1'], securityProfile: 1, heartbeatIntervalS: 60, logLevel: 'warn',
     });
     expect(loadConfig({ DATABASE_FILE: '/abs/file.sqlite' }, '/srv/app').databaseFile).toBe('/abs/file.sqlite');
+  });
+
+  it('reads DATABASE_URL (PostgreSQL only) and the pool size', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://csms@db:5432/csms', DATABASE_POOL_SIZE: '4' }, '/srv/app')).toMatchObject({
+      databaseUrl: 'postgres://csms@db:5432/csms',
+      databasePoolSize: 4,
+    });
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/csms' }, '/srv/app')).toThrow(/DATABASE_URL must start with postgres/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' }, '/srv/app')).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('reads the operator settings', () => {

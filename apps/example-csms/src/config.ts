@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { UnknownChargerPolicy } from './domain/csmsService.js';
+import { isPostgresUrl } from './store/openStore.js';
 import type { LogLevel } from './logger.js';
 import { MIN_ADMIN_TOKEN_LENGTH } from './auth/operatorCredentials.js';
 import { isSiteLimitKw, MAX_SITE_LIMIT_KW } from './domain/siteCharging.js';
@@ -23,6 +24,10 @@ export interface CsmsConfig {
   host: string;
   /** @default '<app dir>/data/csms.sqlite' */
   databaseFile: string;
+  /** DATABASE_URL (`postgres://…`): PostgreSQL instead of the SQLite file, for instances on several hosts. */
+  databaseUrl: string | undefined;
+  /** DATABASE_POOL_SIZE: most PostgreSQL connections of one instance. @default 10 */
+  databasePoolSize: number;
   /** Enables cluster mode (presence and cross-node calls through Redis). */
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so several clusters can share one Redis. @default 'chargewire-csms' */
@@ -120,13 +125,17 @@ function adminToken(raw: string | undefined): string | undefined {
 }
 
 /**
- * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), REDIS_URL, REDIS_PREFIX, NODE_ID,
+ * Reads PORT, HOST, DATABASE_FILE (relative paths resolve against `appDir`), DATABASE_URL, DATABASE_POOL_SIZE, REDIS_URL, REDIS_PREFIX, NODE_ID,
  * UNKNOWN_CHARGERS, OCPP_PROTOCOLS, SECURITY_PROFILE, HEARTBEAT_INTERVAL, CALL_TIMEOUT_MS, LOG_LEVEL,
  * ADMIN_TOKEN, ROTATE_ADMIN_TOKEN, TRUST_PROXY, SITE_LIMIT_KW.
  * @throws ConfigError naming the variable when a value is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
   const databaseFile = env.DATABASE_FILE?.trim() || './data/csms.sqlite';
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql:// (unset it to use the SQLite file)');
+  }
   const redisUrl = env.REDIS_URL?.trim() || undefined;
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
@@ -139,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, appDir: string): CsmsConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     databaseFile: databaseFile === ':memory:' ? databaseFile : resolve(appDir, databaseFile),
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
     redisUrl,
     redisPrefix: env.REDIS_PREFIX?.trim() || 'chargewire-csms',
     nodeId,

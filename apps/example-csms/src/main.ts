@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createCsms } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createConsoleLogger } from './logger.js';
+import { redactDatabaseUrl } from './store/openStore.js';
 import { DEMO_ID_TAG, simulateCommand } from './seed.js';
 
 /** The app directory (one level above src/ or dist/): DATABASE_FILE resolves against it. */
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createConsoleLogger(config.logLevel);
-  const csms = createCsms({ ...config, logger });
+  const csms = await createCsms({ ...config, logger });
 
   let closing: Promise<void> | undefined;
   const shutdown = (signal: string): void => {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     ...adminLine,
     `  REST API:   http://${base}/api/v1/chargers   (Authorization: Bearer <admin token>)`,
     `  OCPP:       ws://${base}/api/v1/chargers/<charger id>   (${config.protocols.join(', ')})`,
-    `  Database:   ${config.databaseFile}`,
+    `  Database:   ${config.databaseUrl === undefined ? config.databaseFile : `PostgreSQL ${redactDatabaseUrl(config.databaseUrl)}`}`,
     `  Security:   profile ${config.securityProfile}${config.securityProfile === 0 ? ' (no auth for chargers without stored credentials)' : ' (Basic auth required)'}; unknown chargers: ${config.unknownChargers}`,
     config.redisUrl === undefined ? '  Cluster:    off (set REDIS_URL to share chargers between instances)' : '  Cluster:    on (Redis adapter)',
     '',

@@ -1,4 +1,4 @@
-import type { SqliteStore } from './store/sqliteStore.js';
+import type { Store } from './store/store.js';
 
 /** The id tag a first run can charge with (dashboard default, README examples). */
 export const DEMO_ID_TAG = 'DEMO-TAG-1';
@@ -7,9 +7,9 @@ export const DEMO_ID_TAG = 'DEMO-TAG-1';
  * First-start data: only on a fresh database (schema created just now), so deleting the demo tag later
  * is respected on the next start.
  */
-export function seedFreshDatabase(store: SqliteStore, now: string): { seeded: boolean } {
+export async function seedFreshDatabase(store: Store, now: string): Promise<{ seeded: boolean }> {
   if (store.migration.from !== 0) return { seeded: false };
-  store.idTags.upsert(
+  await store.idTags.upsert(
     { idTag: DEMO_ID_TAG, status: 'Accepted', expiryDate: null, parentIdTag: null, description: 'Demo tag created on first start' },
     now,
   );

@@ -25,7 +25,7 @@ const transactionsOf = async (chargerId: string) =>
   (await rest<{ items: Tx[] }>(api, 'GET', `/api/v1/transactions?chargerId=${chargerId}&status=all`)).body.items;
 
 beforeAll(async () => {
-  csms = createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', protocols: ['ocpp2.0.1'], pingIntervalMs: 0, adminToken: E2E_OPERATOR_TOKEN, logger: createConsoleLogger('error') });
+  csms = await createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', protocols: ['ocpp2.0.1'], pingIntervalMs: 0, adminToken: E2E_OPERATOR_TOKEN, logger: createConsoleLogger('error') });
   const { port } = await csms.listen();
   api = `http://127.0.0.1:${port}`;
   proxy = createProtocolProxy({ upstream: { url: `ws://127.0.0.1:${port}/api/v1/chargers`, protocol: 'ocpp2.0.1' } });

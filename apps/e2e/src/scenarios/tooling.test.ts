@@ -7,7 +7,7 @@ let csms: Csms;
 let endpoint: string;
 
 beforeAll(async () => {
-  csms = createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', pingIntervalMs: 0 });
+  csms = await createCsms({ databaseFile: ':memory:', port: 0, host: '127.0.0.1', pingIntervalMs: 0 });
   const { port } = await csms.listen();
   endpoint = `ws://127.0.0.1:${port}/api/v1/chargers`;
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SqliteStore } from '../store/sqliteStore.js';
+import type { Store } from '../store/store.js';
 
 /** Name of the token created on first start (or given by ADMIN_TOKEN). */
 export const ADMIN_TOKEN_NAME = 'admin';
@@ -17,7 +17,7 @@ export function newSecret(prefix: 'cwo' | 'cws'): string {
 }
 
 export interface OperatorCredentialsOptions {
-  store: SqliteStore;
+  store: Store;
   /** ADMIN_TOKEN: when set, it is the admin credential and nothing is generated or stored. */
   adminToken?: string | undefined;
   /** Lifetime of a dashboard session. @default 43200000 (12 h) */
@@ -37,7 +37,7 @@ export interface Operator {
  * plain token back exactly once (`ensureAdminToken`) for the banner.
  */
 export class OperatorCredentials {
-  readonly #store: SqliteStore;
+  readonly #store: Store;
   readonly #adminHash: Buffer | undefined;
   readonly #sessionTtlMs: number;
   readonly #now: () => string;
@@ -62,50 +62,50 @@ export class OperatorCredentials {
    * Creates the admin token when none exists (and ADMIN_TOKEN is not set), or replaces it when `rotate`.
    * @returns the plain token when one was created now (print it once), else undefined.
    */
-  ensureAdminToken(rotate = false): string | undefined {
+  async ensureAdminToken(rotate = false): Promise<string | undefined> {
     if (this.#adminHash !== undefined) return undefined;
     const token = newSecret('cwo');
     if (rotate) {
-      this.#store.operators.putToken(ADMIN_TOKEN_NAME, hashSecret(token), this.#now());
+      await this.#store.transaction((tx) => tx.operators.putToken(ADMIN_TOKEN_NAME, hashSecret(token), this.#now()));
       return token;
     }
-    return this.#store.operators.insertFirstToken(ADMIN_TOKEN_NAME, hashSecret(token), this.#now()) ? token : undefined;
+    return (await this.#store.operators.insertFirstToken(ADMIN_TOKEN_NAME, hashSecret(token), this.#now())) ? token : undefined;
   }
 
   /** The operator a bearer token belongs to. */
-  verifyToken(token: string): string | undefined {
+  async verifyToken(token: string): Promise<string | undefined> {
     if (token.length === 0 || token.length > 512) return undefined;
     return this.#nameOfTokenHash(hashSecret(token));
   }
 
-  #nameOfTokenHash(hash: string): string | undefined {
+  async #nameOfTokenHash(hash: string): Promise<string | undefined> {
     if (this.#adminHash !== undefined) {
       return timingSafeEqual(Buffer.from(hash, 'hex'), this.#adminHash) ? ADMIN_TOKEN_NAME : undefined;
     }
-    return this.#store.operators.findToken(hash)?.name;
+    return (await this.#store.operators.findToken(hash))?.name;
   }
 
   /**
    * Logs in with a token: a new session id for the cookie (never stored in plain), or undefined when the
    * token is not valid.
    */
-  login(token: string): string | undefined {
-    if (this.verifyToken(token) === undefined) return undefined;
+  async login(token: string): Promise<string | undefined> {
+    if ((await this.verifyToken(token)) === undefined) return undefined;
     const id = newSecret('cws');
     const now = this.#now();
     const expires = new Date(Date.parse(now) + this.#sessionTtlMs).toISOString();
-    this.#store.operators.createSession(hashSecret(id), hashSecret(token), now, expires);
+    await this.#store.operators.createSession(hashSecret(id), hashSecret(token), now, expires);
     return id;
   }
 
   /** The operator of a live session; a session outlives neither its token's rotation nor a change of ADMIN_TOKEN. */
-  verifySession(id: string): string | undefined {
+  async verifySession(id: string): Promise<string | undefined> {
     if (!id.startsWith('cws_') || id.length > 100) return undefined;
-    const tokenHash = this.#store.operators.findSession(hashSecret(id), this.#now());
+    const tokenHash = await this.#store.operators.findSession(hashSecret(id), this.#now());
     return tokenHash === undefined ? undefined : this.#nameOfTokenHash(tokenHash);
   }
 
-  endSession(id: string): void {
-    this.#store.operators.deleteSession(hashSecret(id));
+  async endSession(id: string): Promise<void> {
+    await this.#store.operators.deleteSession(hashSecret(id));
   }
 }

@@ -15,16 +15,16 @@ export function operatorOf(req: Request): Operator | undefined {
  * that a browser asking for a page (`Accept: text/html`, GET) is sent to the login page.
  */
 export function requireOperator(credentials: OperatorCredentials): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const authorization = req.headers.authorization;
     let operator: Operator | undefined;
     if (authorization !== undefined) {
       const match = /^Bearer +(\S+)\s*$/i.exec(authorization);
-      const name = match?.[1] === undefined ? undefined : credentials.verifyToken(match[1]);
+      const name = match?.[1] === undefined ? undefined : await credentials.verifyToken(match[1]);
       if (name !== undefined) operator = { name, via: 'bearer' };
     } else {
       const session = readCookie(req, SESSION_COOKIE);
-      const name = session === undefined ? undefined : credentials.verifySession(session);
+      const name = session === undefined ? undefined : await credentials.verifySession(session);
       if (name !== undefined) {
         const forged = checkCookieRequest(req);
         if (forged !== undefined) return next(forged);

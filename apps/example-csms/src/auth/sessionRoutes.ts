@@ -18,7 +18,7 @@ export function sessionRoutes(credentials: OperatorCredentials): Router {
   const failures = new FailureWindow(10, 60_000);
   router.use(express.json({ limit: '4kb', strict: true }));
 
-  router.post('/login', (req, res) => {
+  router.post('/login', async (req, res) => {
     const forged = checkCookieRequest(req);
     if (forged !== undefined) throw forged;
     const address = req.ip ?? 'unknown';
@@ -28,7 +28,7 @@ export function sessionRoutes(credentials: OperatorCredentials): Router {
       throw new HttpError(429, 'TooManyAttempts', 'too many failed logins; try again later');
     }
     const { token } = parse(req.body, loginBody);
-    const session = credentials.login(token.trim());
+    const session = await credentials.login(token.trim());
     if (session === undefined) {
       failures.fail(address);
       throw new HttpError(401, 'Unauthorized', 'this token is not valid');
@@ -38,11 +38,11 @@ export function sessionRoutes(credentials: OperatorCredentials): Router {
     res.status(204).end();
   });
 
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     const forged = checkCookieRequest(req);
     if (forged !== undefined) throw forged;
     const session = readCookie(req, SESSION_COOKIE);
-    if (session !== undefined) credentials.endSession(session);
+    if (session !== undefined) await credentials.endSession(session);
     setSessionCookie(req, res, undefined, 0);
     res.status(204).end();
   });

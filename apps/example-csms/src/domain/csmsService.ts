@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { SqliteStore } from '../store/sqliteStore.js';
+import type { Repositories, Store } from '../store/store.js';
 import type { IdTagStatus, RegistrationStatus, SampleInput, TransactionClosedBy, TransactionRecord } from '../store/records.js';
+import type { TransactionChanges } from '../store/transactionRepository.js';
 import type { Logger } from '../logger.js';
 import type { CsmsEvent } from './events.js';
-import { energyRegisterWh } from './meterSamples.js';
+import { energyRegisterReading, energyRegisterWh } from './meterSamples.js';
 import { STOP_REASONS } from './stopReasons.js';
 
 /** What to do with a charger that is not in the chargers table. */
@@ -20,7 +21,7 @@ export type AuthorizationResult = {
 };
 
 export interface CsmsServiceOptions {
-  store: SqliteStore;
+  store: Store;
   logger: Logger;
   unknownChargers: UnknownChargerPolicy;
   /** Heartbeat interval (s) sent with an Accepted BootNotification. @default 300 */
@@ -46,8 +47,26 @@ export interface TransactionEventInput {
  * The one domain service both protocol versions feed. Handlers translate wire payloads into these
  * calls, so a 1.6 StartTransaction and a 2.0.1 TransactionEvent(Started) end up as the same row.
  */
+/**
+ * One unit of work on one charger's data: the repositories inside a database transaction that holds the
+ * charger's row lock, and the events to publish once it committed (never for work that rolled back).
+ */
+interface Work {
+  tx: Repositories;
+  events: CsmsEvent[];
+}
+
+/**
+ * The one domain service both protocol versions feed. Handlers translate wire payloads into these
+ * calls, so a 1.6 StartTransaction and a 2.0.1 TransactionEvent(Started) end up as the same row.
+ *
+ * Several nodes may share the database, and a charger that reconnected to another node may have messages
+ * still in flight on the old one. Everything that reads a transaction before writing it runs as one
+ * {@link Work}: a database transaction holding the charger's row lock (and the id tag's, for the
+ * ConcurrentTx check), so the nodes take turns and nothing is lost or applied twice.
+ */
 export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
-  readonly store: SqliteStore;
+  readonly store: Store;
   readonly unknownChargers: UnknownChargerPolicy;
   readonly heartbeatIntervalS: number;
   readonly bootRetryIntervalS: number;
@@ -72,48 +91,61 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     this.emit('event', event);
   }
 
+  /** Runs `fn` as one unit of work on `chargerId` (see the class comment); its events follow the commit. */
+  async #work<T>(chargerId: string, fn: (work: Work) => Promise<T>): Promise<T> {
+    const events: CsmsEvent[] = [];
+    const result = await this.store.transaction(async (tx) => {
+      events.length = 0; // a retried transaction starts over
+      await tx.chargers.lock(chargerId);
+      return fn({ tx, events });
+    });
+    for (const event of events) this.#emit(event);
+    return result;
+  }
+
   // ── Connections ────────────────────────────────────────────────────────────────────────────────
 
   /**
    * A charger finished its handshake on this node. An unknown charger is registered here under the
    * `accept` and `pending` policies so it shows up in the REST view at once.
    */
-  chargerConnected(chargerId: string, protocol: string, nodeId: string, connectionId: string): void {
+  async chargerConnected(chargerId: string, protocol: string, nodeId: string, connectionId: string): Promise<void> {
     const now = this.now();
-    if (this.store.chargers.get(chargerId) === undefined && this.unknownChargers !== 'reject') {
+    if (this.unknownChargers !== 'reject') {
       const status: RegistrationStatus = this.unknownChargers === 'accept' ? 'Accepted' : 'Pending';
-      if (this.store.chargers.insert({ id: chargerId, passwordHash: null, registrationStatus: status }, now)) {
+      // Insert-if-absent is one statement: two nodes seeing the same new charger register it once.
+      if (await this.store.chargers.insert({ id: chargerId, passwordHash: null, registrationStatus: status }, now)) {
         this.#logger.info('registered unknown charger', { chargerId, registrationStatus: status });
       }
     }
-    this.store.chargers.markConnected(chargerId, protocol, nodeId, connectionId, now);
+    await this.store.chargers.markConnected(chargerId, protocol, nodeId, connectionId, now);
     this.#emit({ type: 'charger.connected', chargerId, protocol, nodeId });
   }
 
-  chargerDisconnected(chargerId: string, nodeId: string, connectionId: string, code: number): void {
-    if (this.store.chargers.markDisconnected(chargerId, connectionId, this.now())) {
+  async chargerDisconnected(chargerId: string, nodeId: string, connectionId: string, code: number): Promise<void> {
+    if (await this.store.chargers.markDisconnected(chargerId, connectionId, this.now())) {
       this.#emit({ type: 'charger.disconnected', chargerId, nodeId, code });
     }
   }
 
   /** Whether the charger may send anything but BootNotification/Heartbeat (OCPP 1.6 §4.2, 2.0.1 B02/B03). */
-  isAccepted(chargerId: string): boolean {
-    return this.store.chargers.get(chargerId)?.registrationStatus === 'Accepted';
+  async isAccepted(chargerId: string): Promise<boolean> {
+    return (await this.store.chargers.get(chargerId))?.registrationStatus === 'Accepted';
   }
 
   // ── Provisioning (B01–B03) ─────────────────────────────────────────────────────────────────────
 
-  boot(
+  async boot(
     chargerId: string,
     info: { vendor: string; model: string; serialNumber?: string | undefined; firmwareVersion?: string | undefined },
     /** false for a BootNotification that is no reboot (2.0.1 reason `Triggered`, answered to TriggerMessage). */
     rebooted = true,
-  ): { status: RegistrationStatus; currentTime: string; interval: number } {
+  ): Promise<{ status: RegistrationStatus; currentTime: string; interval: number }> {
     const now = this.now();
-    const charger = this.store.chargers.get(chargerId);
-    const status: RegistrationStatus = charger?.registrationStatus ?? 'Rejected';
-    if (charger !== undefined) {
-      this.store.chargers.recordBoot(
+    const status = await this.#work(chargerId, async (work) => {
+      const charger = await work.tx.chargers.get(chargerId);
+      if (charger === undefined) return undefined;
+      await work.tx.chargers.recordBoot(
         chargerId,
         {
           vendor: info.vendor,
@@ -123,36 +155,37 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
         },
         now,
       );
-      this.#emit({ type: 'charger.updated', chargerId });
+      work.events.push({ type: 'charger.updated', chargerId });
       // A charger that booted has no transaction running any more: whatever it did not stop (a hard reset
       // or power loss without StopTransaction) ends here, at the last meter value known. A queued
       // StopTransaction sent after the boot still replaces this with the charger's own numbers.
-      if (rebooted) this.#closeOpen(this.store.transactions.openOf(chargerId), now, STOP_REASONS.rebooted);
-    } else {
-      this.#logger.warn('BootNotification from unknown charger rejected', { chargerId });
-    }
+      if (rebooted) await this.#closeOpen(work, await work.tx.transactions.openOf(chargerId), now, STOP_REASONS.rebooted);
+      return charger.registrationStatus;
+    });
+    if (status === undefined) this.#logger.warn('BootNotification from unknown charger rejected', { chargerId });
+    const answered = status ?? 'Rejected';
     return {
-      status,
+      status: answered,
       currentTime: now,
-      interval: status === 'Accepted' ? this.heartbeatIntervalS : this.bootRetryIntervalS,
+      interval: answered === 'Accepted' ? this.heartbeatIntervalS : this.bootRetryIntervalS,
     };
   }
 
-  heartbeat(chargerId: string): { currentTime: string } {
+  async heartbeat(chargerId: string): Promise<{ currentTime: string }> {
     const now = this.now();
-    this.store.chargers.recordHeartbeat(chargerId, now);
+    await this.store.chargers.recordHeartbeat(chargerId, now);
     this.#emit({ type: 'charger.updated', chargerId });
     return { currentTime: now };
   }
 
-  connectorStatus(
+  async connectorStatus(
     chargerId: string,
     connectorId: number,
     status: string,
     timestamp: string | undefined,
     errorCode?: string,
     info?: string,
-  ): void {
+  ): Promise<void> {
     if (connectorId < 0) return; // schema-valid (no minimum) but no such connector; the store's CHECK would throw
     const connector = {
       chargerId,
@@ -162,9 +195,11 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       info: info ?? null,
       statusAt: timestamp ?? this.now(),
     };
-    this.store.connectors.setStatus(connector);
-    this.#emit({ type: 'connector.status', connector });
-    if (status === 'Available' && connectorId > 0) this.#connectorAvailable(chargerId, connectorId, connector.statusAt);
+    await this.#work(chargerId, async (work) => {
+      await work.tx.connectors.setStatus(connector);
+      work.events.push({ type: 'connector.status', connector });
+      if (status === 'Available' && connectorId > 0) await this.#connectorAvailable(work, chargerId, connectorId, connector.statusAt);
+    });
   }
 
   /**
@@ -173,19 +208,22 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
    * is plugged in (TxStartPoint Authorized), so only a transaction that had an EV connected (its last
    * chargingState says so) is closed: Available then means the cable was unplugged (TxStopPoint).
    */
-  #connectorAvailable(chargerId: string, connectorId: number, statusAt: string): void {
+  async #connectorAvailable(work: Work, chargerId: string, connectorId: number, statusAt: string): Promise<void> {
     const at = Date.parse(statusAt);
-    const open = this.store.transactions
-      .openOf(chargerId, connectorId)
+    const open = (await work.tx.transactions.openOf(chargerId, connectorId))
       .filter((t) => Date.parse(t.startedAt) <= at)
       .filter((t) => t.protocol !== 'ocpp2.0.1' || (t.chargingState !== null && t.chargingState !== 'Idle'));
-    this.#closeOpen(open, statusAt, STOP_REASONS.connectorAvailable);
+    await this.#closeOpen(work, open, statusAt, STOP_REASONS.connectorAvailable);
   }
 
   // ── Authorization (1.6 Authorize, 2.0.1 C01) ───────────────────────────────────────────────────
 
-  authorize(idTag: string): AuthorizationResult {
-    const tag = this.store.idTags.get(idTag);
+  async authorize(idTag: string): Promise<AuthorizationResult> {
+    return this.#authorizeWith(this.store, idTag, false);
+  }
+
+  async #authorizeWith(repos: Repositories, idTag: string, lock: boolean): Promise<AuthorizationResult> {
+    const tag = await repos.idTags.get(idTag, lock);
     if (tag === undefined) return { status: 'Unknown' };
     const result: AuthorizationResult = { status: tag.status };
     if (tag.expiryDate !== null) {
@@ -196,11 +234,14 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     return result;
   }
 
-  /** authorize() plus the ConcurrentTx check for starting a transaction. */
-  authorizeStart(idTag: string, exceptTransactionId?: number): AuthorizationResult {
-    const result = this.authorize(idTag);
+  /**
+   * authorize() plus the ConcurrentTx check for starting a transaction. The tag's row stays locked until
+   * the work commits, so a start of the same tag on another charger (or node) waits and then sees this one.
+   */
+  async #authorizeStart(work: Work, idTag: string, exceptTransactionId?: number): Promise<AuthorizationResult> {
+    const result = await this.#authorizeWith(work.tx, idTag, true);
     if (result.status !== 'Accepted') return result;
-    const others = this.store.transactions.activeWithIdTag(idTag).filter((t) => t.id !== exceptTransactionId);
+    const others = (await work.tx.transactions.activeWithIdTag(idTag)).filter((t) => t.id !== exceptTransactionId);
     return others.length > 0 ? { ...result, status: 'ConcurrentTx' } : result;
   }
 
@@ -209,129 +250,137 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   startTransaction16(
     chargerId: string,
     input: { connectorId: number; idTag: string; meterStartWh: number; timestamp: string; reservationId?: number | undefined },
-  ): { transaction: TransactionRecord; authorization: AuthorizationResult } {
-    const duplicate = this.store.transactions.findDuplicateStart(chargerId, input.connectorId, input.timestamp, input.meterStartWh);
-    if (duplicate !== undefined) {
-      // A retransmission: answer with the transaction already created, do not open a second one; a start
-      // refused the first time stays refused.
-      const authorization: AuthorizationResult =
-        duplicate.authStatus === 'Accepted' || duplicate.authStatus === null
-          ? this.authorizeStart(input.idTag, duplicate.id)
-          : { ...this.authorize(input.idTag), status: duplicate.authStatus as AuthorizationResult['status'] };
-      return { transaction: duplicate, authorization };
-    }
-    const authorization = this.authorizeStart(input.idTag);
-    const transaction = this.store.transactions.insert(
-      {
-        chargerId,
-        protocol: 'ocpp1.6',
-        connectorId: input.connectorId,
-        idTag: input.idTag,
-        authStatus: authorization.status,
-        remoteStartId: null,
-        startedAt: input.timestamp,
-        meterStartWh: input.meterStartWh,
-        chargingState: null,
-      },
-      undefined,
-      this.now(),
-    );
-    this.#supersede(transaction);
-    // A refused start is never announced as started (site charging would give it a share): only its stop.
-    if (authorization.status === 'Accepted') this.#emit({ type: 'transaction.started', transaction });
-    else {
-      // Refused (ConcurrentTx, Invalid, Blocked, Expired): never active. The charger should stop it with
-      // reason DeAuthorized (1.6 §4.8, configuration key StopTransactionOnInvalidId); many do not. If it does, its
-      // StopTransaction replaces this record's end with the real one.
-      // The reason names what the charger was told (1.6 has no `Unknown`: it hears `Invalid`).
-      const answered = authorization.status === 'Unknown' ? 'Invalid' : authorization.status;
-      this.#stop(transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(answered), 'csms');
-    }
-    return { transaction: this.store.transactions.get(transaction.id) as TransactionRecord, authorization };
+  ): Promise<{ transaction: TransactionRecord; authorization: AuthorizationResult }> {
+    return this.#work(chargerId, async (work) => {
+      const { tx } = work;
+      const duplicate = await tx.transactions.findDuplicateStart(chargerId, input.connectorId, input.timestamp, input.meterStartWh);
+      if (duplicate !== undefined) {
+        // A retransmission: answer with the transaction already created, do not open a second one; a start
+        // refused the first time stays refused.
+        const authorization: AuthorizationResult =
+          duplicate.authStatus === 'Accepted' || duplicate.authStatus === null
+            ? await this.#authorizeStart(work, input.idTag, duplicate.id)
+            : { ...(await this.#authorizeWith(tx, input.idTag, false)), status: duplicate.authStatus as AuthorizationResult['status'] };
+        return { transaction: duplicate, authorization };
+      }
+      const authorization = await this.#authorizeStart(work, input.idTag);
+      const transaction = await tx.transactions.insert(
+        {
+          chargerId,
+          protocol: 'ocpp1.6',
+          connectorId: input.connectorId,
+          idTag: input.idTag,
+          authStatus: authorization.status,
+          remoteStartId: null,
+          startedAt: input.timestamp,
+          meterStartWh: input.meterStartWh,
+          chargingState: null,
+        },
+        undefined,
+        this.now(),
+      );
+      await this.#supersede(work, transaction);
+      // A refused start is never announced as started (site charging would give it a share): only its stop.
+      if (authorization.status === 'Accepted') work.events.push({ type: 'transaction.started', transaction });
+      else {
+        // Refused (ConcurrentTx, Invalid, Blocked, Expired): never active. The charger should stop it with
+        // reason DeAuthorized (1.6 §4.8, configuration key StopTransactionOnInvalidId); many do not. If it does, its
+        // StopTransaction replaces this record's end with the real one.
+        // The reason names what the charger was told (1.6 has no `Unknown`: it hears `Invalid`).
+        const answered = authorization.status === 'Unknown' ? 'Invalid' : authorization.status;
+        await this.#stop(work, transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(answered), 'csms');
+      }
+      return { transaction: (await tx.transactions.get(transaction.id)) as TransactionRecord, authorization };
+    });
   }
 
-  stopTransaction16(
+  async stopTransaction16(
     chargerId: string,
     input: { transactionId: number; idTag?: string | undefined; meterStopWh: number; timestamp: string; reason?: string | undefined },
     samples: SampleInput[],
-  ): { authorization?: AuthorizationResult } {
-    const transaction = this.store.transactions.findByOcppId(chargerId, String(input.transactionId));
-    if (transaction === undefined) {
-      // Answer anyway: a CALLERROR would make the charger retry a message we can never place (1.6 §4.10).
-      this.#logger.warn('StopTransaction for unknown transaction', { chargerId, transactionId: input.transactionId });
-    } else {
-      if (samples.length > 0) this.store.meterValues.insertMany(chargerId, transaction.connectorId, transaction.id, samples);
-      this.#stop(transaction, input.timestamp, input.meterStopWh, input.reason ?? 'Local', 'charger');
-    }
-    return input.idTag === undefined ? {} : { authorization: this.authorize(input.idTag) };
+  ): Promise<{ authorization?: AuthorizationResult }> {
+    await this.#work(chargerId, async (work) => {
+      const transaction = await work.tx.transactions.findByOcppId(chargerId, String(input.transactionId));
+      if (transaction === undefined) {
+        // Answer anyway: a CALLERROR would make the charger retry a message we can never place (1.6 §4.10).
+        this.#logger.warn('StopTransaction for unknown transaction', { chargerId, transactionId: input.transactionId });
+        return;
+      }
+      if (samples.length > 0) await work.tx.meterValues.insertMany(chargerId, transaction.connectorId, transaction.id, samples);
+      await this.#stop(work, transaction, input.timestamp, input.meterStopWh, input.reason ?? 'Local', 'charger');
+    });
+    return input.idTag === undefined ? {} : { authorization: await this.authorize(input.idTag) };
   }
 
-  meterValues(chargerId: string, connectorId: number, transactionId: number | undefined, samples: SampleInput[]): void {
-    const transaction =
-      transactionId === undefined ? undefined : this.store.transactions.findByOcppId(chargerId, String(transactionId));
-    if (transactionId !== undefined && transaction === undefined) {
-      this.#logger.warn('MeterValues for unknown transaction stored without a link', { chargerId, transactionId });
-    }
-    this.#recordSamples(chargerId, connectorId, transaction, samples);
+  async meterValues(chargerId: string, connectorId: number, transactionId: number | undefined, samples: SampleInput[]): Promise<void> {
+    await this.#work(chargerId, async (work) => {
+      const transaction = transactionId === undefined ? undefined : await work.tx.transactions.findByOcppId(chargerId, String(transactionId));
+      if (transactionId !== undefined && transaction === undefined) {
+        this.#logger.warn('MeterValues for unknown transaction stored without a link', { chargerId, transactionId });
+      }
+      await this.#recordSamples(work, chargerId, connectorId, transaction, samples);
+    });
   }
 
   // ── Transactions, 2.0.1 (E01–E15 TransactionEvent) ─────────────────────────────────────────────
 
-  transactionEvent(chargerId: string, input: TransactionEventInput): { authorization?: AuthorizationResult } {
-    let transaction = this.store.transactions.findByOcppId(chargerId, input.ocppTransactionId);
-    let authorization: AuthorizationResult | undefined;
-    // After a remote start the events need not carry the idToken; the CSMS knows it from the remoteStartId
-    // it sent in RequestStartTransaction (2.0.1 F01.FR.xx, E02), so the ConcurrentTx check sees it.
-    const idTag =
-      input.idTag ??
-      (input.remoteStartId === undefined ? undefined : this.store.remoteStarts.idTagOf(chargerId, input.remoteStartId));
-    if (transaction === undefined) {
-      // Started, or an Updated/Ended whose Started was lost while offline: the transaction begins here.
-      authorization = idTag === undefined ? undefined : this.authorizeStart(idTag);
-      transaction = this.store.transactions.insert(
-        {
-          chargerId,
-          protocol: 'ocpp2.0.1',
-          connectorId: input.connectorId ?? 0,
-          idTag: idTag ?? null,
-          authStatus: authorization?.status ?? null,
-          remoteStartId: input.remoteStartId ?? null,
-          startedAt: input.timestamp,
-          meterStartWh: energyRegisterWh(input.samples, 'Transaction.Begin') ?? null,
-          chargingState: input.chargingState ?? null,
-        },
-        input.ocppTransactionId,
-        this.now(),
-      );
-      this.#emit({ type: 'transaction.started', transaction });
-      if (input.connectorId !== undefined) this.#supersede(transaction);
-    } else {
-      // A token the event names (or newly bound through remoteStartId) is checked again, this transaction
-      // excluded; a repeated remoteStartId that binds the same token changes nothing.
-      if (idTag !== undefined && (input.idTag !== undefined || idTag !== transaction.idTag)) {
-        authorization = this.authorizeStart(idTag, transaction.id);
+  transactionEvent(chargerId: string, input: TransactionEventInput): Promise<{ authorization?: AuthorizationResult }> {
+    return this.#work(chargerId, async (work) => {
+      const { tx } = work;
+      let transaction = await tx.transactions.findByOcppId(chargerId, input.ocppTransactionId);
+      let authorization: AuthorizationResult | undefined;
+      // After a remote start the events need not carry the idToken; the CSMS knows it from the remoteStartId
+      // it sent in RequestStartTransaction (2.0.1 F01.FR.xx, E02), so the ConcurrentTx check sees it.
+      const idTag =
+        input.idTag ?? (input.remoteStartId === undefined ? undefined : await tx.remoteStarts.idTagOf(chargerId, input.remoteStartId));
+      if (transaction === undefined) {
+        // Started, or an Updated/Ended whose Started was lost while offline: the transaction begins here.
+        authorization = idTag === undefined ? undefined : await this.#authorizeStart(work, idTag);
+        transaction = await tx.transactions.insert(
+          {
+            chargerId,
+            protocol: 'ocpp2.0.1',
+            connectorId: input.connectorId ?? 0,
+            idTag: idTag ?? null,
+            authStatus: authorization?.status ?? null,
+            remoteStartId: input.remoteStartId ?? null,
+            startedAt: input.timestamp,
+            meterStartWh: energyRegisterWh(input.samples, 'Transaction.Begin') ?? null,
+            chargingState: input.chargingState ?? null,
+          },
+          input.ocppTransactionId,
+          this.now(),
+        );
+        work.events.push({ type: 'transaction.started', transaction });
+        if (input.connectorId !== undefined) await this.#supersede(work, transaction);
+      } else {
+        // A token the event names (or newly bound through remoteStartId) is checked again, this transaction
+        // excluded; a repeated remoteStartId that binds the same token changes nothing.
+        if (idTag !== undefined && (input.idTag !== undefined || idTag !== transaction.idTag)) {
+          authorization = await this.#authorizeStart(work, idTag, transaction.id);
+        }
+        const changes: TransactionChanges = {};
+        if (idTag !== undefined && authorization !== undefined) {
+          changes.idTag = idTag;
+          changes.authStatus = authorization.status;
+        }
+        if (input.chargingState !== undefined) changes.chargingState = input.chargingState;
+        if (input.remoteStartId !== undefined) changes.remoteStartId = input.remoteStartId;
+        if (Object.keys(changes).length > 0) await tx.transactions.update(transaction.id, changes, this.now());
       }
-      const changes: Parameters<SqliteStore['transactions']['update']>[1] = {};
-      if (idTag !== undefined && authorization !== undefined) {
-        changes.idTag = idTag;
-        changes.authStatus = authorization.status;
+      await this.#recordSamples(work, chargerId, transaction.connectorId, transaction, input.samples, input.eventType !== 'Ended');
+      if (input.eventType === 'Ended') {
+        const fresh = (await tx.transactions.get(transaction.id)) as TransactionRecord;
+        await this.#stop(work, fresh, input.timestamp, energyRegisterWh(input.samples, 'Transaction.End') ?? null, input.stoppedReason ?? 'Local', 'charger');
       }
-      if (input.chargingState !== undefined) changes.chargingState = input.chargingState;
-      if (input.remoteStartId !== undefined) changes.remoteStartId = input.remoteStartId;
-      if (Object.keys(changes).length > 0) this.store.transactions.update(transaction.id, changes, this.now());
-    }
-    this.#recordSamples(chargerId, transaction.connectorId, transaction, input.samples, input.eventType !== 'Ended');
-    if (input.eventType === 'Ended') {
-      const fresh = this.store.transactions.get(transaction.id) as TransactionRecord;
-      this.#stop(fresh, input.timestamp, energyRegisterWh(input.samples, 'Transaction.End') ?? null, input.stoppedReason ?? 'Local', 'charger');
-    }
-    // idTokenInfo answers an idToken the request carried (E01/E05), not one the CSMS bound itself.
-    return authorization === undefined || input.idTag === undefined ? {} : { authorization };
+      // idTokenInfo answers an idToken the request carried (E01/E05), not one the CSMS bound itself.
+      return authorization === undefined || input.idTag === undefined ? {} : { authorization };
+    });
   }
 
   /** The id token of a 2.0.1 remote start, bound before the request is sent (the answer may come late). */
-  rememberRemoteStart(chargerId: string, remoteStartId: number, idTag: string): void {
-    this.store.remoteStarts.record(chargerId, remoteStartId, idTag, this.#now());
+  async rememberRemoteStart(chargerId: string, remoteStartId: number, idTag: string): Promise<void> {
+    await this.store.remoteStarts.record(chargerId, remoteStartId, idTag, this.#now());
   }
 
   // ── Operators ──────────────────────────────────────────────────────────────────────────────────
@@ -340,54 +389,66 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
    * Closes an open transaction by hand (a charger that will never report its end), at the last meter value
    * known. Returns undefined for an unknown id, and the record with `closed: false` when it had already ended.
    */
-  forceClose(id: number, reason: string, operator: string): { transaction: TransactionRecord; closed: boolean } | undefined {
-    const transaction = this.store.transactions.get(id);
-    if (transaction === undefined) return undefined;
-    const closed = transaction.active && this.#stop(transaction, this.now(), null, reason, 'operator');
-    if (closed) this.#logger.info('transaction force-closed by an operator', { transactionId: id, chargerId: transaction.chargerId, operator, reason });
-    return { transaction: this.store.transactions.get(id) as TransactionRecord, closed };
+  async forceClose(id: number, reason: string, operator: string): Promise<{ transaction: TransactionRecord; closed: boolean } | undefined> {
+    const known = await this.store.transactions.get(id);
+    if (known === undefined) return undefined;
+    const outcome = await this.#work(known.chargerId, async (work) => {
+      const transaction = (await work.tx.transactions.get(id)) as TransactionRecord;
+      const closed = transaction.active && (await this.#stop(work, transaction, this.now(), null, reason, 'operator'));
+      return { transaction: (await work.tx.transactions.get(id)) as TransactionRecord, closed };
+    });
+    if (outcome.closed) this.#logger.info('transaction force-closed by an operator', { transactionId: id, chargerId: known.chargerId, operator, reason });
+    return outcome;
   }
 
   // ── Shared ─────────────────────────────────────────────────────────────────────────────────────
 
-  #recordSamples(
+  async #recordSamples(
+    work: Work,
     chargerId: string,
     connectorId: number,
     transaction: TransactionRecord | undefined,
     samples: SampleInput[],
     announce = true,
-  ): void {
+  ): Promise<void> {
     if (samples.length === 0) return;
-    this.store.meterValues.insertMany(chargerId, connectorId, transaction?.id ?? null, samples);
+    await work.tx.meterValues.insertMany(chargerId, connectorId, transaction?.id ?? null, samples);
     if (transaction === undefined) return;
-    const register = energyRegisterWh(samples);
-    if (register === undefined) return;
-    this.store.transactions.update(transaction.id, { meterStartWh: register, lastMeterWh: register }, this.now());
-    if (announce) {
-      this.#emit({ type: 'transaction.updated', transaction: this.store.transactions.get(transaction.id) as TransactionRecord });
-    }
+    const reading = energyRegisterReading(samples);
+    if (reading === undefined || reading.value === null) return;
+    await work.tx.transactions.update(
+      transaction.id,
+      { meterStartWh: reading.value, lastMeter: { wh: reading.value, at: reading.timestamp } },
+      this.now(),
+    );
+    if (announce) work.events.push({ type: 'transaction.updated', transaction: (await work.tx.transactions.get(transaction.id)) as TransactionRecord });
   }
 
-  #stop(transaction: TransactionRecord, stoppedAt: string, meterStopWh: number | null, reason: string, closedBy: TransactionClosedBy): boolean {
-    if (this.store.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, closedBy, this.now())) {
-      this.#emit({ type: 'transaction.stopped', transaction: this.store.transactions.get(transaction.id) as TransactionRecord });
-      return true;
-    }
-    return false;
+  async #stop(
+    work: Work,
+    transaction: TransactionRecord,
+    stoppedAt: string,
+    meterStopWh: number | null,
+    reason: string,
+    closedBy: TransactionClosedBy,
+  ): Promise<boolean> {
+    if (!(await work.tx.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, closedBy, this.now()))) return false;
+    work.events.push({ type: 'transaction.stopped', transaction: (await work.tx.transactions.get(transaction.id)) as TransactionRecord });
+    return true;
   }
 
   /** Ends transactions the charger never reported ended, at their last known meter value. */
-  #closeOpen(open: TransactionRecord[], stoppedAt: string, reason: string): void {
+  async #closeOpen(work: Work, open: TransactionRecord[], stoppedAt: string, reason: string): Promise<void> {
     for (const transaction of open) {
-      if (this.#stop(transaction, stoppedAt, null, reason, 'csms')) {
+      if (await this.#stop(work, transaction, stoppedAt, null, reason, 'csms')) {
         this.#logger.info('closed a transaction the charger left open', { chargerId: transaction.chargerId, transactionId: transaction.id, reason });
       }
     }
   }
 
   /** A connector runs one transaction at a time: a new one there ends any older one still open. */
-  #supersede(latest: TransactionRecord): void {
-    const older = this.store.transactions.openOf(latest.chargerId, latest.connectorId).filter((t) => t.id < latest.id);
-    this.#closeOpen(older, latest.startedAt, STOP_REASONS.superseded(latest.id));
+  async #supersede(work: Work, latest: TransactionRecord): Promise<void> {
+    const older = (await work.tx.transactions.openOf(latest.chargerId, latest.connectorId)).filter((t) => t.id < latest.id);
+    await this.#closeOpen(work, older, latest.startedAt, STOP_REASONS.superseded(latest.id));
   }
 }

@@ -29,6 +29,11 @@ export function toBaseUnit(value: number, unit: string | undefined): { value: nu
  * outlet, preferring a given context (e.g. `Transaction.Begin`), else the latest one.
  */
 export function energyRegisterWh(samples: readonly SampleInput[], preferContext?: string): number | undefined {
+  return energyRegisterReading(samples, preferContext)?.value ?? undefined;
+}
+
+/** The sample {@link energyRegisterWh} reads its value from (its timestamp orders readings from several nodes). */
+export function energyRegisterReading(samples: readonly SampleInput[], preferContext?: string): SampleInput | undefined {
   const candidates = samples.filter(
     (s) =>
       s.measurand === ENERGY_REGISTER &&
@@ -42,5 +47,5 @@ export function energyRegisterWh(samples: readonly SampleInput[], preferContext?
   const pool = preferred.length > 0 ? preferred : candidates;
   let best = pool[0] as SampleInput;
   for (const s of pool) if (s.timestamp >= best.timestamp) best = s;
-  return best.value ?? undefined;
+  return best;
 }

@@ -2,7 +2,7 @@ import type { OCPPServer } from '@chargewire/server';
 import { SmartChargingEngine, sendThroughServer, type OverCommitment, type SiteNode } from '@chargewire/smart-charging';
 import type { Logger } from '../logger.js';
 import type { TransactionRecord } from '../store/records.js';
-import type { SqliteStore } from '../store/sqliteStore.js';
+import type { Store } from '../store/store.js';
 import type { CsmsEvent } from './events.js';
 import { powerSeries } from './powerSeries.js';
 
@@ -56,20 +56,27 @@ export function isSiteLimitKw(value: unknown): value is number {
 export class SiteCharging {
   readonly engine: SmartChargingEngine;
   #limitKw: number;
-  readonly #store: SqliteStore;
+  readonly #store: Store;
   readonly #measuredKw = new Map<number, number>();
+  readonly #logger: Logger;
+  /** Events are applied one after another: a meter reading (read from the store) never overtakes a stop. */
+  #queue: Promise<void> = Promise.resolve();
 
-  constructor(ocppServer: OCPPServer, store: SqliteStore, options: SiteChargingOptions, logger: Logger) {
+  constructor(ocppServer: OCPPServer, store: Store, options: SiteChargingOptions, logger: Logger) {
     if (!isSiteLimitKw(options.limitKw)) throw new RangeError(`site limit must be a number of kW in (0, ${MAX_SITE_LIMIT_KW}]`);
     this.#limitKw = options.limitKw;
     this.#store = store;
+    this.#logger = logger;
     this.engine = new SmartChargingEngine({ site: siteOf(options.limitKw), send: sendThroughServer(ocppServer), timeoutMs: options.timeoutMs ?? 10_000 });
     this.engine.on('failed', (o) =>
       logger.warn('charging profile not applied', { chargerId: o.command.chargerId, transactionId: o.command.sessionId, reason: o.reason, status: o.status }),
     );
     this.engine.on('overcommitted', (report) => logger.warn('site over-committed: minimum rates do not all fit', { paused: report.flatMap((r) => r.paused) }));
-    // Transactions still running from before a restart are managed too.
-    for (const transaction of store.transactions.list({ active: true, limit: 10_000, offset: 0 }).items) this.#start(transaction);
+  }
+
+  /** Takes over the transactions still running from before a restart. */
+  async resume(): Promise<void> {
+    for (const transaction of (await this.#store.transactions.list({ active: true, limit: 10_000, offset: 0 })).items) this.#start(transaction);
   }
 
   get limitKw(): number {
@@ -78,11 +85,15 @@ export class SiteCharging {
 
   /** Feeds the engine from the CSMS's domain events (transactions of chargers on this node). */
   onEvent(event: CsmsEvent): void {
-    if (event.type === 'transaction.started') this.#start(event.transaction);
-    else if (event.type === 'transaction.stopped') {
-      this.engine.stopSession(String(event.transaction.id));
-      this.#measuredKw.delete(event.transaction.id);
-    } else if (event.type === 'transaction.updated' && event.transaction.active) this.#meter(event.transaction);
+    this.#queue = this.#queue
+      .then(async () => {
+        if (event.type === 'transaction.started') this.#start(event.transaction);
+        else if (event.type === 'transaction.stopped') {
+          this.engine.stopSession(String(event.transaction.id));
+          this.#measuredKw.delete(event.transaction.id);
+        } else if (event.type === 'transaction.updated' && event.transaction.active) await this.#meter(event.transaction);
+      })
+      .catch((err: unknown) => this.#logger.error('site charging could not apply an event', { type: event.type, err }));
   }
 
   /** A new site limit (PUT /api/v1/site): re-allocated and dispatched at once. */
@@ -118,7 +129,8 @@ export class SiteCharging {
     };
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#queue;
     return this.engine.close();
   }
 
@@ -136,8 +148,8 @@ export class SiteCharging {
     });
   }
 
-  #meter(transaction: TransactionRecord): void {
-    const points = powerSeries(this.#store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
+  async #meter(transaction: TransactionRecord): Promise<void> {
+    const points = powerSeries(await this.#store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
     const latest = points.at(-1);
     if (latest === undefined) return;
     this.#measuredKw.set(transaction.id, latest.kW);

@@ -22,9 +22,19 @@ export function attachCharger(client: ServerClient, service: CsmsService, messag
     client.close(1002, 'Unsupported protocol');
     return;
   }
+  // The connection is recorded before any of its messages is handled (BootNotification of a charger
+  // registered just now must find it) and before its close is: the disconnect write waits for the connect
+  // write, or a quick close could be overwritten by it and leave the charger "connected" for good.
+  const recorded = service.chargerConnected(chargerId, client.protocol, client.nodeId, client.connectionId);
+  recorded.catch((err: unknown) => logger.error('could not record a charger connection', { chargerId, err }));
+  client.use(async (ctx, next) => {
+    if (ctx.direction === 'in') await recorded;
+    await next();
+  });
   client.on('close', ({ code }) => {
-    if (!service.store.isOpen) return;
-    service.chargerDisconnected(chargerId, client.nodeId, client.connectionId, code);
+    void recorded
+      .then(() => (service.store.isOpen ? service.chargerDisconnected(chargerId, client.nodeId, client.connectionId, code) : undefined))
+      .catch((err: unknown) => logger.error('could not record a charger disconnect', { chargerId, err }));
   });
   // The dashboard's message log: each CALL in either direction, settled by its CALLRESULT or CALLERROR.
   client.on('call', (e: { direction: 'in' | 'out'; messageId: string; action: string }) => messages.call(chargerId, e.direction, e.messageId, e.action));
@@ -36,5 +46,4 @@ export function attachCharger(client: ServerClient, service: CsmsService, messag
   client.on('strictValidationFailure', (failure: { direction?: string; action?: string; violations?: unknown[] }) => {
     logger.warn('schema violation', { chargerId, direction: failure.direction, action: failure.action, violations: failure.violations?.length });
   });
-  service.chargerConnected(chargerId, client.protocol, client.nodeId, client.connectionId);
 }

@@ -2,7 +2,7 @@ import type { AuthHandler } from '@chargewire/server';
 import { verifyPassword } from '../domain/credentials.js';
 import type { Logger } from '../logger.js';
 import { CHARGER_ID } from '../rest/validation.js';
-import type { SqliteStore } from '../store/sqliteStore.js';
+import type { Store } from '../store/store.js';
 import type { SecurityProfile } from '../config.js';
 import type { PasswordThrottle } from './passwordThrottle.js';
 
@@ -14,14 +14,14 @@ import type { PasswordThrottle } from './passwordThrottle.js';
  * an identity or address is over its limit). An identity the REST API could not address (see
  * CHARGER_ID) is refused with 400 before anything else, so every connected charger can be managed.
  */
-export function chargerAuth(store: SqliteStore, securityProfile: SecurityProfile, throttle: PasswordThrottle, logger: Logger): AuthHandler {
+export function chargerAuth(store: Store, securityProfile: SecurityProfile, throttle: PasswordThrottle, logger: Logger): AuthHandler {
   return async (ctx) => {
     const { identity, username, password, remoteAddress } = ctx.handshake;
     if (!CHARGER_ID.test(identity)) {
       logger.warn('charger refused: identity not addressable', { remoteAddress });
       return ctx.reject(400, 'Identity must be 1-48 characters without whitespace, ":", "/", "\\", "?", "#" or "%"');
     }
-    const hash = store.chargers.passwordHash(identity);
+    const hash = await store.chargers.passwordHash(identity);
     if (hash === undefined || hash === null) {
       if (securityProfile === 1) {
         logger.warn('charger refused: no stored credentials (security profile 1)', { chargerId: identity, remoteAddress });

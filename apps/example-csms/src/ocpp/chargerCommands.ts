@@ -44,7 +44,7 @@ export async function remoteStart(
   protocol: CommandProtocol,
   input: RemoteStartInput,
   /** Called with the 2.0.1 remoteStartId before the request is sent (events may arrive before its answer). */
-  bindRemoteStartId?: (remoteStartId: number) => void,
+  bindRemoteStartId?: (remoteStartId: number) => Promise<void>,
 ): Promise<{ status: string; remoteStartId?: number; transactionId?: string }> {
   if (protocol === 'ocpp1.6') {
     const params: RequestOf<'ocpp1.6', 'RemoteStartTransaction'> = { idTag: input.idTag };
@@ -58,7 +58,7 @@ export async function remoteStart(
     remoteStartId,
   };
   if (input.connectorId !== undefined) params.evseId = input.connectorId;
-  bindRemoteStartId?.(remoteStartId);
+  await bindRemoteStartId?.(remoteStartId);
   const res = await link.call('ocpp2.0.1', 'RequestStartTransaction', params);
   return res.transactionId === undefined
     ? { status: res.status, remoteStartId }

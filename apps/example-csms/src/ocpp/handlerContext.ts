@@ -13,8 +13,8 @@ export interface OcppHandlerDeps {
  * (1.6 §4.2: "SHALL NOT send any other request"; 2.0.1 B02.FR.02/B03). Anything else gets SecurityError
  * so the charger learns it is not registered instead of its data being dropped silently.
  */
-export function requireAccepted(service: CsmsService, chargerId: string, action: string): void {
-  if (!service.isAccepted(chargerId)) {
+export async function requireAccepted(service: CsmsService, chargerId: string, action: string): Promise<void> {
+  if (!(await service.isAccepted(chargerId))) {
     throw new RpcError('SecurityError', `${action} refused: charger is not accepted by this CSMS (send BootNotification)`);
   }
 }

@@ -14,8 +14,8 @@ export function idTagInfo16(auth: AuthorizationResult): Ocpp16.AuthorizeResponse
 
 /** Registers the OCPP 1.6 (Core profile + status notifications) handlers on one charger connection. */
 export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: string, { service, logger }: OcppHandlerDeps): void {
-  client.handle('ocpp1.6', 'BootNotification', ({ params }) => {
-    const result = service.boot(chargerId, {
+  client.handle('ocpp1.6', 'BootNotification', async ({ params }) => {
+    const result = await service.boot(chargerId, {
       vendor: params.chargePointVendor,
       model: params.chargePointModel,
       serialNumber: params.chargePointSerialNumber ?? params.chargeBoxSerialNumber,
@@ -26,9 +26,9 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
 
   client.handle('ocpp1.6', 'Heartbeat', () => service.heartbeat(chargerId));
 
-  client.handle('ocpp1.6', 'StatusNotification', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    service.connectorStatus(
+  client.handle('ocpp1.6', 'StatusNotification', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    await service.connectorStatus(
       chargerId,
       params.connectorId,
       params.status,
@@ -39,14 +39,14 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return {};
   });
 
-  client.handle('ocpp1.6', 'Authorize', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    return { idTagInfo: idTagInfo16(service.authorize(params.idTag)) };
+  client.handle('ocpp1.6', 'Authorize', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    return { idTagInfo: idTagInfo16(await service.authorize(params.idTag)) };
   });
 
-  client.handle('ocpp1.6', 'StartTransaction', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    const { transaction, authorization } = service.startTransaction16(chargerId, {
+  client.handle('ocpp1.6', 'StartTransaction', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    const { transaction, authorization } = await service.startTransaction16(chargerId, {
       connectorId: params.connectorId,
       idTag: params.idTag,
       meterStartWh: params.meterStart,
@@ -56,9 +56,9 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return { transactionId: transaction.id, idTagInfo: idTagInfo16(authorization) };
   });
 
-  client.handle('ocpp1.6', 'StopTransaction', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    const { authorization } = service.stopTransaction16(
+  client.handle('ocpp1.6', 'StopTransaction', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    const { authorization } = await service.stopTransaction16(
       chargerId,
       {
         transactionId: params.transactionId,
@@ -72,9 +72,9 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return authorization === undefined ? {} : { idTagInfo: idTagInfo16(authorization) };
   });
 
-  client.handle('ocpp1.6', 'MeterValues', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    service.meterValues(chargerId, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
+  client.handle('ocpp1.6', 'MeterValues', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    await service.meterValues(chargerId, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
     return {};
   });
 

@@ -17,9 +17,9 @@ export function idTokenInfo201(auth: AuthorizationResult): Ocpp201.IdTokenInfoTy
  * meter values J01/J02, availability G01) on one charger connection.
  */
 export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: string, { service, logger }: OcppHandlerDeps): void {
-  client.handle('ocpp2.0.1', 'BootNotification', ({ params }) => {
+  client.handle('ocpp2.0.1', 'BootNotification', async ({ params }) => {
     const station = params.chargingStation;
-    const result = service.boot(chargerId, {
+    const result = await service.boot(chargerId, {
       vendor: station.vendorName,
       model: station.model,
       serialNumber: station.serialNumber,
@@ -30,24 +30,24 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
 
   client.handle('ocpp2.0.1', 'Heartbeat', () => service.heartbeat(chargerId));
 
-  client.handle('ocpp2.0.1', 'StatusNotification', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
+  client.handle('ocpp2.0.1', 'StatusNotification', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
     // The REST model has one connector per EVSE: the evseId is the connector number there.
-    service.connectorStatus(chargerId, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString());
+    await service.connectorStatus(chargerId, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString());
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'Authorize', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    return { idTokenInfo: idTokenInfo201(service.authorize(params.idToken.idToken)) };
+  client.handle('ocpp2.0.1', 'Authorize', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    return { idTokenInfo: idTokenInfo201(await service.authorize(params.idToken.idToken)) };
   });
 
-  client.handle('ocpp2.0.1', 'TransactionEvent', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
+  client.handle('ocpp2.0.1', 'TransactionEvent', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
     const info = params.transactionInfo;
     // A NoAuthorization token (free charging, 2.0.1 C.IdTokenEnumType) has nothing to look up.
     const freeCharging = params.idToken?.type === 'NoAuthorization';
-    const { authorization } = service.transactionEvent(chargerId, {
+    const { authorization } = await service.transactionEvent(chargerId, {
       eventType: params.eventType,
       ocppTransactionId: info.transactionId,
       timestamp: new Date(params.timestamp).toISOString(),
@@ -63,9 +63,9 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
     return authorization === undefined ? {} : { idTokenInfo: idTokenInfo201(authorization) };
   });
 
-  client.handle('ocpp2.0.1', 'MeterValues', ({ params, action }) => {
-    requireAccepted(service, chargerId, action);
-    service.meterValues(chargerId, params.evseId, undefined, samplesFrom201(params.meterValue));
+  client.handle('ocpp2.0.1', 'MeterValues', async ({ params, action }) => {
+    await requireAccepted(service, chargerId, action);
+    await service.meterValues(chargerId, params.evseId, undefined, samplesFrom201(params.meterValue));
     return {};
   });
 

@@ -36,8 +36,7 @@ export function chargerRoutes(service: CsmsService, directory: ChargerDirectory)
   const { store } = service;
 
   router.get('/chargers', async (_req, res) => {
-    const connectors = store.connectors.listAll();
-    const rows = store.chargers.list();
+    const [connectors, rows] = await Promise.all([store.connectors.listAll(), store.chargers.list()]);
     // A row that says "connected" may be stale: left by a crash of this node, or of another cluster node.
     // Local rows are checked against the open sockets, remote ones against the cluster presence.
     const remoteChecks = rows
@@ -55,49 +54,49 @@ export function chargerRoutes(service: CsmsService, directory: ChargerDirectory)
 
   router.get('/chargers/:id', async (req, res) => {
     const id = chargerIdParam(req);
-    const charger = store.chargers.get(id);
+    const charger = await store.chargers.get(id);
     if (charger === undefined) throw notFound(`charger ${id}`);
-    const view = chargerView(charger, store.connectors.listByCharger(id));
+    const view = chargerView(charger, await store.connectors.listByCharger(id));
     // The stored row says where the charger was last seen; the cluster presence says where it is now.
     const live = await directory.find(id);
     if (live !== undefined) Object.assign(view, { connected: true, nodeId: live.nodeId, protocol: live.protocol });
     else Object.assign(view, { connected: false, nodeId: null });
-    const active = store.transactions.list({ chargerId: id, active: true, limit: 100, offset: 0 }).items;
+    const active = (await store.transactions.list({ chargerId: id, active: true, limit: 100, offset: 0 })).items;
     res.json({ ...view, activeTransactions: active });
   });
 
   router.post('/chargers', async (req, res) => {
     const body = parse(req.body, registerBody);
-    if (store.chargers.get(body.id) !== undefined) {
+    if ((await store.chargers.get(body.id)) !== undefined) {
       throw new HttpError(409, 'AlreadyExists', `charger ${body.id} is already registered`);
     }
     const passwordHash = typeof body.password === 'string' ? await hashPassword(body.password) : null;
-    const inserted = store.chargers.insert(
+    const inserted = await store.chargers.insert(
       { id: body.id, passwordHash, registrationStatus: body.registrationStatus ?? 'Accepted', description: body.description ?? null },
       service.now(),
     );
     if (!inserted) throw new HttpError(409, 'AlreadyExists', `charger ${body.id} is already registered`);
     service.emit('event', { type: 'charger.updated', chargerId: body.id });
     res.status(201).location(`/api/v1/chargers/${encodeURIComponent(body.id)}`);
-    res.json(chargerView(store.chargers.get(body.id)!, []));
+    res.json(chargerView((await store.chargers.get(body.id))!, []));
   });
 
   router.patch('/chargers/:id', async (req, res) => {
     const id = chargerIdParam(req);
     const body = parse(req.body, updateBody);
-    if (store.chargers.get(id) === undefined) throw notFound(`charger ${id}`);
+    if ((await store.chargers.get(id)) === undefined) throw notFound(`charger ${id}`);
     const changes: Parameters<typeof store.chargers.update>[1] = {};
     if (body.password !== undefined) changes.passwordHash = body.password === null ? null : await hashPassword(body.password);
     if (body.registrationStatus !== undefined) changes.registrationStatus = body.registrationStatus;
     if (body.description !== undefined) changes.description = body.description;
-    store.chargers.update(id, changes, service.now());
+    await store.chargers.update(id, changes, service.now());
     service.emit('event', { type: 'charger.updated', chargerId: id });
-    res.json(chargerView(store.chargers.get(id)!, store.connectors.listByCharger(id)));
+    res.json(chargerView((await store.chargers.get(id))!, await store.connectors.listByCharger(id)));
   });
 
-  router.delete('/chargers/:id', (req, res) => {
+  router.delete('/chargers/:id', async (req, res) => {
     const id = chargerIdParam(req);
-    if (!store.chargers.delete(id)) throw notFound(`charger ${id}`);
+    if (!(await store.chargers.delete(id))) throw notFound(`charger ${id}`);
     // Its credentials are gone, so its open session must not outlive them (on another node, its next
     // message is refused with SecurityError because it is no longer registered).
     directory.disconnectLocal(id, 'Charger removed');

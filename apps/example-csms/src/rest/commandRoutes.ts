@@ -46,7 +46,7 @@ export function commandRoutes(service: CsmsService, directory: ChargerDirectory,
 
   async function locate(req: Request): Promise<{ id: string; charger: LocatedCharger; link: ChargerLink }> {
     const id = chargerIdParam(req);
-    if (store.chargers.get(id) === undefined) throw notFound(`charger ${id}`);
+    if ((await store.chargers.get(id)) === undefined) throw notFound(`charger ${id}`);
     const charger = await directory.find(id);
     if (charger === undefined) throw new HttpError(409, 'ChargerOffline', `charger ${id} is not connected`);
     const timeoutMs = timeoutOf(req) ?? defaultTimeoutMs;
@@ -80,7 +80,7 @@ export function commandRoutes(service: CsmsService, directory: ChargerDirectory,
   router.post('/chargers/:id/remote-stop', async (req, res) => {
     const body = parse(req.body, remoteStopBody);
     const { id, charger, link } = await locate(req);
-    const transaction = store.transactions.get(body.transactionId);
+    const transaction = await store.transactions.get(body.transactionId);
     if (transaction === undefined || transaction.chargerId !== id) throw notFound(`transaction ${body.transactionId} of charger ${id}`);
     if (!transaction.active) throw new HttpError(409, 'TransactionNotActive', `transaction ${body.transactionId} has already stopped`);
     if (transaction.protocol !== charger.protocol) {

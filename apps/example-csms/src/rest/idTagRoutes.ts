@@ -26,20 +26,20 @@ export function idTagRoutes(service: CsmsService): Router {
   const router = Router();
   const { store } = service;
 
-  router.get('/id-tags', (_req, res) => {
-    res.json({ items: store.idTags.list() });
+  router.get('/id-tags', async (_req, res) => {
+    res.json({ items: await store.idTags.list() });
   });
 
-  router.get('/id-tags/:idTag', (req, res) => {
-    const tag = store.idTags.get(idTagParam(req));
+  router.get('/id-tags/:idTag', async (req, res) => {
+    const tag = await store.idTags.get(idTagParam(req));
     if (tag === undefined) throw notFound('id tag');
     res.json(tag);
   });
 
-  router.post('/id-tags', (req, res) => {
+  router.post('/id-tags', async (req, res) => {
     const body = parse(req.body, createBody);
-    if (store.idTags.get(body.idTag) !== undefined) throw new HttpError(409, 'AlreadyExists', `id tag ${body.idTag} already exists`);
-    store.idTags.upsert(
+    // Insert-if-absent in one statement: of two operators creating the same tag at once, one gets 409.
+    const inserted = await store.idTags.insert(
       {
         idTag: body.idTag,
         status: body.status ?? 'Accepted',
@@ -49,13 +49,14 @@ export function idTagRoutes(service: CsmsService): Router {
       },
       service.now(),
     );
-    res.status(201).location(`/api/v1/id-tags/${encodeURIComponent(body.idTag)}`).json(store.idTags.get(body.idTag));
+    if (!inserted) throw new HttpError(409, 'AlreadyExists', `id tag ${body.idTag} already exists`);
+    res.status(201).location(`/api/v1/id-tags/${encodeURIComponent(body.idTag)}`).json(await store.idTags.get(body.idTag));
   });
 
-  router.put('/id-tags/:idTag', (req, res) => {
+  router.put('/id-tags/:idTag', async (req, res) => {
     const idTag = idTagParam(req);
     const body = parse(req.body, putBody);
-    const created = store.idTags.upsert(
+    const created = await store.idTags.upsert(
       {
         idTag,
         status: body.status ?? 'Accepted',
@@ -65,11 +66,11 @@ export function idTagRoutes(service: CsmsService): Router {
       },
       service.now(),
     );
-    res.status(created ? 201 : 200).json(store.idTags.get(idTag));
+    res.status(created ? 201 : 200).json(await store.idTags.get(idTag));
   });
 
-  router.delete('/id-tags/:idTag', (req, res) => {
-    if (!store.idTags.delete(idTagParam(req))) throw notFound('id tag');
+  router.delete('/id-tags/:idTag', async (req, res) => {
+    if (!(await store.idTags.delete(idTagParam(req)))) throw notFound('id tag');
     res.status(204).end();
   });
 

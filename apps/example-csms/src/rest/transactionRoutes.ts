@@ -19,12 +19,12 @@ export function transactionRoutes(service: CsmsService): Router {
   const router = Router();
   const { store } = service;
 
-  router.get('/transactions', (req, res) => {
+  router.get('/transactions', async (req, res) => {
     const query = parse({ ...(req.query as Record<string, unknown>) }, listQuery, 'query');
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
     const status = query.status ?? 'all';
-    const { items, total } = store.transactions.list({
+    const { items, total } = await store.transactions.list({
       chargerId: query.chargerId,
       active: status === 'all' ? undefined : status === 'active',
       limit,
@@ -33,22 +33,22 @@ export function transactionRoutes(service: CsmsService): Router {
     res.json({ items, total, limit, offset });
   });
 
-  const transactionOf = (raw: string) => {
+  const transactionOf = async (raw: string) => {
     if (!/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'ValidationError', 'transaction id must be a positive integer');
-    const transaction = store.transactions.get(Number(raw));
+    const transaction = await store.transactions.get(Number(raw));
     if (transaction === undefined) throw notFound(`transaction ${raw}`);
     return transaction;
   };
 
-  router.get('/transactions/:id', (req, res) => {
-    const transaction = transactionOf(req.params.id);
-    res.json({ ...transaction, meterValues: store.meterValues.listByTransaction(transaction.id) });
+  router.get('/transactions/:id', async (req, res) => {
+    const transaction = await transactionOf(req.params.id);
+    res.json({ ...transaction, meterValues: await store.meterValues.listByTransaction(transaction.id) });
   });
 
   /** The power chart of a transaction: kW over time and the energy so far. */
-  router.get('/transactions/:id/power', (req, res) => {
-    const transaction = transactionOf(req.params.id);
-    const points = powerSeries(store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
+  router.get('/transactions/:id/power', async (req, res) => {
+    const transaction = await transactionOf(req.params.id);
+    const points = powerSeries(await store.meterValues.listByTransaction(transaction.id), { at: transaction.startedAt, meterStartWh: transaction.meterStartWh });
     res.json({ transactionId: transaction.id, chargerId: transaction.chargerId, active: transaction.active, energyWh: transaction.energyWh, points });
   });
 
@@ -57,10 +57,10 @@ export function transactionRoutes(service: CsmsService): Router {
    * charger gone for good), at its last known meter value, with `closedBy: 'operator'`. Operator auth and
    * the cross-site rules apply as to every state change under /api/v1.
    */
-  router.post('/transactions/:id/close', (req, res) => {
+  router.post('/transactions/:id/close', async (req, res) => {
     const body = parse(req.body ?? {}, closeBody);
-    const transaction = transactionOf(req.params.id);
-    const result = service.forceClose(transaction.id, body.reason ?? STOP_REASONS.operator, operatorOf(req)?.name ?? 'unknown');
+    const transaction = await transactionOf(req.params.id);
+    const result = await service.forceClose(transaction.id, body.reason ?? STOP_REASONS.operator, operatorOf(req)?.name ?? 'unknown');
     if (result === undefined) throw notFound(`transaction ${req.params.id}`);
     if (!result.closed) throw new HttpError(409, 'TransactionNotActive', `transaction ${transaction.id} has already stopped`);
     res.json(result.transaction);

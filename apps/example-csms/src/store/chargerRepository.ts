@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlExecutor, SqlValue } from './sqlDatabase.js';
 import type { ChargerRecord, RegistrationStatus } from './records.js';
 
 interface ChargerRow {
@@ -59,49 +59,56 @@ export interface BootInfo {
 
 /** Chargers, their credentials (as scrypt hashes) and where they are connected. */
 export class ChargerRepository {
-  readonly #db: Database;
-  readonly #get: Statement<[string], ChargerRow>;
-  readonly #list: Statement<[], ChargerRow>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: Database) {
-    this.#db = db;
-    this.#get = db.prepare('SELECT * FROM chargers WHERE id = ?');
-    this.#list = db.prepare('SELECT * FROM chargers ORDER BY id');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
-  get(id: string): ChargerRecord | undefined {
-    const row = this.#get.get(id);
+  async get(id: string): Promise<ChargerRecord | undefined> {
+    const row = await this.#sql.get<ChargerRow>('SELECT * FROM chargers WHERE id = ?', [id]);
     return row && toRecord(row);
   }
 
-  list(): ChargerRecord[] {
-    return this.#list.all().map(toRecord);
+  /**
+   * Inside a transaction: waits for, then holds, the charger's row lock until the transaction ends, so
+   * two nodes handling messages of one charger (one that reconnected elsewhere) take turns.
+   */
+  async lock(id: string): Promise<void> {
+    await this.#sql.get(`SELECT id FROM chargers WHERE id = ?${this.#sql.lockSuffix}`, [id]);
+  }
+
+  async list(): Promise<ChargerRecord[]> {
+    return (await this.#sql.all<ChargerRow>('SELECT * FROM chargers ORDER BY id')).map(toRecord);
+  }
+
+  async count(): Promise<number> {
+    return (await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM chargers'))?.n ?? 0;
   }
 
   /** The stored scrypt hash, or null when the charger has no password; undefined when unknown. */
-  passwordHash(id: string): string | null | undefined {
-    const row = this.#get.get(id);
+  async passwordHash(id: string): Promise<string | null | undefined> {
+    const row = await this.#sql.get<{ password_hash: string | null }>('SELECT password_hash FROM chargers WHERE id = ?', [id]);
     return row === undefined ? undefined : row.password_hash;
   }
 
   /** Inserts a charger; returns false when the id already exists. */
-  insert(charger: NewCharger, now: string): boolean {
-    const result = this.#db
-      .prepare(
-        `INSERT INTO chargers (id, password_hash, registration_status, description, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      )
-      .run(charger.id, charger.passwordHash, charger.registrationStatus, charger.description ?? null, now, now);
-    return result.changes === 1;
+  async insert(charger: NewCharger, now: string): Promise<boolean> {
+    const changes = await this.#sql.run(
+      `INSERT INTO chargers (id, password_hash, registration_status, description, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      [charger.id, charger.passwordHash, charger.registrationStatus, charger.description ?? null, now, now],
+    );
+    return changes === 1;
   }
 
-  update(
+  async update(
     id: string,
     changes: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; description?: string | null },
     now: string,
-  ): boolean {
+  ): Promise<boolean> {
     const sets: string[] = [];
-    const values: Array<string | null> = [];
+    const values: SqlValue[] = [];
     if (changes.passwordHash !== undefined) {
       sets.push('password_hash = ?');
       values.push(changes.passwordHash);
@@ -116,55 +123,51 @@ export class ChargerRepository {
     }
     sets.push('updated_at = ?');
     values.push(now);
-    const result = this.#db.prepare(`UPDATE chargers SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
-    return result.changes === 1;
+    return (await this.#sql.run(`UPDATE chargers SET ${sets.join(', ')} WHERE id = ?`, [...values, id])) === 1;
   }
 
-  delete(id: string): boolean {
-    return this.#db.prepare('DELETE FROM chargers WHERE id = ?').run(id).changes === 1;
+  async delete(id: string): Promise<boolean> {
+    return (await this.#sql.run('DELETE FROM chargers WHERE id = ?', [id])) === 1;
   }
 
-  markConnected(id: string, protocol: string, nodeId: string, connectionId: string, now: string): void {
-    this.#db
-      .prepare(
-        `UPDATE chargers SET protocol = ?, node_id = ?, connection_id = ?, connected_at = ?, updated_at = ?
-         WHERE id = ?`,
-      )
-      .run(protocol, nodeId, connectionId, now, now, id);
+  async markConnected(id: string, protocol: string, nodeId: string, connectionId: string, now: string): Promise<void> {
+    await this.#sql.run(
+      `UPDATE chargers SET protocol = ?, node_id = ?, connection_id = ?, connected_at = ?, updated_at = ?
+       WHERE id = ?`,
+      [protocol, nodeId, connectionId, now, now, id],
+    );
   }
 
   /** Fenced like the cluster presence: only the connection that is still recorded is cleared. */
-  markDisconnected(id: string, connectionId: string, now: string): boolean {
-    const result = this.#db
-      .prepare(
-        `UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ?
-         WHERE id = ? AND connection_id = ?`,
-      )
-      .run(now, now, id, connectionId);
-    return result.changes === 1;
+  async markDisconnected(id: string, connectionId: string, now: string): Promise<boolean> {
+    const changes = await this.#sql.run(
+      `UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ?
+       WHERE id = ? AND connection_id = ?`,
+      [now, now, id, connectionId],
+    );
+    return changes === 1;
   }
 
   /** Clears connections left behind by a node that stopped without cleaning up (crash, kill -9). */
-  clearConnectionsOfNode(nodeId: string | null, now: string): number {
-    const sql =
-      nodeId === null
-        ? `UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ? WHERE connection_id IS NOT NULL`
-        : `UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ?
-           WHERE connection_id IS NOT NULL AND node_id = ?`;
-    const statement = this.#db.prepare(sql);
-    return (nodeId === null ? statement.run(now, now) : statement.run(now, now, nodeId)).changes;
+  async clearConnectionsOfNode(nodeId: string | null, now: string): Promise<number> {
+    return nodeId === null
+      ? this.#sql.run(`UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ? WHERE connection_id IS NOT NULL`, [now, now])
+      : this.#sql.run(
+          `UPDATE chargers SET connection_id = NULL, disconnected_at = ?, updated_at = ?
+           WHERE connection_id IS NOT NULL AND node_id = ?`,
+          [now, now, nodeId],
+        );
   }
 
-  recordBoot(id: string, info: BootInfo, now: string): void {
-    this.#db
-      .prepare(
-        `UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?,
-         last_boot_at = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(info.vendor, info.model, info.serialNumber, info.firmwareVersion, now, now, now, id);
+  async recordBoot(id: string, info: BootInfo, now: string): Promise<void> {
+    await this.#sql.run(
+      `UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?,
+       last_boot_at = ?, last_heartbeat_at = ?, updated_at = ? WHERE id = ?`,
+      [info.vendor, info.model, info.serialNumber, info.firmwareVersion, now, now, now, id],
+    );
   }
 
-  recordHeartbeat(id: string, now: string): void {
-    this.#db.prepare('UPDATE chargers SET last_heartbeat_at = ? WHERE id = ?').run(now, id);
+  async recordHeartbeat(id: string, now: string): Promise<void> {
+    await this.#sql.run('UPDATE chargers SET last_heartbeat_at = ? WHERE id = ?', [now, id]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlExecutor } from './sqlDatabase.js';
 import type { ConnectorRecord } from './records.js';
 
 interface ConnectorRow {
@@ -23,37 +23,35 @@ function toRecord(row: ConnectorRow): ConnectorRecord {
 
 /** Last reported status per connector (1.6 connectorId / 2.0.1 evseId). */
 export class ConnectorRepository {
-  readonly #upsert: Statement<[string, number, string, string | null, string | null, string]>;
-  readonly #byCharger: Statement<[string], ConnectorRow>;
-  readonly #all: Statement<[], ConnectorRow>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: Database) {
-    this.#upsert = db.prepare(
-      `INSERT INTO connectors (charger_id, connector_id, status, error_code, info, status_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (charger_id, connector_id) DO UPDATE SET
-         status = excluded.status, error_code = excluded.error_code, info = excluded.info, status_at = excluded.status_at
-       WHERE excluded.status_at >= connectors.status_at`,
-    );
-    this.#byCharger = db.prepare('SELECT * FROM connectors WHERE charger_id = ? ORDER BY connector_id');
-    this.#all = db.prepare('SELECT * FROM connectors ORDER BY charger_id, connector_id');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
   /**
    * Stores a status unless a newer one is already recorded: queued StatusNotifications replayed after a
-   * reconnect must not overwrite the present state.
+   * reconnect must not overwrite the present state. One statement, so two nodes writing at once cannot
+   * leave the older status behind.
    */
-  setStatus(record: ConnectorRecord): void {
-    this.#upsert.run(record.chargerId, record.connectorId, record.status, record.errorCode, record.info, record.statusAt);
+  async setStatus(record: ConnectorRecord): Promise<void> {
+    await this.#sql.run(
+      `INSERT INTO connectors (charger_id, connector_id, status, error_code, info, status_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (charger_id, connector_id) DO UPDATE SET
+         status = excluded.status, error_code = excluded.error_code, info = excluded.info, status_at = excluded.status_at
+       WHERE excluded.status_at >= connectors.status_at`,
+      [record.chargerId, record.connectorId, record.status, record.errorCode, record.info, record.statusAt],
+    );
   }
 
-  listByCharger(chargerId: string): ConnectorRecord[] {
-    return this.#byCharger.all(chargerId).map(toRecord);
+  async listByCharger(chargerId: string): Promise<ConnectorRecord[]> {
+    return (await this.#sql.all<ConnectorRow>('SELECT * FROM connectors WHERE charger_id = ? ORDER BY connector_id', [chargerId])).map(toRecord);
   }
 
   /** All connectors grouped by charger id. */
-  listAll(): Map<string, ConnectorRecord[]> {
+  async listAll(): Promise<Map<string, ConnectorRecord[]>> {
     const map = new Map<string, ConnectorRecord[]>();
-    for (const row of this.#all.all()) {
+    for (const row of await this.#sql.all<ConnectorRow>('SELECT * FROM connectors ORDER BY charger_id, connector_id')) {
       const list = map.get(row.charger_id) ?? [];
       list.push(toRecord(row));
       map.set(row.charger_id, list);

@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { SqlExecutor } from './sqlDatabase.js';
 import type { MeterValueRecord, SampleInput } from './records.js';
 
 interface MeterValueRow {
@@ -35,46 +35,31 @@ function toRecord(row: MeterValueRow): MeterValueRecord {
 
 /** Sampled values, linked to a transaction when the charger says which one. */
 export class MeterValueRepository {
-  readonly #db: Database;
-  readonly #insert: Statement<
-    [string, number, number | null, string, string, string | null, string | null, string | null, string | null, number | null, string | null]
-  >;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: Database) {
-    this.#db = db;
-    this.#insert = db.prepare(
-      `INSERT INTO meter_values (charger_id, connector_id, transaction_id, timestamp, measurand, phase, location, context,
-         unit, value, raw_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
-  insertMany(chargerId: string, connectorId: number, transactionId: number | null, samples: readonly SampleInput[]): void {
-    const run = this.#db.transaction(() => {
-      for (const s of samples) {
-        this.#insert.run(
-          chargerId,
-          connectorId,
-          transactionId,
-          s.timestamp,
-          s.measurand,
-          s.phase ?? null,
-          s.location ?? null,
-          s.context ?? null,
-          s.unit ?? null,
-          s.value,
-          s.rawValue ?? null,
-        );
-      }
-    });
-    run();
+  /**
+   * Stores samples; one already stored (the same reading re-sent, possibly to another node) is skipped.
+   * Call it inside a transaction so a batch is stored whole or not at all.
+   * @returns how many were new.
+   */
+  async insertMany(chargerId: string, connectorId: number, transactionId: number | null, samples: readonly SampleInput[]): Promise<number> {
+    let inserted = 0;
+    for (const s of samples) {
+      inserted += await this.#sql.run(
+        `INSERT INTO meter_values (charger_id, connector_id, transaction_id, timestamp, measurand, phase, location, context,
+           unit, value, raw_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [chargerId, connectorId, transactionId, s.timestamp, s.measurand, s.phase ?? null, s.location ?? null, s.context ?? null, s.unit ?? null, s.value, s.rawValue ?? null],
+      );
+    }
+    return inserted;
   }
 
-  listByTransaction(transactionId: number, limit = 1000): MeterValueRecord[] {
-    return this.#db
-      .prepare<[number, number], MeterValueRow>(
-        'SELECT * FROM meter_values WHERE transaction_id = ? ORDER BY timestamp, id LIMIT ?',
-      )
-      .all(transactionId, limit)
-      .map(toRecord);
+  async listByTransaction(transactionId: number, limit = 1000): Promise<MeterValueRecord[]> {
+    const rows = await this.#sql.all<MeterValueRow>('SELECT * FROM meter_values WHERE transaction_id = ? ORDER BY timestamp, id LIMIT ?', [transactionId, limit]);
+    return rows.map(toRecord);
   }
 }

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.js';
-import { SqliteStore } from './sqliteStore.js';
+import { createTestDatabase } from '../testing/postgresDatabase.fixture.js';
+import { openStore } from './openStore.js';
 
 const fixture = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'openStore.fixture.ts');
 
@@ -20,21 +21,35 @@ function openInChild(file: string): Promise<{ code: number | null; stdout: strin
   });
 }
 
-describe('migrations shared by several processes (cluster mode on one host)', { timeout: 60_000 }, () => {
+/** Three processes open the same fresh database at once: one migrates, the others find it current. */
+async function raceThree(target: string): Promise<void> {
+  const results = await Promise.all([openInChild(target), openInChild(target), openInChild(target)]);
+  for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
+  const migrations = results.map((r) => JSON.parse(r.stdout) as { from: number; to: number });
+  for (const m of migrations) expect(m.to).toBe(MIGRATIONS.length);
+  expect(migrations.filter((m) => m.from === 0)).toHaveLength(1);
+  const store = await openStore(target.startsWith('postgres') ? { databaseUrl: target, databaseFile: '' } : { databaseFile: target });
+  expect(store.migration.from).toBe(MIGRATIONS.length);
+  await store.close();
+}
+
+describe('migrations shared by several processes (cluster mode)', { timeout: 60_000 }, () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('two instances opening a fresh file at once migrate it exactly once', async () => {
+  it('SQLite: three instances opening a fresh file at once migrate it exactly once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'csms-race-'));
-    const file = join(dir, 'shared.sqlite');
-    const results = await Promise.all([openInChild(file), openInChild(file), openInChild(file)]);
-    for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
-    const migrations = results.map((r) => JSON.parse(r.stdout) as { from: number; to: number });
-    for (const m of migrations) expect(m.to).toBe(MIGRATIONS.length);
-    const store = new SqliteStore(file);
-    expect(store.migration.from).toBe(MIGRATIONS.length);
-    store.close();
+    await raceThree(join(dir, 'shared.sqlite'));
+  });
+
+  it('PostgreSQL: three instances opening a fresh database at once migrate it exactly once (advisory lock)', async () => {
+    const database = await createTestDatabase();
+    try {
+      await raceThree(database.url);
+    } finally {
+      await database.drop();
+    }
   });
 });

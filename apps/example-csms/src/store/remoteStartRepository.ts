@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { SqlExecutor } from './sqlDatabase.js';
 
 /** How long a remote start's id token stays bound to its remoteStartId (24 h). */
 export const REMOTE_START_TTL_MS = 24 * 60 * 60 * 1000;
@@ -10,23 +10,27 @@ export const REMOTE_START_TTL_MS = 24 * 60 * 60 * 1000;
  * {@link REMOTE_START_TTL_MS} are deleted on every insert, so the table stays bounded.
  */
 export class RemoteStartRepository {
-  readonly #db: Database;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
-  record(chargerId: string, remoteStartId: number, idTag: string, now: Date): void {
-    this.#db.prepare('DELETE FROM remote_starts WHERE created_at < ?').run(new Date(now.getTime() - REMOTE_START_TTL_MS).toISOString());
-    this.#db
-      .prepare('INSERT OR REPLACE INTO remote_starts (charger_id, remote_start_id, id_tag, created_at) VALUES (?, ?, ?, ?)')
-      .run(chargerId, remoteStartId, idTag, now.toISOString());
+  async record(chargerId: string, remoteStartId: number, idTag: string, now: Date): Promise<void> {
+    await this.#sql.run('DELETE FROM remote_starts WHERE created_at < ?', [new Date(now.getTime() - REMOTE_START_TTL_MS).toISOString()]);
+    await this.#sql.run(
+      `INSERT INTO remote_starts (charger_id, remote_start_id, id_tag, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (charger_id, remote_start_id) DO UPDATE SET id_tag = excluded.id_tag, created_at = excluded.created_at`,
+      [chargerId, remoteStartId, idTag, now.toISOString()],
+    );
   }
 
-  idTagOf(chargerId: string, remoteStartId: number): string | undefined {
-    const row = this.#db
-      .prepare<[string, number], { id_tag: string }>('SELECT id_tag FROM remote_starts WHERE charger_id = ? AND remote_start_id = ?')
-      .get(chargerId, remoteStartId);
+  async idTagOf(chargerId: string, remoteStartId: number): Promise<string | undefined> {
+    const row = await this.#sql.get<{ id_tag: string }>('SELECT id_tag FROM remote_starts WHERE charger_id = ? AND remote_start_id = ?', [chargerId, remoteStartId]);
     return row?.id_tag;
+  }
+
+  async count(): Promise<number> {
+    return (await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM remote_starts'))?.n ?? 0;
   }
 }

@@ -1,4 +1,5 @@
-import type { Database, Statement } from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { SqlExecutor, SqlValue } from './sqlDatabase.js';
 import type { TransactionClosedBy, TransactionRecord } from './records.js';
 
 interface TransactionRow {
@@ -75,41 +76,37 @@ export interface TransactionChanges {
   idTag?: string;
   authStatus?: string;
   meterStartWh?: number;
-  lastMeterWh?: number;
+  /** A register reading: kept only when it is not older than the one stored (writes from nodes interleave). */
+  lastMeter?: { wh: number; at: string };
   chargingState?: string;
   remoteStartId?: number;
 }
 
 /** Charging sessions of both protocol versions in one model. */
 export class TransactionRepository {
-  readonly #db: Database;
-  readonly #get: Statement<[number], TransactionRow>;
-  readonly #byOcppId: Statement<[string, string], TransactionRow>;
+  readonly #sql: SqlExecutor;
 
-  constructor(db: Database) {
-    this.#db = db;
-    this.#get = db.prepare('SELECT * FROM transactions WHERE id = ?');
-    this.#byOcppId = db.prepare('SELECT * FROM transactions WHERE charger_id = ? AND ocpp_transaction_id = ?');
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
   }
 
-  get(id: number): TransactionRecord | undefined {
-    const row = this.#get.get(id);
+  async get(id: number): Promise<TransactionRecord | undefined> {
+    const row = await this.#sql.get<TransactionRow>('SELECT * FROM transactions WHERE id = ?', [id]);
     return row && toRecord(row);
   }
 
-  findByOcppId(chargerId: string, ocppTransactionId: string): TransactionRecord | undefined {
-    const row = this.#byOcppId.get(chargerId, ocppTransactionId);
+  async findByOcppId(chargerId: string, ocppTransactionId: string): Promise<TransactionRecord | undefined> {
+    const row = await this.#sql.get<TransactionRow>('SELECT * FROM transactions WHERE charger_id = ? AND ocpp_transaction_id = ?', [chargerId, ocppTransactionId]);
     return row && toRecord(row);
   }
 
   /** A 1.6 StartTransaction re-sent after a lost answer carries the same connector, start time and meter. */
-  findDuplicateStart(chargerId: string, connectorId: number, startedAt: string, meterStartWh: number): TransactionRecord | undefined {
-    const row = this.#db
-      .prepare<[string, number, string, number], TransactionRow>(
-        `SELECT * FROM transactions WHERE charger_id = ? AND connector_id = ? AND started_at = ? AND meter_start_wh = ?
-         ORDER BY id DESC LIMIT 1`,
-      )
-      .get(chargerId, connectorId, startedAt, meterStartWh);
+  async findDuplicateStart(chargerId: string, connectorId: number, startedAt: string, meterStartWh: number): Promise<TransactionRecord | undefined> {
+    const row = await this.#sql.get<TransactionRow>(
+      `SELECT * FROM transactions WHERE charger_id = ? AND connector_id = ? AND started_at = ? AND meter_start_wh = ?
+       ORDER BY id DESC LIMIT 1`,
+      [chargerId, connectorId, startedAt, meterStartWh],
+    );
     return row && toRecord(row);
   }
 
@@ -117,88 +114,77 @@ export class TransactionRepository {
    * Open transactions the CSMS accepted this id tag for (the ConcurrentTx check). A transaction answered
    * ConcurrentTx/Invalid/Blocked never blocks the tag, or one refusal would lock it out for good.
    */
-  activeWithIdTag(idTag: string): TransactionRecord[] {
-    return this.#db
-      .prepare<[string], TransactionRow>(
-        `SELECT * FROM transactions WHERE id_tag = ? AND stopped_at IS NULL AND auth_status = 'Accepted'`,
-      )
-      .all(idTag)
-      .map(toRecord);
-  }
-
-  /** Open transactions of a charger, optionally only those on one connector (1.6) / EVSE (2.0.1). */
-  openOf(chargerId: string, connectorId?: number): TransactionRecord[] {
-    const rows =
-      connectorId === undefined
-        ? this.#db
-            .prepare<[string], TransactionRow>('SELECT * FROM transactions WHERE charger_id = ? AND stopped_at IS NULL ORDER BY id')
-            .all(chargerId)
-        : this.#db
-            .prepare<[string, number], TransactionRow>(
-              'SELECT * FROM transactions WHERE charger_id = ? AND connector_id = ? AND stopped_at IS NULL ORDER BY id',
-            )
-            .all(chargerId, connectorId);
+  async activeWithIdTag(idTag: string): Promise<TransactionRecord[]> {
+    const rows = await this.#sql.all<TransactionRow>(
+      `SELECT * FROM transactions WHERE id_tag = ? AND stopped_at IS NULL AND auth_status = 'Accepted'`,
+      [idTag],
+    );
     return rows.map(toRecord);
   }
 
-  list(query: TransactionQuery): { items: TransactionRecord[]; total: number } {
+  /** Open transactions of a charger, optionally only those on one connector (1.6) / EVSE (2.0.1). */
+  async openOf(chargerId: string, connectorId?: number): Promise<TransactionRecord[]> {
+    const rows =
+      connectorId === undefined
+        ? await this.#sql.all<TransactionRow>('SELECT * FROM transactions WHERE charger_id = ? AND stopped_at IS NULL ORDER BY id', [chargerId])
+        : await this.#sql.all<TransactionRow>(
+            'SELECT * FROM transactions WHERE charger_id = ? AND connector_id = ? AND stopped_at IS NULL ORDER BY id',
+            [chargerId, connectorId],
+          );
+    return rows.map(toRecord);
+  }
+
+  async list(query: TransactionQuery): Promise<{ items: TransactionRecord[]; total: number }> {
     const where: string[] = [];
-    const values: Array<string | number> = [];
+    const values: SqlValue[] = [];
     if (query.chargerId !== undefined) {
       where.push('charger_id = ?');
       values.push(query.chargerId);
     }
     if (query.active !== undefined) where.push(query.active ? 'stopped_at IS NULL' : 'stopped_at IS NOT NULL');
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.#db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(...values) as { n: number }).n;
-    const items = this.#db
-      .prepare<Array<string | number>, TransactionRow>(
-        `SELECT * FROM transactions ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
-      )
-      .all(...values, query.limit, query.offset)
-      .map(toRecord);
-    return { items, total };
+    const total = (await this.#sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM transactions ${clause}`, values))?.n ?? 0;
+    const rows = await this.#sql.all<TransactionRow>(`SELECT * FROM transactions ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`, [
+      ...values,
+      query.limit,
+      query.offset,
+    ]);
+    return { items: rows.map(toRecord), total };
   }
 
   /**
    * Inserts a transaction. `ocppTransactionId` undefined means "the CSMS assigns it" (1.6): the row id
-   * becomes the id the charger will use.
+   * (AUTOINCREMENT / an identity column, unique across every node sharing the database) becomes the id the
+   * charger will use. Call it inside a transaction, so nobody sees the placeholder id.
    */
-  insert(tx: NewTransaction, ocppTransactionId: string | undefined, now: string): TransactionRecord {
-    const run = this.#db.transaction(() => {
-      const result = this.#db
-        .prepare(
-          `INSERT INTO transactions (charger_id, ocpp_transaction_id, protocol, connector_id, id_tag, auth_status,
-             remote_start_id, started_at, meter_start_wh, last_meter_wh, charging_state, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          tx.chargerId,
-          ocppTransactionId ?? `pending-${now}-${Math.random()}`,
-          tx.protocol,
-          tx.connectorId,
-          tx.idTag,
-          tx.authStatus,
-          tx.remoteStartId,
-          tx.startedAt,
-          tx.meterStartWh,
-          tx.meterStartWh,
-          tx.chargingState,
-          now,
-        );
-      const id = Number(result.lastInsertRowid);
-      if (ocppTransactionId === undefined) {
-        this.#db.prepare('UPDATE transactions SET ocpp_transaction_id = ? WHERE id = ?').run(String(id), id);
-      }
-      return id;
-    });
-    const id = run.immediate();
-    return toRecord(this.#get.get(id) as TransactionRow);
+  async insert(tx: NewTransaction, ocppTransactionId: string | undefined, now: string): Promise<TransactionRecord> {
+    const row = await this.#sql.get<{ id: number }>(
+      `INSERT INTO transactions (charger_id, ocpp_transaction_id, protocol, connector_id, id_tag, auth_status,
+         remote_start_id, started_at, meter_start_wh, last_meter_wh, charging_state, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        tx.chargerId,
+        ocppTransactionId ?? `pending-${randomUUID()}`,
+        tx.protocol,
+        tx.connectorId,
+        tx.idTag,
+        tx.authStatus,
+        tx.remoteStartId,
+        tx.startedAt,
+        tx.meterStartWh,
+        tx.meterStartWh,
+        tx.chargingState,
+        now,
+      ],
+    );
+    const id = (row as { id: number }).id;
+    if (ocppTransactionId === undefined) await this.#sql.run('UPDATE transactions SET ocpp_transaction_id = ? WHERE id = ?', [String(id), id]);
+    return (await this.get(id)) as TransactionRecord;
   }
 
-  update(id: number, changes: TransactionChanges, now: string): void {
+  async update(id: number, changes: TransactionChanges, now: string): Promise<void> {
     const sets: string[] = [];
-    const values: Array<string | number> = [];
+    const values: SqlValue[] = [];
     if (changes.idTag !== undefined) {
       sets.push('id_tag = ?');
       values.push(changes.idTag);
@@ -212,9 +198,11 @@ export class TransactionRepository {
       sets.push('meter_start_wh = COALESCE(meter_start_wh, ?)');
       values.push(changes.meterStartWh);
     }
-    if (changes.lastMeterWh !== undefined) {
-      sets.push('last_meter_wh = ?');
-      values.push(changes.lastMeterWh);
+    if (changes.lastMeter !== undefined) {
+      // SET expressions all see the row as it was, so both columns test the same stored timestamp.
+      const newer = '(last_meter_at IS NULL OR last_meter_at <= ?)';
+      sets.push(`last_meter_wh = CASE WHEN ${newer} THEN ? ELSE last_meter_wh END`, `last_meter_at = CASE WHEN ${newer} THEN ? ELSE last_meter_at END`);
+      values.push(changes.lastMeter.at, changes.lastMeter.wh, changes.lastMeter.at, changes.lastMeter.at);
     }
     if (changes.chargingState !== undefined) {
       sets.push('charging_state = ?');
@@ -226,30 +214,31 @@ export class TransactionRepository {
     }
     sets.push('updated_at = ?');
     values.push(now);
-    this.#db.prepare(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    await this.#sql.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
   }
 
   /**
    * Ends a transaction once; a repeated stop (retransmission) leaves the first record untouched. The one
    * exception: the charger's own stop report replaces a stop the CSMS or an operator recorded without it
    * (a queued StopTransaction arriving after a reboot knows the real end time and meter value).
-   * `meterStopWh` null: the last known meter value.
+   * `meterStopWh` null: the last known meter value. One conditional UPDATE: of two nodes stopping the same
+   * transaction at once, exactly one gets `true`.
    */
-  stop(
+  async stop(
     id: number,
     stoppedAt: string,
     meterStopWh: number | null,
     reason: string | null,
     closedBy: TransactionClosedBy,
     now: string,
-  ): boolean {
-    const result = this.#db
-      .prepare(
-        `UPDATE transactions SET stopped_at = ?, meter_stop_wh = COALESCE(?, last_meter_wh), stop_reason = ?,
-           last_meter_wh = COALESCE(?, last_meter_wh), closed_by = ?, updated_at = ?
-         WHERE id = ? AND (stopped_at IS NULL OR (? = 'charger' AND closed_by IS NOT 'charger'))`,
-      )
-      .run(stoppedAt, meterStopWh, reason, meterStopWh, closedBy, now, id, closedBy);
-    return result.changes === 1;
+  ): Promise<boolean> {
+    const replaceable = closedBy === 'charger' ? "stopped_at IS NULL OR closed_by IS NULL OR closed_by <> 'charger'" : 'stopped_at IS NULL';
+    const changes = await this.#sql.run(
+      `UPDATE transactions SET stopped_at = ?, meter_stop_wh = COALESCE(?, last_meter_wh), stop_reason = ?,
+         last_meter_wh = COALESCE(?, last_meter_wh), closed_by = ?, updated_at = ?
+       WHERE id = ? AND (${replaceable})`,
+      [stoppedAt, meterStopWh, reason, meterStopWh, closedBy, now, id],
+    );
+    return changes === 1;
   }
 }

@@ -25,7 +25,7 @@ export interface TestCsms {
 
 export async function startTestCsms(options: Partial<CsmsOptions> & { dir?: string } = {}): Promise<TestCsms> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'csms-test-'));
-  const csms = createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', pingIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN, ...(process.env.TEST_LOG ? { logger: createConsoleLogger(process.env.TEST_LOG as LogLevel) } : {}), ...options });
+  const csms = await createCsms({ databaseFile: join(dir, 'csms.sqlite'), port: 0, host: '127.0.0.1', pingIntervalMs: 0, adminToken: TEST_ADMIN_TOKEN, ...(process.env.TEST_LOG ? { logger: createConsoleLogger(process.env.TEST_LOG as LogLevel) } : {}), ...options });
   const { port } = await csms.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
   const wsBase = `ws://127.0.0.1:${port}/api/v1/chargers`;
