@@ -76,7 +76,7 @@ async function cpuPerCall(target: { proc: ChildProcess; port: number }, c: Case)
 }
 
 /** RSS per idle connection on a fresh server: connections that made one call (compressed when `compress`). */
-async function idleBytes(c: Case): Promise<{ bytes: number; reached: number }> {
+async function idleBytes(c: Case): Promise<{ bytes: number; heapBytes: number; reached: number }> {
   const target = await startTarget(c.kind);
   try {
     const before = await memory(target.proc, c.kind);
@@ -93,7 +93,8 @@ async function idleBytes(c: Case): Promise<{ bytes: number; reached: number }> {
         await new Promise((r) => setTimeout(r, 100));
         after = await memory(target.proc, c.kind);
       }
-      return { bytes: after.connections > 0 ? (after.rss - before.rss) / after.connections : 0, reached: after.connections };
+      const per = (a: number, b: number): number => (after.connections > 0 ? (a - b) / after.connections : 0);
+      return { bytes: per(after.rss, before.rss), heapBytes: per(after.heapUsed, before.heapUsed), reached: after.connections };
     } finally {
       await stop(loader);
     }
@@ -124,10 +125,10 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([...targets.values()].map((t) => stop(t.proc)));
   }
-  const idle = new Map<string, { bytes: number; reached: number }>();
+  const idle = new Map<string, { bytes: number; heapBytes: number; reached: number }>();
   for (const c of CASES) {
     const r = await idleBytes(c);
-    process.stderr.write(`  ${c.label} idle: ${r.reached} connections, ${(r.bytes / 1024).toFixed(2)} KB RSS each\n`);
+    process.stderr.write(`  ${c.label} idle: ${r.reached} connections, ${(r.bytes / 1024).toFixed(2)} KB RSS each (JS heap ${(r.heapBytes / 1024).toFixed(2)} KB)\n`);
     idle.set(c.label, r);
   }
   const us = (label: string): number => best.get(label)!.usPerCall;

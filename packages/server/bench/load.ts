@@ -7,6 +7,9 @@
  * the calls mode tells its parent when the measured window starts and ends (`mark` messages), so the parent can
  * read the server's CPU time over exactly that window; with `exchange`, each idle connection first makes one call.
  */
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { constants, deflateRawSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 
 export interface LoadArgs {
@@ -35,6 +38,26 @@ const payload = JSON.stringify({
   transactionId: 42,
   meterValue: [{ timestamp: '2026-01-01T00:00:00.000Z', sampledValue: [{ value: '1234.5', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
 });
+
+/**
+ * Compressed CALL frames, built once (RFC 7692 §7.2.1 deflate, RSV1, masked with a random key as a client must):
+ * compressing through ws' client would make the load generator, not the server, the bottleneck, and a slower
+ * call rate changes the server's cost per call (less batching per event-loop turn). Each stands on its own, so
+ * it is valid with or without client context takeover.
+ */
+const COMPRESSED_IDS = 4096;
+const compressedCalls = args.compress
+  ? Array.from({ length: COMPRESSED_IDS }, (_, i) => {
+      const text = `[2,"c${i}","MeterValues",${payload}]`;
+      const deflated = deflateRawSync(text, { finishFlush: constants.Z_SYNC_FLUSH });
+      const body = deflated.subarray(0, deflated.length - 4);
+      const n = body.length;
+      const header = n < 126 ? Buffer.from([0xc1, 0x80 | n]) : Buffer.from([0xc1, 0x80 | 126, n >> 8, n & 0xff]);
+      const mask = randomBytes(4);
+      const masked = Buffer.from(body.map((b, j) => b ^ mask[j & 3]!));
+      return Buffer.concat([header, mask, masked]);
+    })
+  : [];
 
 function open(i: number): Promise<WebSocket | undefined> {
   return new Promise((resolve) => {
@@ -84,10 +107,18 @@ async function calls(): Promise<LoadMessage> {
   for (const ws of sockets) {
     let sentAt = 0;
     let id = '';
+    // ws keeps its TCP socket in `_socket`: compressed frames are written there as they are.
+    const socket = (ws as unknown as { _socket: Socket })._socket;
     const send = (): void => {
       if (stopped) return;
-      id = String(++seq);
       sentAt = performance.now();
+      if (args.compress) {
+        const n = ++seq % COMPRESSED_IDS;
+        id = `c${n}`;
+        socket.write(compressedCalls[n]!);
+        return;
+      }
+      id = String(++seq);
       ws.send(`[2,"${id}","MeterValues",${payload}]`);
     };
     ws.on('message', (data) => {

@@ -83,8 +83,18 @@ function acceptOffer(offer: ExtensionOffer, options: ResolvedDeflateOptions): De
     clientWindowBits = Math.min(offeredClientBits === true ? 15 : offeredClientBits, options.clientMaxWindowBits);
     if (offeredClientBits !== true || clientWindowBits < 15) params.push(`client_max_window_bits=${clientWindowBits}`);
   }
-  return { serverNoContextTakeover, clientNoContextTakeover, serverWindowBits, clientWindowBits, response: params.join('; ') };
+  const response = params.join('; ');
+  // The response names every parameter: one shared agreement per distinct response (a few hundred at most), so
+  // a connection does not keep a copy of its own.
+  let agreement = agreements.get(response);
+  if (!agreement) {
+    agreement = Object.freeze({ serverNoContextTakeover, clientNoContextTakeover, serverWindowBits, clientWindowBits, response });
+    agreements.set(response, agreement);
+  }
+  return agreement;
 }
+
+const agreements = new Map<string, DeflateAgreement>();
 
 /**
  * Picks the first acceptable permessage-deflate offer of a `Sec-WebSocket-Extensions` header (offers are in

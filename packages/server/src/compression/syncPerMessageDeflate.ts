@@ -35,39 +35,36 @@ function receiveError(message: string, code: string): Error {
  * a message at `maxPayload` before they reach `decompress`.
  */
 export class SyncPerMessageDeflate {
-  /** Read by ws' Sender: which side's `*_no_context_takeover` applies to what this side sends. */
-  readonly _isServer = true;
   /** Read by ws' Sender: below this many bytes a message goes out uncompressed (server_no_context_takeover only). */
   readonly _threshold: number;
-  /** The negotiated parameters, as ws' Sender reads them. */
+  /** The negotiated parameters, as ws' Sender reads them (one shared frozen object per distinct agreement). */
   readonly params: Readonly<Record<string, boolean | number>>;
 
   readonly #maxPayload: number;
-  readonly #deflateOptions: ZlibOptions;
+  readonly #level: number;
+  /** Shared by every connection with the same parameters (see negotiate.ts). */
+  readonly #agreement: DeflateAgreement;
+  // Everything below stays undefined on a connection that only ever sends and receives whole messages without
+  // context takeover: an idle connection holds this object's fields and nothing else.
   /** Compressed fragments of the message being received (continuation frames, RFC 7692 §6.1). */
-  #fragments: Buffer[] = [];
-  /** What the charger's compressor can refer back to: kept across messages only with client context takeover. */
-  readonly #inflateWindow: SlidingWindow | undefined;
-  readonly #clientTakeover: boolean;
-  /** What the charger's decompressor holds of our output: across messages only with server context takeover. */
-  readonly #deflateWindow: SlidingWindow;
-  readonly #serverTakeover: boolean;
+  #fragments: Buffer[] | undefined;
+  /** What the charger's compressor can refer back to (client context takeover only). */
+  #inflateWindow: SlidingWindow | undefined;
+  /** What the charger's decompressor holds of our output: the earlier fragments of a message, or past messages with server context takeover. */
+  #deflateWindow: SlidingWindow | undefined;
   #socket: ClosableSocket | undefined;
 
   constructor(agreement: DeflateAgreement, maxPayload: number, threshold: number, level: number) {
     this._threshold = threshold;
     this.#maxPayload = maxPayload;
-    this.#clientTakeover = !agreement.clientNoContextTakeover;
-    this.#serverTakeover = !agreement.serverNoContextTakeover;
-    this.params = {
-      server_no_context_takeover: agreement.serverNoContextTakeover,
-      client_no_context_takeover: agreement.clientNoContextTakeover,
-      server_max_window_bits: agreement.serverWindowBits,
-      client_max_window_bits: agreement.clientWindowBits,
-    };
-    this.#inflateWindow = this.#clientTakeover ? new SlidingWindow(1 << agreement.clientWindowBits) : undefined;
-    this.#deflateWindow = new SlidingWindow(1 << agreement.serverWindowBits);
-    this.#deflateOptions = { windowBits: agreement.serverWindowBits, level, finishFlush: constants.Z_SYNC_FLUSH };
+    this.#level = level;
+    this.#agreement = agreement;
+    this.params = paramsOf(agreement);
+  }
+
+  /** Read by ws' Sender: which side's `*_no_context_takeover` applies to what this side sends. */
+  get _isServer(): boolean {
+    return true;
   }
 
   /** @internal The WebSocket this extension belongs to (to close it with 1009 or 1007 on a bad message). */
@@ -81,7 +78,7 @@ export class SyncPerMessageDeflate {
    */
   decompress(data: Buffer, fin: boolean, callback: Callback): void {
     if (!fin) {
-      this.#fragments.push(data);
+      (this.#fragments ??= []).push(data);
       queueMicrotask(() => callback(null, EMPTY));
       return;
     }
@@ -97,23 +94,30 @@ export class SyncPerMessageDeflate {
   #inflate(last: Buffer): Buffer {
     const fragments = this.#fragments;
     let input: Buffer;
-    if (fragments.length === 0) input = Buffer.concat([last, TRAILER]);
+    if (fragments === undefined) input = Buffer.concat([last, TRAILER]);
     else {
       fragments.push(last, TRAILER);
       input = Buffer.concat(fragments);
-      this.#fragments = [];
+      this.#fragments = undefined;
     }
-    const window = this.#inflateWindow;
-    const dictionary = window?.bytes;
+    const options: ZlibOptions = {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: this.#maxPayload,
+      // Sized to the message (JSON inflates a few times over) rather than zlib's 16 KiB per call.
+      chunkSize: Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, input.length * 4)),
+    };
     // Always a 32 KiB window: inflating with a larger window than the charger compressed with is harmless.
-    const out = inflateRawSync(input, dictionary ? { maxOutputLength: this.#maxPayload, finishFlush: constants.Z_SYNC_FLUSH, dictionary } : { maxOutputLength: this.#maxPayload, finishFlush: constants.Z_SYNC_FLUSH });
-    window?.append(out);
+    if (this.#agreement.clientNoContextTakeover) return inflateRawSync(input, options);
+    const window = (this.#inflateWindow ??= new SlidingWindow(1 << this.#agreement.clientWindowBits));
+    if (window.bytes) options.dictionary = window.bytes;
+    const out = inflateRawSync(input, options);
+    window.append(out);
     return out;
   }
 
   #inflateFailed(err: unknown): Error {
-    this.#fragments = [];
-    this.#inflateWindow?.clear();
+    this.#fragments = undefined;
+    this.#inflateWindow = undefined;
     // ws' Receiver reports a compressed message it cannot read without a close code: send the right one first.
     if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
       this.#socket?.close(1009, 'Message too big');
@@ -132,12 +136,14 @@ export class SyncPerMessageDeflate {
     let out: Buffer;
     try {
       const input = typeof data === 'string' ? Buffer.from(data) : data;
-      const window = this.#deflateWindow;
-      const dictionary = window.bytes;
-      out = deflateRawSync(input, dictionary ? { ...this.#deflateOptions, dictionary } : this.#deflateOptions);
+      const { serverWindowBits, serverNoContextTakeover } = this.#agreement;
+      const options: ZlibOptions = { windowBits: serverWindowBits, level: this.#level, finishFlush: constants.Z_SYNC_FLUSH };
+      const dictionary = this.#deflateWindow?.bytes;
+      if (dictionary) options.dictionary = dictionary;
+      out = deflateRawSync(input, options);
       if (fin) out = out.subarray(0, out.length - TRAILER.length);
-      if (this.#serverTakeover || !fin) window.append(input);
-      else window.clear();
+      if (!serverNoContextTakeover || !fin) (this.#deflateWindow ??= new SlidingWindow(1 << serverWindowBits)).append(input);
+      else this.#deflateWindow = undefined;
     } catch (err) {
       // Never a half-written frame: the Sender drops the send when it finds the socket destroyed.
       this.#socket?.terminate();
@@ -149,9 +155,30 @@ export class SyncPerMessageDeflate {
 
   /** Called by ws when the connection closes. */
   cleanup(): void {
-    this.#fragments = [];
-    this.#inflateWindow?.clear();
-    this.#deflateWindow.clear();
+    this.#fragments = undefined;
+    this.#inflateWindow = undefined;
+    this.#deflateWindow = undefined;
     this.#socket = undefined;
   }
+}
+
+const MIN_CHUNK = 1024;
+const MAX_CHUNK = 64 * 1024;
+
+/** One frozen `params` object per distinct agreement, shared by every connection that has it. */
+const sharedParams = new Map<string, Readonly<Record<string, boolean | number>>>();
+
+function paramsOf(a: DeflateAgreement): Readonly<Record<string, boolean | number>> {
+  const key = `${+a.serverNoContextTakeover}${+a.clientNoContextTakeover}${a.serverWindowBits},${a.clientWindowBits}`;
+  let params = sharedParams.get(key);
+  if (!params) {
+    params = Object.freeze({
+      server_no_context_takeover: a.serverNoContextTakeover,
+      client_no_context_takeover: a.clientNoContextTakeover,
+      server_max_window_bits: a.serverWindowBits,
+      client_max_window_bits: a.clientWindowBits,
+    });
+    sharedParams.set(key, params);
+  }
+  return params;
 }
