@@ -32,6 +32,16 @@ interface Result {
   calls: number;
   seconds: number;
   latencies: number[];
+  /** CPU time of this process (both nodes, the chargers and the loops) during the phase, in µs. */
+  cpuMicros: number;
+}
+
+/** Runs `phase` and adds the CPU time this process spent meanwhile (less sensitive to a loaded machine than calls/s). */
+async function measured(phase: () => Promise<Omit<Result, 'cpuMicros'>>): Promise<Result> {
+  const before = process.cpuUsage();
+  const result = await phase();
+  const { user, system } = process.cpuUsage(before);
+  return { ...result, cpuMicros: user + system };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -40,7 +50,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** One call after another on a single charger: pure latency. */
-async function sequential(handle: ServerClientHandle, n: number): Promise<Result> {
+async function sequential(handle: ServerClientHandle, n: number): Promise<Omit<Result, 'cpuMicros'>> {
   const latencies: number[] = [];
   const started = performance.now();
   for (let i = 0; i < n; i++) {
@@ -52,7 +62,7 @@ async function sequential(handle: ServerClientHandle, n: number): Promise<Result
 }
 
 /** One loop per charger (OCPP allows one outstanding CALL per connection) for `seconds`: throughput. */
-async function parallel(handles: readonly ServerClientHandle[], seconds: number): Promise<Result> {
+async function parallel(handles: readonly ServerClientHandle[], seconds: number): Promise<Omit<Result, 'cpuMicros'>> {
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -78,6 +88,7 @@ function row(label: string, local: Result, remote: Result): string[] {
     `  calls/s   local ${rate(local).toFixed(0).padStart(8)}   cross-node ${rate(remote).toFixed(0).padStart(8)}   ratio ${(rate(local) / rate(remote)).toFixed(2)}x`,
     `  p50       local ${fmt(percentile(l, 50)).padStart(11)}   cross-node ${fmt(percentile(r, 50)).padStart(11)}   ratio ${(percentile(r, 50) / percentile(l, 50)).toFixed(2)}x`,
     `  p99       local ${fmt(percentile(l, 99)).padStart(11)}   cross-node ${fmt(percentile(r, 99)).padStart(11)}   ratio ${(percentile(r, 99) / percentile(l, 99)).toFixed(2)}x`,
+    `  CPU/call  local ${`${(local.cpuMicros / local.calls).toFixed(0)} µs`.padStart(11)}   cross-node ${`${(remote.cpuMicros / remote.calls).toFixed(0)} µs`.padStart(11)}   ratio ${(remote.cpuMicros / remote.calls / (local.cpuMicros / local.calls)).toFixed(2)}x`,
     `  calls     local ${String(local.calls).padStart(8)}   cross-node ${String(remote.calls).padStart(8)}`,
   ];
 }
@@ -113,10 +124,10 @@ async function main(): Promise<void> {
     await sequential(local[0]!, 200);
     await sequential(remote[0]!, 200);
 
-    const seqLocal = await sequential(local[0]!, SEQUENTIAL_CALLS);
-    const seqRemote = await sequential(remote[0]!, SEQUENTIAL_CALLS);
-    const parLocal = await parallel(local, SECONDS);
-    const parRemote = await parallel(remote, SECONDS);
+    const seqLocal = await measured(() => sequential(local[0]!, SEQUENTIAL_CALLS));
+    const seqRemote = await measured(() => sequential(remote[0]!, SEQUENTIAL_CALLS));
+    const parLocal = await measured(() => parallel(local, SECONDS));
+    const parRemote = await measured(() => parallel(remote, SECONDS));
 
     const lines = [
       `chargewire redis-adapter benchmark: DataTransfer CALL, charger on node A; local = from node A, cross-node = from node B via Redis`,

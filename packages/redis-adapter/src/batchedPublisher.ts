@@ -14,7 +14,9 @@ interface Pending {
  *
  * On one server, the PUBLISHes of one event-loop turn go to Redis in one pipeline (one write, one reply batch)
  * instead of one command each: under concurrent cross-node calls this is most of the cost of the transport.
- * Order is kept (a pipeline runs its commands in order). A single PUBLISH is sent as it is. On a Cluster each
+ * The batch is flushed by `setImmediate`, after the loop has handled every socket that was readable (each reply
+ * to a caller comes from its own charger socket, so a `nextTick` flush mostly sent batches of one). Order is kept
+ * (a pipeline runs its commands in order). A single PUBLISH is sent as it is. On a Cluster each
  * SPUBLISH goes to the master of its channel's slot, so they are sent one by one (ioredis writes them to the
  * right connection).
  */
@@ -31,7 +33,7 @@ export class BatchedPublisher {
     if (this.#sharded) return this.redis.spublish(channel, payload).then(Number);
     return new Promise((resolve, reject) => {
       this.#queue.push({ channel, payload, resolve, reject });
-      if (this.#queue.length === 1) process.nextTick(this.#flush);
+      if (this.#queue.length === 1) setImmediate(this.#flush);
     });
   }
 
