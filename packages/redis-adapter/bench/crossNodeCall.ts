@@ -5,6 +5,7 @@
  *   npm run bench                       (REDIS_URL overrides redis://127.0.0.1:6379)
  *   BENCH_SECONDS=10 BENCH_CHARGERS=100 npm run bench
  *   BENCH_SIGNED=1 npm run bench        (the nodes share a `secret`: every cluster message is signed)
+ *   BENCH_REDIS_CLUSTER=1 npm run bench (on a local Redis Cluster of 3 masters + 3 replicas: sharded pub/sub)
  *
  * Two OCPPServer nodes run in this process, each with its own RedisAdapter and ioredis connections; the chargers
  * are raw OCPP-J 1.6 WebSocket clients connected to node A that answer DataTransfer at once.
@@ -16,6 +17,7 @@ import type { ServerClientHandle } from '@chargewire/server';
 import { startClusterNode, type ClusterNode } from '../src/testing/clusterNode.fixture.js';
 import { RawCharger } from '../src/testing/rawCharger.fixture.js';
 import { deletePrefix, REDIS_URL } from '../src/testing/redis.fixture.js';
+import { RedisClusterProcess } from '../src/testing/redisCluster.fixture.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const CHARGERS = Number(process.env['BENCH_CHARGERS'] ?? 50);
@@ -24,6 +26,8 @@ const SEQUENTIAL_CALLS = Number(process.env['BENCH_SEQUENTIAL_CALLS'] ?? 2000);
 const AUTO_PIPELINING = process.env['BENCH_AUTO_PIPELINING'] === '1';
 /** Sign cluster messages with a shared secret (HMAC-SHA256), to measure what signing costs. */
 const SIGNED = process.env['BENCH_SIGNED'] === '1';
+/** Run on a Redis Cluster started for the run (Cluster clients, sharded pub/sub) instead of REDIS_URL. */
+const REDIS_CLUSTER = process.env['BENCH_REDIS_CLUSTER'] === '1';
 
 type Call = (handle: ServerClientHandle) => Promise<unknown>;
 const dataTransfer: Call = (handle) => handle.call('ocpp1.6', 'DataTransfer', { vendorId: 'bench', data: 'x' });
@@ -97,8 +101,10 @@ async function main(): Promise<void> {
   const prefix = `cw-bench-${randomUUID().slice(0, 8)}`;
   const nodes: ClusterNode[] = [];
   const chargers: RawCharger[] = [];
+  let cluster: RedisClusterProcess | undefined;
   try {
-    const config = { redisUrl: REDIS_URL, prefix, callTimeoutMs: 30_000, autoPipelining: AUTO_PIPELINING, ...(SIGNED && { secret: randomBytes(32) }) };
+    cluster = REDIS_CLUSTER ? await RedisClusterProcess.start(3) : undefined;
+    const config = { redisUrl: REDIS_URL, ...(cluster && { redisCluster: cluster.startupNodes }), prefix, callTimeoutMs: 30_000, autoPipelining: AUTO_PIPELINING, ...(SIGNED && { secret: randomBytes(32) }) };
     const a = await startClusterNode({ ...config, nodeId: 'bench-a' });
     nodes.push(a);
     const b = await startClusterNode({ ...config, nodeId: 'bench-b' });
@@ -131,7 +137,7 @@ async function main(): Promise<void> {
 
     const lines = [
       `chargewire redis-adapter benchmark: DataTransfer CALL, charger on node A; local = from node A, cross-node = from node B via Redis`,
-      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase, ioredis auto-pipelining ${AUTO_PIPELINING ? 'on' : 'off'}, cluster messages ${SIGNED ? 'signed' : 'unsigned'}`,
+      `node ${process.version}, ${CHARGERS} chargers, ${SECONDS}s per throughput phase, ioredis auto-pipelining ${AUTO_PIPELINING ? 'on' : 'off'}, cluster messages ${SIGNED ? 'signed' : 'unsigned'}, ${cluster ? 'Redis Cluster (3 masters + 3 replicas, sharded pub/sub)' : 'one Redis'}`,
       '',
       ...row(`sequential (1 charger, ${SEQUENTIAL_CALLS} calls one after another)`, seqLocal, seqRemote),
       '',
@@ -143,8 +149,11 @@ async function main(): Promise<void> {
   } finally {
     for (const c of chargers) c.terminate();
     await Promise.all(nodes.map((n) => n.stop()));
-    const redis = new Redis(REDIS_URL);
-    await deletePrefix(redis, prefix).finally(() => redis.disconnect());
+    if (cluster) await cluster.stop();
+    else {
+      const redis = new Redis(REDIS_URL);
+      await deletePrefix(redis, prefix).finally(() => redis.disconnect());
+    }
   }
 }
 

@@ -56,16 +56,15 @@ return 0
 export const REFRESH = new LuaScript(`
 local out = {}
 for i, key in ipairs(KEYS) do
-  if redis.call('TYPE', key)['ok'] ~= 'hash' then
+  -- One HGET on the common path (pcall: a key that is not a hash answers an error instead of failing the script).
+  local cur = redis.pcall('HGET', key, 'connectionId')
+  if cur == ARGV[i + 1] then
+    redis.call('PEXPIRE', key, ARGV[1])
+    out[i] = {1}
+  elseif type(cur) == 'table' or (not cur and redis.call('EXISTS', key) == 0) then
     out[i] = {0}
   else
-    local cur = redis.call('HMGET', key, 'connectionId', 'nodeId')
-    if cur[1] == ARGV[i + 1] then
-      redis.call('PEXPIRE', key, ARGV[1])
-      out[i] = {1}
-    else
-      out[i] = {-1, cur[2] or '', cur[1] or ''}
-    end
+    out[i] = {-1, redis.call('HGET', key, 'nodeId') or '', cur or ''}
   end
 end
 return out

@@ -1,6 +1,6 @@
 import type { ClusterPresenceStore, PresenceOwner, PresenceRecord, RefreshResult, RegisterResult } from '@chargewire/server';
 import type { KeyLayout } from './keys.js';
-import { presenceBucket } from './keys.js';
+import { presenceBucket, PRESENCE_BUCKETS } from './keys.js';
 import { LIVE_NODES, REFRESH, REGISTER, TOUCH_NODE, UNREGISTER } from './presenceScripts.js';
 import { isCluster, type RedisClient } from './redisClient.js';
 
@@ -25,6 +25,12 @@ function toRefreshResult(reply: unknown): RefreshResult {
  * Lua script, and every script touches the keys of one slot.
  */
 export class RedisPresenceStore implements ClusterPresenceStore {
+  /**
+   * A heartbeat batch spans the buckets 32 records deep on average: one refresh script per bucket then carries
+   * ~32 keys (a batch of 500 would spread over ~400 buckets, one script per record or two).
+   */
+  readonly refreshBatch = 32 * PRESENCE_BUCKETS;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: KeyLayout,

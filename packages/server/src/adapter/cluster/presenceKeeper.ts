@@ -3,7 +3,7 @@ import type { PresenceConflict } from './events.js';
 import { toError } from './outcomes.js';
 import type { ClusterPresenceStore, PresenceOwner } from './presenceStore.js';
 
-/** Records per round trip: keeps each pipeline (and Redis' work per batch) small. */
+/** Records per round trip unless the store asks for another size: keeps each pipeline (and the store's work per batch) small. */
 const BATCH = 500;
 
 /** Where the keeper reports what it finds. */
@@ -30,8 +30,9 @@ export class PresenceKeeper {
   /** Heartbeat: extend the TTL of every record its connection still owns, then node liveness. */
   async beat(): Promise<void> {
     const records = this.host.localPresence();
-    for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
-      const batch = records.slice(i, i + BATCH);
+    const size = this.store.refreshBatch ?? BATCH;
+    for (let i = 0; i < records.length && this.sink.active(); i += size) {
+      const batch = records.slice(i, i + size);
       const results = await this.store.refresh(batch);
       const missing: PresenceRecord[] = [];
       results.forEach((res, j) => {

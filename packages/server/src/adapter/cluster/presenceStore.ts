@@ -31,6 +31,12 @@ export interface ClusterPresenceStore {
   unregister(record: PresenceRecord): Promise<boolean>;
   /** Extends the lifetime of every record still owned by its connection. */
   refresh(records: readonly PresenceRecord[]): Promise<RefreshResult[]>;
+  /**
+   * How many records one `refresh()` call should carry (the heartbeat splits a node's records into batches of
+   * this size). A store that groups records (Redis: one script per hash-tag bucket) wants large batches.
+   * @default 500
+   */
+  readonly refreshBatch?: number;
   /** The current owner, `undefined` when absent, `'malformed'` when the stored data is not a presence record. */
   locate(identity: string): Promise<PresenceRecord | 'malformed' | undefined>;
   /** Marks `nodeId` alive for one lifetime. */
