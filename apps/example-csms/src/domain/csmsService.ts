@@ -418,7 +418,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     if (reading === undefined || reading.value === null) return;
     await work.tx.transactions.update(
       transaction.id,
-      { meterStartWh: reading.value, lastMeter: { wh: reading.value, at: reading.timestamp } },
+      { reading: { wh: reading.value, at: reading.timestamp } },
       this.now(),
     );
     if (announce) work.events.push({ type: 'transaction.updated', transaction: (await work.tx.transactions.get(transaction.id)) as TransactionRecord });

@@ -215,9 +215,12 @@ export const MIGRATIONS: readonly Migration[] = [
   `),
   // Cluster mode across hosts: two nodes may receive the same reading (a charger that reconnected elsewhere
   // re-sends what was not answered), so an identical sample is stored once (ON CONFLICT DO NOTHING against
-  // this index), and last_meter_at lets the newest reading win however the writes interleave.
+  // this index); meter_start_at and last_meter_at let the earliest reading be the start and the newest the
+  // last, however the writes interleave.
   both(`
+  ALTER TABLE transactions ADD COLUMN meter_start_at TEXT;
   ALTER TABLE transactions ADD COLUMN last_meter_at TEXT;
+  UPDATE transactions SET meter_start_at = started_at WHERE meter_start_wh IS NOT NULL;
   DELETE FROM meter_values WHERE id NOT IN (
     SELECT MIN(id) FROM meter_values GROUP BY charger_id, connector_id, timestamp, measurand,
       COALESCE(phase, ''), COALESCE(location, ''), COALESCE(context, ''), COALESCE(value, -1), COALESCE(raw_value, ''));

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
@@ -7,6 +8,20 @@ import type { SqlDatabase, SqlExecutor, SqlValue } from './sqlDatabase.js';
 
 /** Prepared statements kept per connection (the repositories use a fixed set of SQL texts). */
 const STATEMENT_CACHE_LIMIT = 500;
+
+/** Who holds a file's write transaction in this process; shared by every connection to that file. */
+interface FileGate {
+  /** Settles when the open transaction ends; undefined when none is open. */
+  busy: Promise<void> | undefined;
+  connections: number;
+}
+
+/**
+ * better-sqlite3 waits for a lock synchronously (busy_timeout). Another process holding it goes on and
+ * releases it; a connection of THIS process holding it could not, because its transaction continues on
+ * the event loop the wait blocks. So connections of one process to one file take turns here first.
+ */
+const gates = new Map<string, FileGate>();
 
 /**
  * better-sqlite3 behind the async {@link SqlDatabase} surface. The driver is synchronous, so a statement
@@ -20,12 +35,16 @@ export class SqliteDatabase implements SqlDatabase {
   /** Schema version before and after opening (from 0 on a fresh file). */
   readonly migration: { from: number; to: number };
   readonly #statements = new Map<string, Statement<SqlValue[], unknown>>();
-  /** Settles when the open transaction ends; undefined when none is open. */
-  #busy: Promise<void> | undefined;
+  readonly #gateKey: string;
+  readonly #gate: FileGate;
 
   /** @param file path of the database file (its directory is created) or `:memory:`. */
   constructor(readonly file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.#gateKey = file === ':memory:' ? `:memory:${randomUUID()}` : resolve(file);
+    this.#gate = gates.get(this.#gateKey) ?? { busy: undefined, connections: 0 };
+    this.#gate.connections++;
+    gates.set(this.#gateKey, this.#gate);
     this.db = new BetterSqlite3(file);
     try {
       // WAL lets several app instances on one host share the file (cluster mode) and keeps readers unblocked.
@@ -36,6 +55,7 @@ export class SqliteDatabase implements SqlDatabase {
       this.migration = migrateSqlite(this.db);
     } catch (err) {
       this.db.close();
+      this.#release();
       throw err;
     }
   }
@@ -45,24 +65,26 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   async all<R>(sql: string, values: readonly SqlValue[] = []): Promise<R[]> {
-    await this.#idle();
+    while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).all(...values) as R[];
   }
 
   async get<R>(sql: string, values: readonly SqlValue[] = []): Promise<R | undefined> {
-    await this.#idle();
+    while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).get(...values) as R | undefined;
   }
 
   async run(sql: string, values: readonly SqlValue[] = []): Promise<number> {
-    await this.#idle();
+    while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).run(...values).changes;
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    await this.#idle();
+    // The check and the claim below run in one synchronous step: no other caller can slip in between.
+    // (Several waiters wake together; the first to run may open the next transaction, so check again.)
+    while (this.#gate.busy !== undefined) await this.#gate.busy;
     let release!: () => void;
-    this.#busy = new Promise<void>((resolve) => (release = resolve));
+    this.#gate.busy = new Promise<void>((done) => (release = done));
     const tx: SqlExecutor = {
       dialect: this.dialect,
       lockSuffix: this.lockSuffix,
@@ -81,22 +103,22 @@ export class SqliteDatabase implements SqlDatabase {
         throw err;
       }
     } finally {
-      this.#busy = undefined;
+      this.#gate.busy = undefined;
       release();
     }
   }
 
   /** Checkpoints the WAL into the main file and closes; safe to call twice. */
   async close(): Promise<void> {
-    await this.#idle();
+    while (this.#gate.busy !== undefined) await this.#gate.busy;
     if (!this.db.open) return;
     if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();
+    this.#release();
   }
 
-  async #idle(): Promise<void> {
-    // Several waiters wake together; the first to run may open the next transaction, so check again.
-    while (this.#busy !== undefined) await this.#busy;
+  #release(): void {
+    if (--this.#gate.connections === 0) gates.delete(this.#gateKey);
   }
 
   #prepare(sql: string): Statement<SqlValue[], unknown> {

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { storeSuite } from '../testing/storeSuite.fixture.js';
+import { storeSuite, type StoreFactory } from '../testing/storeSuite.fixture.js';
+import { twoNodeWritesSuite } from '../testing/twoNodeWrites.fixture.js';
 import { MIGRATIONS } from './migrations.js';
 import { openStore } from './openStore.js';
 import { SqliteDatabase } from './sqliteDatabase.js';
 
 // Each test gets a file of its own (two instances of the store share a file, as cluster nodes on one host do).
-storeSuite('SQLite', async () => {
+const sqliteFile: StoreFactory = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'csms-store-'));
   const file = join(dir, 'csms.sqlite');
   return {
@@ -16,7 +17,9 @@ storeSuite('SQLite', async () => {
     markNewerSchema: async (store) => void (store.db as SqliteDatabase).db.pragma(`user_version = ${MIGRATIONS.length + 1}`),
     drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
-});
+};
+storeSuite('SQLite', sqliteFile);
+twoNodeWritesSuite('SQLite', sqliteFile, 40);
 
 describe('SQLite store files', () => {
   it('creates the directory of a fresh file, and works in memory', async () => {

@@ -75,9 +75,11 @@ export interface TransactionQuery {
 export interface TransactionChanges {
   idTag?: string;
   authStatus?: string;
-  meterStartWh?: number;
-  /** A register reading: kept only when it is not older than the one stored (writes from nodes interleave). */
-  lastMeter?: { wh: number; at: string };
+  /**
+   * An energy register reading. The earliest one known is the start value, the newest the last value: the
+   * order in which readings are stored does not matter (nodes interleave, a lost Started comes late).
+   */
+  reading?: { wh: number; at: string };
   chargingState?: string;
   remoteStartId?: number;
 }
@@ -158,10 +160,11 @@ export class TransactionRepository {
    * charger will use. Call it inside a transaction, so nobody sees the placeholder id.
    */
   async insert(tx: NewTransaction, ocppTransactionId: string | undefined, now: string): Promise<TransactionRecord> {
+    const readingAt = tx.meterStartWh === null ? null : tx.startedAt;
     const row = await this.#sql.get<{ id: number }>(
       `INSERT INTO transactions (charger_id, ocpp_transaction_id, protocol, connector_id, id_tag, auth_status,
-         remote_start_id, started_at, meter_start_wh, last_meter_wh, charging_state, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+         remote_start_id, started_at, meter_start_wh, meter_start_at, last_meter_wh, last_meter_at, charging_state, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [
         tx.chargerId,
         ocppTransactionId ?? `pending-${randomUUID()}`,
@@ -172,7 +175,9 @@ export class TransactionRepository {
         tx.remoteStartId,
         tx.startedAt,
         tx.meterStartWh,
+        readingAt,
         tx.meterStartWh,
+        readingAt,
         tx.chargingState,
         now,
       ],
@@ -193,16 +198,18 @@ export class TransactionRepository {
       sets.push('auth_status = ?');
       values.push(changes.authStatus);
     }
-    if (changes.meterStartWh !== undefined) {
-      // Only the first reading counts as the start value.
-      sets.push('meter_start_wh = COALESCE(meter_start_wh, ?)');
-      values.push(changes.meterStartWh);
-    }
-    if (changes.lastMeter !== undefined) {
-      // SET expressions all see the row as it was, so both columns test the same stored timestamp.
+    if (changes.reading !== undefined) {
+      // SET expressions all see the row as it was, so each pair of columns tests the same stored timestamp.
+      const { wh, at } = changes.reading;
+      const earlier = '(meter_start_at IS NULL OR ? < meter_start_at)';
       const newer = '(last_meter_at IS NULL OR last_meter_at <= ?)';
-      sets.push(`last_meter_wh = CASE WHEN ${newer} THEN ? ELSE last_meter_wh END`, `last_meter_at = CASE WHEN ${newer} THEN ? ELSE last_meter_at END`);
-      values.push(changes.lastMeter.at, changes.lastMeter.wh, changes.lastMeter.at, changes.lastMeter.at);
+      sets.push(
+        `meter_start_wh = CASE WHEN ${earlier} THEN ? ELSE meter_start_wh END`,
+        `meter_start_at = CASE WHEN ${earlier} THEN ? ELSE meter_start_at END`,
+        `last_meter_wh = CASE WHEN ${newer} THEN ? ELSE last_meter_wh END`,
+        `last_meter_at = CASE WHEN ${newer} THEN ? ELSE last_meter_at END`,
+      );
+      values.push(at, wh, at, at, at, wh, at, at);
     }
     if (changes.chargingState !== undefined) {
       sets.push('charging_state = ?');
@@ -233,11 +240,12 @@ export class TransactionRepository {
     now: string,
   ): Promise<boolean> {
     const replaceable = closedBy === 'charger' ? "stopped_at IS NULL OR closed_by IS NULL OR closed_by <> 'charger'" : 'stopped_at IS NULL';
+    // A stop reading is the newest one: a meter value of an earlier moment stored after it changes nothing.
     const changes = await this.#sql.run(
       `UPDATE transactions SET stopped_at = ?, meter_stop_wh = COALESCE(?, last_meter_wh), stop_reason = ?,
-         last_meter_wh = COALESCE(?, last_meter_wh), closed_by = ?, updated_at = ?
+         last_meter_wh = COALESCE(?, last_meter_wh), last_meter_at = COALESCE(?, last_meter_at), closed_by = ?, updated_at = ?
        WHERE id = ? AND (${replaceable})`,
-      [stoppedAt, meterStopWh, reason, meterStopWh, closedBy, now, id],
+      [stoppedAt, meterStopWh, reason, meterStopWh, meterStopWh === null ? null : stoppedAt, closedBy, now, id],
     );
     return changes === 1;
   }

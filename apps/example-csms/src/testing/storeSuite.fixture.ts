@@ -111,9 +111,18 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       await store.chargers.insert({ id: 'CP', passwordHash: null, registrationStatus: 'Accepted' }, NOW);
       const base = { chargerId: 'CP', protocol: 'ocpp2.0.1', connectorId: 1, idTag: null, authStatus: null, remoteStartId: null, startedAt: NOW, meterStartWh: 0, chargingState: null };
       const tx = await store.transaction((t) => t.transactions.insert(base, 'T-1', NOW));
-      await store.transactions.update(tx.id, { lastMeter: { wh: 500, at: '2030-01-01T00:05:00.000Z' } }, NOW);
-      await store.transactions.update(tx.id, { lastMeter: { wh: 300, at: '2030-01-01T00:03:00.000Z' } }, NOW); // late, older
-      expect(await store.transactions.get(tx.id)).toMatchObject({ lastMeterWh: 500, energyWh: 500 });
+      await store.transactions.update(tx.id, { reading: { wh: 500, at: '2030-01-01T00:05:00.000Z' } }, NOW);
+      await store.transactions.update(tx.id, { reading: { wh: 300, at: '2030-01-01T00:03:00.000Z' } }, NOW); // late, older
+      expect(await store.transactions.get(tx.id)).toMatchObject({ meterStartWh: 0, lastMeterWh: 500, energyWh: 500 });
+      // Without a start value, the earliest reading is the start, whatever order they are stored in.
+      const unstarted = await store.transaction((t) => t.transactions.insert({ ...base, meterStartWh: null }, 'T-2', NOW));
+      await store.transactions.update(unstarted.id, { reading: { wh: 500, at: '2030-01-01T00:05:00.000Z' } }, NOW);
+      await store.transactions.update(unstarted.id, { reading: { wh: 100, at: '2030-01-01T00:01:00.000Z' } }, NOW);
+      expect(await store.transactions.get(unstarted.id)).toMatchObject({ meterStartWh: 100, lastMeterWh: 500, energyWh: 400 });
+      // The stop reading is the newest: an earlier sample stored after it changes nothing.
+      expect(await store.transactions.stop(unstarted.id, '2030-01-01T00:10:00.000Z', 900, 'Local', 'charger', NOW)).toBe(true);
+      await store.transactions.update(unstarted.id, { reading: { wh: 700, at: '2030-01-01T00:07:00.000Z' } }, NOW);
+      expect(await store.transactions.get(unstarted.id)).toMatchObject({ meterStopWh: 900, lastMeterWh: 900, energyWh: 800 });
       const sample = { timestamp: NOW, measurand: 'Energy.Active.Import.Register', unit: 'Wh', value: 10 };
       expect(await store.meterValues.insertMany('CP', 1, tx.id, [sample, { ...sample, phase: 'L1' }])).toBe(2);
       expect(await store.meterValues.insertMany('CP', 1, tx.id, [sample])).toBe(0);
