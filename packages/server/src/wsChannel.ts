@@ -2,6 +2,7 @@ import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core';
 import type { ChannelSink, RpcChannel } from '@chargewire/rpc-core';
 import type { RawData } from 'ws';
 import type { ChannelSocket, SocketEventTarget } from './channelSocket.js';
+import { INVALID_COMPRESSED_DATA } from './compression/syncPerMessageDeflate.js';
 
 /** Per-client message-rate limit: at most `messages` frames per `perMs`; exceeding it closes with 1008. */
 export interface MessageRateLimit {
@@ -126,7 +127,8 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
 
   /** @internal */
   protocolError(wsErrorCode: string | undefined): void {
-    const code = wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCodes.messageTooBig : wsErrorCode === 'WS_ERR_INVALID_UTF8' ? 1007 : CloseCodes.protocolError;
+    const code =
+      wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCodes.messageTooBig : wsErrorCode === 'WS_ERR_INVALID_UTF8' || wsErrorCode === INVALID_COMPRESSED_DATA ? 1007 : CloseCodes.protocolError;
     this.#sentCloseCode = code;
     if (code === CloseCodes.messageTooBig) this.limits?.limitClose(code);
   }

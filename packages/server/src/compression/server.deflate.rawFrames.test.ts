@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OCPPServerOptions } from '../options.js';
-import { useServers } from '../testing/serverHarness.fixture.js';
+import type { ServerClient } from '../serverClient.js';
+import { nextClient, useServers } from '../testing/serverHarness.fixture.js';
 import { clientFrame, deflateMessage, openRawPeer } from '../testing/rawPeer.fixture.js';
 import type { RawPeer } from '../testing/rawPeer.fixture.js';
 
@@ -9,11 +10,15 @@ const TEXT = 0x1;
 const CONTINUATION = 0x0;
 const PING = 0x9;
 
-async function open(options: OCPPServerOptions = {}, extensions: string | null = 'permessage-deflate; client_max_window_bits'): Promise<RawPeer> {
+/** The raw peer, with `server` resolving to its ServerClient (to see how the server reports a close). */
+async function open(options: OCPPServerOptions = {}, extensions: string | null = 'permessage-deflate; client_max_window_bits'): Promise<RawPeer & { server: Promise<ServerClient> }> {
+  let accepted: Promise<ServerClient> | undefined;
   const { url } = await start({ protocols: ['ocpp2.0.1'], ...options }, (server) => {
+    accepted = nextClient(server);
     server.on('client', (client) => client.handle('ocpp2.0.1', 'DataTransfer', ({ params }) => ({ status: 'Accepted', data: params.data })));
   });
-  return openRawPeer(`${url}/CP-1`, 'ocpp2.0.1', extensions ?? undefined);
+  const peer = await openRawPeer(`${url}/CP-1`, 'ocpp2.0.1', extensions ?? undefined);
+  return Object.assign(peer, { server: accepted! });
 }
 
 const call = (id: string, data: unknown): string => JSON.stringify([2, id, 'DataTransfer', { vendorId: 'chargewire', data }]);
@@ -99,6 +104,7 @@ describe('permessage-deflate on raw frames', () => {
     expect(bomb.length).toBeLessThan(64 * 1024);
     peer.send(clientFrame({ opcode: TEXT, rsv1: true, payload: bomb }));
     expect(await peer.closeCode()).toBe(1009);
+    expect((await (await peer.server).closed()).code).toBe(1009);
   });
 
   it('closes with 1009 when the fragments of one message inflate beyond maxPayload together', async () => {
@@ -113,6 +119,7 @@ describe('permessage-deflate on raw frames', () => {
     const peer = await open();
     peer.send(clientFrame({ opcode: TEXT, rsv1: true, payload: Buffer.from([0xff, 0xff, 0xff, 0x00]) }));
     expect(await peer.closeCode()).toBe(1007);
+    expect((await (await peer.server).closed()).code).toBe(1007);
   });
 
   it('closes with 1002 on RSV1 in a continuation frame', async () => {

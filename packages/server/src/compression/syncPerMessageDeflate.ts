@@ -15,6 +15,9 @@ interface ClosableSocket {
   terminate(): void;
 }
 
+/** The `code` of the error reported for a compressed message that does not inflate (the connection is closed with 1007). */
+export const INVALID_COMPRESSED_DATA = 'WS_ERR_INVALID_COMPRESSED_DATA';
+
 /** An error as ws' Receiver reports them: `code` tells the connection's channel which close code was sent. */
 function receiveError(message: string, code: string): Error {
   return Object.assign(new RangeError(message), { code });
@@ -124,7 +127,7 @@ export class SyncPerMessageDeflate {
       return receiveError('Max payload size exceeded', 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH');
     }
     this.#socket?.close(1007, 'Invalid compressed data');
-    return receiveError('Invalid compressed data', 'WS_ERR_INVALID_COMPRESSED_DATA');
+    return receiveError('Invalid compressed data', INVALID_COMPRESSED_DATA);
   }
 
   /**
