@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OCPPServerOptions } from '../options.js';
 import type { ServerClient } from '../serverClient.js';
@@ -158,4 +159,32 @@ describe('permessage-deflate on raw frames', () => {
     peer.send(clientFrame({ opcode: TEXT, rsv1: true, payload: deflateMessage(call('w', 'ok')) }));
     expect(await peer.nextText()).toBe(answerOf('w', 'ok'));
   });
+
+  for (const takeover of [false, true]) {
+    it(`property: messages compressed ${takeover ? 'with the charger keeping its context' : 'each on its own'}, or plain, split at random points, are answered exactly`, async () => {
+      const peer = await open(takeover ? { perMessageDeflate: { clientNoContextTakeover: false } } : {});
+      let history = Buffer.alloc(0);
+      let n = 0;
+      const message = fc.record({ data: fc.jsonValue({ maxDepth: 3 }), cuts: fc.array(fc.nat(), { maxLength: 4 }), compress: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 5 }), async (messages) => {
+          for (const m of messages) {
+            const id = `p${++n}`;
+            const text = call(id, m.data);
+            // Only compressed messages enter the charger's LZ77 window (RFC 7692 §7.2.1).
+            const body = m.compress ? deflateMessage(text, takeover && history.length ? history : undefined) : Buffer.from(text);
+            if (m.compress && takeover) history = Buffer.concat([history, Buffer.from(text)]).subarray(-32768);
+            const cuts = [...new Set(m.cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
+            const bounds = [0, ...cuts, body.length];
+            const frames = bounds.slice(1).map((end, i) =>
+              clientFrame({ opcode: i === 0 ? TEXT : CONTINUATION, rsv1: i === 0 && m.compress, fin: i === bounds.length - 2, payload: body.subarray(bounds[i]!, end) }),
+            );
+            peer.send(...frames);
+            expect(JSON.parse(await peer.nextText())).toEqual([3, id, { status: 'Accepted', data: JSON.parse(JSON.stringify(m.data)) }]);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    }, 60_000);
+  }
 });
