@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Charger16 } from '../support/charger16.js';
 import { startCsmsProcess, type CsmsProcess } from '../support/csmsProcess.js';
 import { LoadBalancer } from '../support/loadBalancer.js';
 import { eventually, rest } from '../support/rest.js';
+import { createScenarioDatabase, type ScenarioDatabase, type ScenarioDatabaseKind } from '../support/scenarioDatabase.js';
 
-// Scenario 1: three example-CSMS processes sharing presence through the Redis adapter (and one SQLite file),
-// a load balancer in front, 300 chargers spread over them. REST calls on every node start and stop
-// transactions on chargers connected to other nodes; one node is killed and its chargers move.
+// Scenario 1: three example-CSMS processes sharing presence through the Redis adapter and one database
+// (a SQLite file, as on one host; or PostgreSQL, as on several hosts), a load balancer in front, 300
+// chargers spread over them. REST calls on every node start and stop transactions on chargers connected
+// to other nodes; one node is killed and its chargers move. The whole scenario runs once per database.
 const CHARGERS = 300;
 const WH_PER_TRANSACTION = 1_000; // Charger16: 2 samples of 500 Wh
 
@@ -24,14 +23,6 @@ interface Tx {
   active: boolean;
   energyWh: number;
 }
-
-let dir: string;
-let nodes: CsmsProcess[];
-let lb: LoadBalancer;
-const chargers: Charger16[] = [];
-
-const nodeById = (nodeId: string | null) => nodes.find((n) => n.nodeId === nodeId);
-const others = (nodeId: string | null, alive: CsmsProcess[]) => alive.filter((n) => n.nodeId !== nodeId);
 
 async function placement(via: CsmsProcess): Promise<Map<string, string | null>> {
   const { body } = await rest<{ items: ChargerView[] }>(via.api, 'GET', '/api/v1/chargers');
@@ -80,95 +71,110 @@ async function inBatches<T>(items: T[], width: number, task: (item: T) => Promis
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(task));
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'chargewire-cluster-'));
-  const env = {
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: `e2e-cluster-${process.pid}-${Date.now()}`,
-    DATABASE_FILE: join(dir, 'csms.sqlite'),
-    CALL_TIMEOUT_MS: '15000',
-  };
-  nodes = await Promise.all(['node-a', 'node-b', 'node-c'].map((id) => startCsmsProcess(id, env)));
-  lb = new LoadBalancer(nodes.map((n) => n.port));
-  const lbPort = await lb.listen();
-  for (let i = 1; i <= CHARGERS; i++) {
-    chargers.push(new Charger16({ endpoint: `ws://127.0.0.1:${lbPort}/api/v1/chargers`, identity: `CL-${String(i).padStart(3, '0')}` }));
-  }
-  await inBatches(chargers, 50, (cp) => cp.start());
-}, 180_000);
+function clusterScenario(kind: ScenarioDatabaseKind): void {
+  describe(`three CSMS nodes over Redis behind a load balancer, sharing ${kind}`, () => {
+    let database: ScenarioDatabase | undefined;
+    let nodes: CsmsProcess[];
+    let lb: LoadBalancer;
+    const chargers: Charger16[] = [];
 
-afterAll(async () => {
-  await Promise.all(chargers.map((cp) => cp.close().catch(() => undefined)));
-  await lb?.close();
-  await Promise.all((nodes ?? []).map((n) => n.kill()));
-  if (dir) rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+    const nodeById = (nodeId: string | null) => nodes.find((n) => n.nodeId === nodeId);
+    const others = (nodeId: string | null, alive: CsmsProcess[]) => alive.filter((n) => n.nodeId !== nodeId);
 
-describe('three CSMS nodes over Redis behind a load balancer', () => {
-  it('spreads 300 chargers over the three nodes, and every node sees every charger', async () => {
-    for (const via of nodes) {
-      const where = await placement(via);
-      expect([...where.values()].filter((n) => n !== null)).toHaveLength(CHARGERS);
-    }
-    const counts = new Map<string, number>();
-    for (const nodeId of (await placement(nodes[0]!)).values()) counts.set(String(nodeId), (counts.get(String(nodeId)) ?? 0) + 1);
-    expect([...counts.keys()].sort()).toEqual(['node-a', 'node-b', 'node-c']);
+    beforeAll(async () => {
+      database = await createScenarioDatabase(kind);
+      const env = {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: `e2e-cluster-${kind}-${process.pid}-${Date.now()}`,
+        CALL_TIMEOUT_MS: '15000',
+        ...database.env,
+      };
+      nodes = await Promise.all(['node-a', 'node-b', 'node-c'].map((id) => startCsmsProcess(id, env)));
+      // The banner names the store each node opened: the scenario really runs on the database it names.
+      for (const node of nodes) expect(node.output()).toMatch(kind === 'PostgreSQL' ? /Database: +PostgreSQL postgres:\/\// : /Database: +\/.*csms\.sqlite/);
+      lb = new LoadBalancer(nodes.map((n) => n.port));
+      const lbPort = await lb.listen();
+      for (let i = 1; i <= CHARGERS; i++) {
+        chargers.push(new Charger16({ endpoint: `ws://127.0.0.1:${lbPort}/api/v1/chargers`, identity: `CL-${String(i).padStart(3, '0')}` }));
+      }
+      await inBatches(chargers, 50, (cp) => cp.start());
+    }, 180_000);
+
+    afterAll(async () => {
+      await Promise.all(chargers.map((cp) => cp.close().catch(() => undefined)));
+      await lb?.close();
+      await Promise.all((nodes ?? []).map((n) => n.kill()));
+      await database?.drop();
+    }, 60_000);
+
+    it('spreads 300 chargers over the three nodes, and every node sees every charger', async () => {
+      for (const via of nodes) {
+        const where = await placement(via);
+        expect([...where.values()].filter((n) => n !== null)).toHaveLength(CHARGERS);
+      }
+      const counts = new Map<string, number>();
+      for (const nodeId of (await placement(nodes[0]!)).values()) counts.set(String(nodeId), (counts.get(String(nodeId)) ?? 0) + 1);
+      expect([...counts.keys()].sort()).toEqual(['node-a', 'node-b', 'node-c']);
+    });
+
+    it('starts and stops transactions through nodes other than the charger\'s own', async () => {
+      const where = await placement(nodes[0]!);
+      const sample = chargers.filter((_, i) => i % 10 === 0); // 30 chargers
+      await inBatches(sample, 10, async (cp) => {
+        const [starter, stopper] = others(where.get(cp.identity) ?? null, nodes);
+        const tx = await startRemotely(cp, starter!);
+        await stopRemotely(cp, tx, stopper ?? starter!);
+      });
+    }, 180_000);
+
+    it('survives a node being killed: its chargers reconnect elsewhere, running transactions finish, nothing is lost or double-counted', async () => {
+      const where = await placement(nodes[0]!);
+      const victim = nodes[1]!;
+      const survivors = nodes.filter((n) => n !== victim);
+      const onVictim = chargers.filter((cp) => where.get(cp.identity) === victim.nodeId);
+      expect(onVictim.length).toBeGreaterThan(0);
+
+      // Transactions running on the victim's chargers when it dies, started from another node.
+      const running = onVictim.slice(0, 5);
+      const runningTx = new Map<Charger16, Tx>();
+      await Promise.all(running.map(async (cp) => runningTx.set(cp, await startRemotely(cp, survivors[0]!))));
+
+      await victim.kill();
+      lb.remove(victim.port);
+      await eventually(
+        async () => {
+          const now = await placement(survivors[0]!);
+          const moved = [...now.values()].filter((n) => n !== null && n !== victim.nodeId).length;
+          return moved === CHARGERS ? true : undefined;
+        },
+        60_000,
+        'every charger connected to a surviving node',
+      );
+
+      // The running transactions are stopped through the survivors, from the node that does not hold the charger.
+      const after = await placement(survivors[0]!);
+      await inBatches(running, 5, async (cp) => {
+        const [stopper] = others(after.get(cp.identity) ?? null, survivors);
+        await stopRemotely(cp, runningTx.get(cp)!, stopper!);
+      });
+      // And moved chargers take new transactions across nodes.
+      await inBatches(onVictim.slice(5, 20), 5, async (cp) => {
+        const [starter] = others(after.get(cp.identity) ?? null, survivors);
+        const tx = await startRemotely(cp, starter!);
+        await stopRemotely(cp, tx, starter!);
+      });
+
+      // The store holds exactly the transactions the chargers ran, each once, complete, with the right energy.
+      const stored = await transactions(survivors[1]!);
+      const ran = chargers.flatMap((cp) => cp.transactions.map((t) => ({ chargerId: cp.identity, id: t.transactionId })));
+      expect(stored.map((t) => ({ chargerId: t.chargerId, id: t.id })).sort((a, b) => a.id - b.id)).toEqual(ran.sort((a, b) => a.id - b.id));
+      expect(new Set(stored.map((t) => t.id)).size).toBe(stored.length);
+      expect(stored.filter((t) => t.active)).toEqual([]);
+      expect(stored.filter((t) => t.energyWh !== WH_PER_TRANSACTION)).toEqual([]);
+      expect(stored.length).toBe(30 + 5 + 15);
+    }, 240_000);
   });
+}
 
-  it('starts and stops transactions through nodes other than the charger\'s own', async () => {
-    const where = await placement(nodes[0]!);
-    const sample = chargers.filter((_, i) => i % 10 === 0); // 30 chargers
-    await inBatches(sample, 10, async (cp) => {
-      const [starter, stopper] = others(where.get(cp.identity) ?? null, nodes);
-      const tx = await startRemotely(cp, starter!);
-      await stopRemotely(cp, tx, stopper ?? starter!);
-    });
-  }, 180_000);
-
-  it('survives a node being killed: its chargers reconnect elsewhere, running transactions finish, nothing is lost or double-counted', async () => {
-    const where = await placement(nodes[0]!);
-    const victim = nodes[1]!;
-    const survivors = nodes.filter((n) => n !== victim);
-    const onVictim = chargers.filter((cp) => where.get(cp.identity) === victim.nodeId);
-    expect(onVictim.length).toBeGreaterThan(0);
-
-    // Transactions running on the victim's chargers when it dies, started from another node.
-    const running = onVictim.slice(0, 5);
-    const runningTx = new Map<Charger16, Tx>();
-    await Promise.all(running.map(async (cp) => runningTx.set(cp, await startRemotely(cp, survivors[0]!))));
-
-    await victim.kill();
-    lb.remove(victim.port);
-    await eventually(
-      async () => {
-        const now = await placement(survivors[0]!);
-        const moved = [...now.values()].filter((n) => n !== null && n !== victim.nodeId).length;
-        return moved === CHARGERS ? true : undefined;
-      },
-      60_000,
-      'every charger connected to a surviving node',
-    );
-
-    // The running transactions are stopped through the survivors, from the node that does not hold the charger.
-    const after = await placement(survivors[0]!);
-    await inBatches(running, 5, async (cp) => {
-      const [stopper] = others(after.get(cp.identity) ?? null, survivors);
-      await stopRemotely(cp, runningTx.get(cp)!, stopper!);
-    });
-    // And moved chargers take new transactions across nodes.
-    await inBatches(onVictim.slice(5, 20), 5, async (cp) => {
-      const [starter] = others(after.get(cp.identity) ?? null, survivors);
-      const tx = await startRemotely(cp, starter!);
-      await stopRemotely(cp, tx, starter!);
-    });
-
-    // The store holds exactly the transactions the chargers ran, each once, complete, with the right energy.
-    const stored = await transactions(survivors[1]!);
-    const ran = chargers.flatMap((cp) => cp.transactions.map((t) => ({ chargerId: cp.identity, id: t.transactionId })));
-    expect(stored.map((t) => ({ chargerId: t.chargerId, id: t.id })).sort((a, b) => a.id - b.id)).toEqual(ran.sort((a, b) => a.id - b.id));
-    expect(new Set(stored.map((t) => t.id)).size).toBe(stored.length);
-    expect(stored.filter((t) => t.active)).toEqual([]);
-    expect(stored.filter((t) => t.energyWh !== WH_PER_TRANSACTION)).toEqual([]);
-    expect(stored.length).toBe(30 + 5 + 15);
-  }, 240_000);
-});
+clusterScenario('SQLite');
+clusterScenario('PostgreSQL');
