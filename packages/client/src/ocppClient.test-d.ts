@@ -60,6 +60,18 @@ describe('OCPPClient typing (charge-point side)', () => {
     client21.send('ocpp2.1', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'X', vendorName: 'V' } });
   });
 
+  it('handler results are exact (nested too) and handlers get the client as ctx.client', () => {
+    client.handle('ocpp1.6', 'RemoteStartTransaction', ({ client: c }) => {
+      expectTypeOf(c).toEqualTypeOf<OCPPClient>();
+      return { status: 'Accepted' };
+    });
+    // @ts-expect-error extra is not a property of RemoteStartTransactionResponse
+    client.handle('ocpp1.6', 'RemoteStartTransaction', () => ({ status: 'Accepted', extra: 1 }));
+    // @ts-expect-error extra inside an element of configurationKey
+    client.handle('ocpp1.6', 'GetConfiguration', async () => ({ configurationKey: [{ key: 'k', readonly: true, extra: 1 }] }));
+    client.handle('ocpp1.6', 'GetConfiguration', async () => ({ configurationKey: [{ key: 'k', readonly: true, value: 'v' }] }));
+  });
+
   it('DataTransfer goes both ways', () => {
     void client.call('ocpp1.6', 'DataTransfer', { vendorId: 'ACME' });
     client.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));

@@ -1,24 +1,19 @@
 import { EventEmitter } from 'node:events';
-import type {
-  InboundActionOf,
-  OcppProtocols,
-  OutboundActionOf,
-  ProtocolMap,
-  RequestOf,
-  ResponseOf,
-  SendActionOf,
-} from '@chargewire/ocpp-types';
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import {
   NotConnectedError,
-  RpcEndpoint,
+  ProtocolMismatchError,
+  definePeerMethods,
   truncateCloseReason,
   type CallOptions,
-  type Handler,
-  type HandlerResponse,
   type MessageMiddleware,
+  type OcppCaller,
+  type OcppHandlers,
   type OcppPeer,
-  type WildcardHandler,
+  type OcppSender,
+  type RpcEndpoint,
 } from '@chargewire/rpc-core';
+import { ChargerEndpoint } from './chargerEndpoint.js';
 import type { WebSocket } from 'ws';
 import { resolveBackoff } from './backoff.js';
 import { basicAuthHeader } from './basicAuth.js';
@@ -52,7 +47,7 @@ interface Waiter {
  */
 export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   extends EventEmitter<OCPPClientEvents>
-  implements OcppPeer<'ChargingStation', M>
+  implements OcppPeer<'ChargingStation', M, OCPPClient<M>>
 {
   /** The RPC engine behind this client (events `call`, `callResult`, `callError`, `badMessage`, …). */
   readonly endpoint: RpcEndpoint<'ChargingStation', M>;
@@ -90,7 +85,7 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
       retryScheduled: (attempt, delayMs, error) => this.emit('reconnect', { attempt, delayMs, ...(error && { error }) }),
       gaveUp: (error) => this.finish({ code: 1006, reason: error.message }, error),
     });
-    this.endpoint = new RpcEndpoint<'ChargingStation', M>({
+    this.endpoint = new ChargerEndpoint<M>(this, {
       side: 'ChargingStation',
       ...(options.strictMode !== undefined && { strictMode: options.strictMode }),
       ...(options.callTimeoutMs !== undefined && { callTimeoutMs: options.callTimeoutMs }),
@@ -180,20 +175,41 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     return this.closePromise;
   }
 
+  // The typed facade (signatures declared once, in rpc-core's OcppPeer); implementations installed below.
   /**
    * Sends a charger-originated CALL and resolves with the CSMS's CALLRESULT payload. Rejects with `RpcError`
    * (CALLERROR or strict-mode violation), `TimeoutError`, `ConnectionClosedError` (dropped while in flight;
    * never re-sent) or `NotConnectedError` (disconnected and no room in the offline queue).
    */
-  call<P extends keyof M & string, A extends OutboundActionOf<P, 'ChargingStation', M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-    options?: CallOptions,
-  ): Promise<ResponseOf<P, A, M>> {
-    const refused = this.refuseWhenClosed();
-    if (refused) return refused;
-    return this.outstanding.track(this.endpoint.call(protocol, action, params, options));
+  declare readonly call: OcppCaller<'ChargingStation', M>['call'];
+  /**
+   * OCPP 2.1 SEND (`[6, …]`, never answered). Fire-and-forget, so never queued: throws `NotConnectedError`
+   * while disconnected, and the strict-mode `RpcError` for an invalid payload.
+   */
+  declare readonly send: OcppSender<'ChargingStation', M>['send'];
+  /**
+   * Registers the handler of a CSMS-originated action (or, with one argument, the wildcard handler for every
+   * action without its own); it gets this client as `ctx.client`. Handlers survive reconnects. A thrown
+   * `RpcError` becomes that CALLERROR; anything else becomes InternalError without its text.
+   */
+  declare readonly handle: OcppHandlers<'ChargingStation', M, OCPPClient<M>>['handle'];
+
+  static {
+    // Installed for every M: the bodies see the client over the widest map, ProtocolMap (untyped payloads).
+    definePeerMethods<OCPPClient<ProtocolMap>>(this.prototype, {
+      call(protocol, action, params, options) {
+        const refused = this.refuseWhenClosed();
+        if (refused) return refused;
+        return this.outstanding.track(this.endpoint.call(protocol, action, params, options));
+      },
+      send(protocol, action, params) {
+        if (protocol !== this.endpoint.protocol) throw new ProtocolMismatchError(this.endpoint.protocol, protocol);
+        this.endpoint.sendRaw(action, params);
+      },
+      handle(protocolOrHandler, action, handler) {
+        this.endpoint.handleRaw(protocolOrHandler, action, handler);
+      },
+    });
   }
 
   /** Untyped call, for proxies and tools that relay arbitrary actions. */
@@ -203,36 +219,9 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     return this.outstanding.track(this.endpoint.callRaw(action, params, options));
   }
 
-  /**
-   * OCPP 2.1 SEND (`[6, …]`, never answered). Fire-and-forget, so never queued: throws `NotConnectedError`
-   * while disconnected, and the strict-mode `RpcError` for an invalid payload.
-   */
-  send<P extends keyof M & string, A extends SendActionOf<P, 'ChargingStation', M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-  ): void {
-    this.endpoint.send(protocol, action, params);
-  }
-
   /** Untyped SEND. */
   sendRaw(action: string, params: unknown): void {
     this.endpoint.sendRaw(action, params);
-  }
-
-  /**
-   * Registers the handler of a CSMS-originated action (or, with one argument, the wildcard handler for every
-   * action without its own). Handlers survive reconnects. A thrown `RpcError` becomes that CALLERROR;
-   * anything else becomes InternalError without its text.
-   */
-  handle<P extends keyof M & string, A extends InboundActionOf<P, 'ChargingStation', M>>(
-    protocol: P,
-    action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
-  ): void;
-  handle(handler: WildcardHandler): void;
-  handle(...args: unknown[]): void {
-    (this.endpoint.handle as (...a: unknown[]) => void)(...args);
   }
 
   /** No arguments: removes the wildcard handler; a protocol: all of its handlers; both: one handler. */

@@ -72,4 +72,48 @@ describe('HandlerRegistry', () => {
     expect(registry.get('ocpp1.6', 'BootNotification')).toBeUndefined();
     expect(registry.get('ocpp2.0.1', 'Heartbeat')).toBeUndefined();
   });
+
+  it('finds along a chain (client → route → server): nearest specific handler, else nearest wildcard', () => {
+    const level = fc.nat(2);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(level, operation), { maxLength: 40 }), (ops) => {
+        const server = new HandlerRegistry();
+        const route = new HandlerRegistry(server);
+        const client = new HandlerRegistry(route);
+        const chain = [client, route, server];
+        const models = [new ModelRegistry(), new ModelRegistry(), new ModelRegistry()];
+        for (const [at, o] of ops) {
+          const registry = chain[at]!;
+          const model = models[at]!;
+          if (o.op === 'set') {
+            registry.set(o.protocol, o.action, handlerFor(o.tag));
+            model.set(o.protocol, o.action, handlerFor(o.tag));
+          } else if (o.op === 'delete') {
+            registry.delete(o.protocol, o.action);
+            model.delete(o.protocol, o.action);
+          } else {
+            registry.wildcard = model.wildcard = handlerFor(o.tag);
+          }
+        }
+        for (const p of ['ocpp1.6', 'ocpp2.0.1']) {
+          for (const a of ['Heartbeat', 'BootNotification', '__proto__', 'Other']) {
+            const specific = models.map((m) => m.byProtocol.get(p)?.get(a)).find((h) => h !== undefined);
+            const wildcard = models.map((m) => m.wildcard).find((h) => h !== undefined);
+            expect(client.find(p, a)).toBe(specific ?? wildcard);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('register() checks its arguments (plain JavaScript callers get no compile-time check)', () => {
+    const registry = new HandlerRegistry();
+    expect(() => registry.register('ocpp1.6', 'Heartbeat', 'not a function')).toThrow(TypeError);
+    expect(() => registry.register('ocpp1.6', handlerFor(1))).toThrow(TypeError);
+    registry.register(handlerFor(3));
+    registry.register('ocpp1.6', 'Heartbeat', handlerFor(4));
+    expect(registry.find('ocpp1.6', 'Heartbeat')).toBe(handlerFor(4));
+    expect(registry.find('ocpp1.6', 'Other')).toBe(handlerFor(3));
+  });
 });

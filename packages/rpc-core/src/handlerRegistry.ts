@@ -1,7 +1,8 @@
 import type { AnyHandler } from './inboundCalls.js';
 
 /**
- * An endpoint's handlers by protocol and action, plus the wildcard.
+ * Handlers by protocol and action, plus the wildcard: an endpoint's own, or a set shared by many
+ * endpoints (a server's routes), chained through `parent` (an endpoint's → its route's → its server's).
  *
  * Sized for a server holding tens of thousands of endpoints: the first action of the first protocol is kept
  * in two fields, and Maps are made only once a second action or protocol is registered (a one-entry Map
@@ -16,6 +17,24 @@ export class HandlerRegistry {
   private byAction: Map<string, AnyHandler> | undefined;
   /** Other protocols (rare: an endpoint speaks one protocol per connection). */
   private others: Map<string, Map<string, AnyHandler>> | undefined;
+
+  /** @param parent consulted by {@link find} after this registry (shared by every registry that names it). */
+  constructor(readonly parent?: HandlerRegistry) {}
+
+  /**
+   * The untyped body of every typed `handle()`: `(handler)` sets the wildcard, `(protocol, action,
+   * handler)` one action. Anything else is a TypeError (plain JavaScript callers get no compile check).
+   */
+  register(protocolOrHandler: unknown, action?: unknown, handler?: unknown): void {
+    if (typeof protocolOrHandler === 'function' && action === undefined) {
+      this.wildcard = protocolOrHandler as AnyHandler;
+      return;
+    }
+    if (typeof protocolOrHandler !== 'string' || typeof action !== 'string' || typeof handler !== 'function') {
+      throw new TypeError('handle(protocol, action, handler) needs a protocol, an action name and a handler function');
+    }
+    this.set(protocolOrHandler, action, handler as AnyHandler);
+  }
 
   set(protocol: string, action: string, handler: AnyHandler): void {
     if (this.protocol === undefined) this.protocol = protocol;
@@ -50,12 +69,34 @@ export class HandlerRegistry {
     else this.others?.get(protocol)?.delete(action);
   }
 
-  /** The handler for an inbound action: the specific one, else the wildcard. */
+  /** The handler for an inbound action in this registry alone: the specific one, else the wildcard. */
   get(protocol: string, action: string): AnyHandler | undefined {
-    if (protocol === this.protocol) {
-      const specific = this.byAction ? this.byAction.get(action) : action === this.firstAction ? this.firstHandler : undefined;
-      return specific ?? this.wildcard;
-    }
-    return this.others?.get(protocol)?.get(action) ?? this.wildcard;
+    return this.specific(protocol, action) ?? this.wildcard;
+  }
+
+  /**
+   * The handler for an inbound action along the chain: the most specific registration wins (this
+   * registry's, then its parent's, …), and only an action nobody handles specifically goes to a wildcard
+   * (again nearest first). So a route's BootNotification handler still runs for a client whose own
+   * wildcard logs the rest.
+   */
+  find(protocol: string, action: string): AnyHandler | undefined {
+    let registry: HandlerRegistry | undefined = this;
+    do {
+      const handler = registry.specific(protocol, action);
+      if (handler) return handler;
+      registry = registry.parent;
+    } while (registry);
+    registry = this;
+    do {
+      if (registry.wildcard) return registry.wildcard;
+      registry = registry.parent;
+    } while (registry);
+    return undefined;
+  }
+
+  private specific(protocol: string, action: string): AnyHandler | undefined {
+    if (protocol === this.protocol) return this.byAction ? this.byAction.get(action) : action === this.firstAction ? this.firstHandler : undefined;
+    return this.others?.get(protocol)?.get(action);
   }
 }

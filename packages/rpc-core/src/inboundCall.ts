@@ -4,6 +4,8 @@ import { NOREPLY } from './noreply.js';
 
 /** Where an inbound call's outcome goes when no middleware is waiting for it. */
 export interface InboundSink {
+  /** What handlers get as `ctx.client`. */
+  readonly client: unknown;
   respond(call: InboundCall, result: unknown): void;
   respondError(call: InboundCall, error: unknown): void;
 }
@@ -38,6 +40,11 @@ export class InboundCall implements HandlerContext {
     public params: unknown,
     readonly startedAt: number,
   ) {}
+
+  /** The connection's client object (read through the sink: no field per call). */
+  get client(): unknown {
+    return this.sink.client;
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {

@@ -5,7 +5,6 @@ import { reportCallError, reportValidationFailure, type EndpointEmitter } from '
 import { errorFrame, serializeFrame, type CallFrame, type SendFrame } from './frames.js';
 import { InboundCall, invokeHandler, type InboundSink } from './inboundCall.js';
 import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
-import type { HandlerRegistry } from './handlerRegistry.js';
 import { isKnownAction, type Side } from './ocppTypes.js';
 import { RecentIds } from './recentIds.js';
 import type { ValidatorCache } from './validatorCache.js';
@@ -22,7 +21,8 @@ export interface InboundDeps {
   readonly side: Side;
   readonly conn: Connection;
   readonly events: EndpointEmitter;
-  readonly handlers: HandlerRegistry;
+  /** What handlers get as `ctx.client` (read per call: a wrapper may set it after the endpoint is made). */
+  readonly owner: { readonly contextClient: unknown };
   readonly validators: ValidatorCache;
   /** Handlers that may run at once (RpcEndpointOptions.inboundConcurrency). */
   readonly concurrency: number;
@@ -67,7 +67,7 @@ export class InboundCalls implements InboundSink {
   private readonly queueLimit: number;
   private readonly conn: Connection;
   private readonly events: EndpointEmitter;
-  private readonly handlers: HandlerRegistry;
+  private readonly owner: { readonly contextClient: unknown };
   private readonly validators: ValidatorCache;
   private readonly side: Side;
   private readonly peerSide: Side;
@@ -77,7 +77,7 @@ export class InboundCalls implements InboundSink {
   constructor(deps: InboundDeps) {
     this.conn = deps.conn;
     this.events = deps.events;
-    this.handlers = deps.handlers;
+    this.owner = deps.owner;
     this.validators = deps.validators;
     this.side = deps.side;
     this.peerSide = deps.side === 'CSMS' ? 'ChargingStation' : 'CSMS';
@@ -111,7 +111,7 @@ export class InboundCalls implements InboundSink {
         return false;
       }
     }
-    const handler = this.handlers.get(protocol, action);
+    const handler = conn.handlers?.find(protocol, action);
     if (!handler) {
       const err = this.noHandlerError(protocol, action);
       // NotImplemented (an action nobody knows) counts; NotSupported for a known action is this side's gap.
@@ -144,7 +144,7 @@ export class InboundCalls implements InboundSink {
       if (check?.violations) reportValidationFailure(this.events, 'in', 'request', action, messageId, check.violations);
       refusal = check?.error;
     }
-    const handler = refusal ? undefined : this.handlers.get(protocol, action);
+    const handler = refusal ? undefined : this.conn.handlers?.find(protocol, action);
     if (!handler) {
       const err = refusal ?? this.noHandlerError(protocol, action);
       reportCallError(this.events, 'in', messageId, action, err);
@@ -159,6 +159,11 @@ export class InboundCalls implements InboundSink {
     (this.sends ??= new Set()).add(call);
     this.admit(call, handler);
     return true;
+  }
+
+  /** InboundSink: `ctx.client` of the calls of this endpoint. */
+  get client(): unknown {
+    return this.owner.contextClient;
   }
 
   /** The action of a result we sent recently (2.1), forgotten once asked. */

@@ -16,6 +16,7 @@ export {
   toRpcError,
 } from './errors.js';
 export { NOREPLY } from './noreply.js';
+export type { NoReply } from './noreply.js';
 export { MessageType, capDescription, errorFrame, parseFrame, serializeFrame } from './frames.js';
 export type {
   CallErrorFrame,
@@ -32,7 +33,11 @@ export { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH, UNKNOWN_MESSAGE_ID
 export type { RuleSet } from './protocolRules.js';
 export { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption } from './options.js';
 export type { CallOptions, RpcEndpointOptions, StrictModeOptions } from './options.js';
-export type { Handler, HandlerContext, HandlerResponse, WildcardHandler } from './handler.js';
+export type { Handler, HandlerContext, HandlerResponse, HandlerResult, WildcardHandler } from './handler.js';
+export type { Exact, ExactHandler, ExactResult } from './exactResult.js';
+export { HandlerRegistry } from './handlerRegistry.js';
+export { definePeerMethods } from './peerMethods.js';
+export type { PeerMethods } from './peerMethods.js';
 export type { MessageContext, MessageMiddleware } from './middleware.js';
 export type {
   BadMessageEvent,
@@ -45,7 +50,7 @@ export type {
   RpcEndpointEvents,
   StrictValidationFailureEvent,
 } from './events.js';
-export type { OcppPeer } from './ocppPeer.js';
+export type { ActionHandler, OcppCaller, OcppHandlers, OcppPeer, OcppSender } from './ocppPeer.js';
 export { RpcEndpoint } from './rpcEndpoint.js';
 export { isSendableCloseCode, truncateCloseReason } from './closeFrame.js';
 export { deferListenerTable } from './listenerTable.js';

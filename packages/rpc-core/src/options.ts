@@ -1,3 +1,4 @@
+import type { HandlerRegistry } from './handlerRegistry.js';
 import type { RpcEndpointObserver } from './observer.js';
 import type { PayloadKind, Side, Validator } from './ocppTypes.js';
 import type { RpcEndpoint } from './rpcEndpoint.js';
@@ -64,6 +65,11 @@ export interface RpcEndpointOptions<S extends Side = Side> {
   validators?: (protocol: string, action: string, kind: PayloadKind) => Validator | undefined;
   /** Message id generator; ids must be at most 36 characters. @default crypto.randomUUID */
   generateMessageId?: () => string;
+  /**
+   * Handlers shared by many endpoints (a server's route, chained to the server's own), consulted after
+   * this endpoint's own: an endpoint without handlers of its own then costs no registry.
+   */
+  sharedHandlers?: HandlerRegistry;
   /** Gets every event of this endpoint before its listeners; may be shared by many endpoints. */
   observer?: RpcEndpointObserver<RpcEndpoint<S>>;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, NotConnectedError, ProtocolMismatchError, RpcError, TimeoutError } from './errors.js';
 import { NOREPLY } from './noreply.js';
+import { HandlerRegistry } from './handlerRegistry.js';
 import { RpcEndpoint } from './rpcEndpoint.js';
 import { createChannelPair, type RpcChannel } from './channel.js';
 import { endpointPair, endpointWithRawPeer, once } from './testing/peers.fixture.js';
@@ -19,6 +20,28 @@ describe('RpcEndpoint calls and handlers', () => {
     });
     await expect(station.call('ocpp1.6', 'Heartbeat', {})).resolves.toEqual({ currentTime: '2026-01-01T00:00:00Z' });
     expect(station.pendingCalls).toBe(0);
+  });
+
+  it('serves from shared handlers (options.sharedHandlers) after its own; ctx.client is the endpoint', async () => {
+    const shared = new HandlerRegistry();
+    const [a, b] = createChannelPair();
+    const csms = new RpcEndpoint({ side: 'CSMS', protocol: 'ocpp1.6', strictMode: false, sharedHandlers: shared });
+    const station = new RpcEndpoint({ side: 'ChargingStation', protocol: 'ocpp1.6', strictMode: false });
+    csms.attach(a);
+    station.attach(b);
+    let seenClient: unknown;
+    shared.register('ocpp1.6', 'Heartbeat', ({ client }: { client: unknown }) => {
+      seenClient = client;
+      return { currentTime: 'shared' };
+    });
+    await expect(station.call('ocpp1.6', 'Heartbeat', {})).resolves.toEqual({ currentTime: 'shared' });
+    expect(seenClient).toBe(csms);
+    csms.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: 'own' }));
+    await expect(station.call('ocpp1.6', 'Heartbeat', {})).resolves.toEqual({ currentTime: 'own' });
+    csms.removeHandler('ocpp1.6', 'Heartbeat');
+    await expect(station.call('ocpp1.6', 'Heartbeat', {})).resolves.toEqual({ currentTime: 'shared' });
+    shared.delete('ocpp1.6', 'Heartbeat');
+    await expect(station.call('ocpp1.6', 'Heartbeat', {})).rejects.toMatchObject({ code: 'NotSupported' });
   });
 
   it('supports async handlers, the wildcard handler and removeHandler', async () => {

@@ -12,24 +12,13 @@ import {
   type CallResultFrame,
   type FrameParseFailure,
 } from './frames.js';
-import type { Handler, HandlerResponse, WildcardHandler } from './handler.js';
 import { HandlerRegistry } from './handlerRegistry.js';
 import { deferListenerTable } from './listenerTable.js';
-import { InboundCalls, type AnyHandler } from './inboundCalls.js';
+import { InboundCalls } from './inboundCalls.js';
 import type { MessageMiddleware } from './middleware.js';
-import {
-  fromWireErrorCode,
-  getValidator,
-  type InboundActionOf,
-  type OcppProtocols,
-  type OutboundActionOf,
-  type ProtocolMap,
-  type RequestOf,
-  type ResponseOf,
-  type SendActionOf,
-  type Side,
-} from './ocppTypes.js';
-import type { OcppPeer } from './ocppPeer.js';
+import { fromWireErrorCode, getValidator, type OcppProtocols, type ProtocolMap, type Side } from './ocppTypes.js';
+import type { OcppCaller, OcppHandlers, OcppPeer, OcppSender } from './ocppPeer.js';
+import { definePeerMethods } from './peerMethods.js';
 import type { RpcEndpointObserver } from './observer.js';
 import {
   DEFAULT_INBOUND_CONCURRENCY,
@@ -64,19 +53,21 @@ const NO_MIDDLEWARE: readonly MessageMiddleware[] = Object.freeze([]);
  * csms.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
  * const { currentTime } = await station.call('ocpp1.6', 'Heartbeat', {});
  */
-export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProtocols>
+export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProtocols, C = unknown>
   extends EventEmitter<RpcEndpointEvents>
-  implements OcppPeer<S, M>, ChannelSink
+  implements OcppPeer<S, M, C>, ChannelSink
 {
   // Field order is memory layout: what every frame reads comes first, so it shares the object's first
   // cache line (with many busy connections, endpoint state is mostly not in the CPU cache).
-  private readonly conn: Connection = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, ''), middleware: NO_MIDDLEWARE };
+  private readonly conn: Connection;
   // Created on first use, so an idle connection costs little memory (a server holds tens of thousands).
   private inboundCalls: InboundCalls | undefined;
   private outboundCalls: OutboundCalls | undefined;
   private readonly observer: RpcEndpointObserver<RpcEndpoint<S>> | undefined;
   private badMessages = 0;
+  /** Handlers registered on this endpoint (chained to `sharedHandlers`); made on the first handle(). */
   private handlers: HandlerRegistry | undefined;
+
   /** Shared with every endpoint using the same lookup; found on first use. */
   private validators: ValidatorCache | undefined;
 
@@ -95,6 +86,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   constructor(options: RpcEndpointOptions<S>) {
     super();
     deferListenerTable(this);
+    this.conn = { channel: undefined, protocol: '', ruleSet: '2.0.1', strict: resolveStrictMode(false, ''), middleware: NO_MIDDLEWARE, handlers: options.sharedHandlers };
     this.side = options.side;
     this.strictOption = options.strictMode ?? true;
     this.callTimeoutMs = positiveOption(options.callTimeoutMs, 30_000, 'callTimeoutMs');
@@ -135,7 +127,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
         side: this.side,
         conn: this.conn,
         events: this,
-        handlers: (this.handlers ??= new HandlerRegistry()),
+        owner: this,
         validators: this.validatorCache,
         concurrency: this.inboundConcurrency,
         queueLimit: this.inboundQueueLimit,
@@ -238,21 +230,48 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   // ── handlers and middleware ────────────────────────────────────────────────────────────────────────
 
-  handle<P extends keyof M & string, A extends InboundActionOf<P, S, M>>(
-    protocol: P,
-    action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
-  ): void;
-  handle(handler: WildcardHandler): void;
-  handle(protocolOrHandler: string | WildcardHandler, action?: string, handler?: unknown): void {
-    if (typeof protocolOrHandler === 'function') {
-      (this.handlers ??= new HandlerRegistry()).wildcard = protocolOrHandler as AnyHandler;
-      return;
-    }
-    if (typeof action !== 'string' || typeof handler !== 'function') {
-      throw new TypeError('handle(protocol, action, handler) needs an action name and a handler function');
-    }
-    (this.handlers ??= new HandlerRegistry()).set(protocolOrHandler, action, handler as AnyHandler);
+  // The typed facade (signatures declared once, in OcppPeer); the implementations are installed below.
+  declare readonly handle: OcppHandlers<S, M, C>['handle'];
+  declare readonly call: OcppCaller<S, M>['call'];
+  declare readonly send: OcppSender<S, M>['send'];
+
+  static {
+    definePeerMethods(this.prototype, {
+      handle(protocolOrHandler, action, handler) {
+        this.handleRaw(protocolOrHandler, action, handler);
+      },
+      call(protocol, action, params, options) {
+        if (this.knownProtocol !== undefined && protocol !== this.knownProtocol) {
+          return Promise.reject(new ProtocolMismatchError(this.knownProtocol, protocol));
+        }
+        return this.startCall(protocol, action, params, options);
+      },
+      send(protocol, action, params) {
+        if (protocol !== this.knownProtocol) throw new ProtocolMismatchError(this.knownProtocol, protocol);
+        this.sendRaw(action, params);
+      },
+    });
+  }
+
+  /** Untyped handle(), for wrappers and proxies: `(handler)` sets the wildcard, `(protocol, action, handler)` one action. */
+  handleRaw(protocolOrHandler: unknown, action?: unknown, handler?: unknown): void {
+    this.ownHandlers().register(protocolOrHandler, action, handler);
+  }
+
+  /** This endpoint's own handlers, made on first registration and chained to the shared ones. */
+  private ownHandlers(): HandlerRegistry {
+    let own = this.handlers;
+    // Until now conn.handlers was the shared registry (options.sharedHandlers), which becomes the parent.
+    if (own === undefined) own = this.handlers = this.conn.handlers = new HandlerRegistry(this.conn.handlers);
+    return own;
+  }
+
+  /**
+   * What handlers get as `ctx.client`: the object user code holds for this connection. This endpoint,
+   * unless a wrapper (a server's client, the charger client) overrides it.
+   */
+  get contextClient(): unknown {
+    return this;
   }
 
   removeHandler(protocol?: string, action?: string): void {
@@ -266,30 +285,9 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
 
   // ── outbound ──────────────────────────────────────────────────────────────────────────────────────
 
-  call<P extends keyof M & string, A extends OutboundActionOf<P, S, M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-    options?: CallOptions,
-  ): Promise<ResponseOf<P, A, M>> {
-    if (this.knownProtocol !== undefined && protocol !== this.knownProtocol) {
-      return Promise.reject(new ProtocolMismatchError(this.knownProtocol, protocol));
-    }
-    return this.startCall(protocol, action, params, options) as Promise<ResponseOf<P, A, M>>;
-  }
-
   /** Untyped call on the current protocol, for proxies and CLIs. */
   callRaw(action: string, params: unknown, options?: CallOptions): Promise<unknown> {
     return this.startCall(this.knownProtocol, action, params, options);
-  }
-
-  send<P extends keyof M & string, A extends SendActionOf<P, S, M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-  ): void {
-    if (protocol !== this.knownProtocol) throw new ProtocolMismatchError(this.knownProtocol, protocol);
-    this.sendRaw(action, params);
   }
 
   /**

@@ -26,13 +26,18 @@ ocpp.auth((ctx) => {
   ctx.accept({ session: { identity, authenticated: true } });
 });
 
+// Handlers shared by every charger of the route (registered once, not per connection).
 const chargers = ocpp.route('/api/v1/chargers/:id');
+chargers.handle('ocpp1.6', 'BootNotification', ({ client }) => {
+  console.log(`${client.handshake.params.id} booted`);
+  return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 };
+});
+chargers.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
+// Server-level handlers serve every route; a route's or a client's own handler overrides them.
+ocpp.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+ocpp.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
 chargers.on('client', (client) => {
   console.log(`${client.handshake.params.id} connected with ${client.protocol}`);
-  client.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
-  client.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
-  client.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
-  client.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
   client.on('disconnect', ({ code, reason }) => console.log(`${client.identity} left (${code} ${reason})`));
 });
 

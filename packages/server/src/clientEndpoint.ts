@@ -9,10 +9,15 @@ import type { WsChannel } from './wsChannel.js';
  * The rpc-core endpoint of one server connection. It carries its client and channel so that the server's
  * one shared observer can find them: no listener closures and no listener table per connection.
  */
-export class ClientEndpoint extends RpcEndpoint<'CSMS'> {
-  /** Cleared once the server has processed the close. */
+export class ClientEndpoint extends RpcEndpoint<'CSMS', ProtocolMap> {
   client: ServerClient<ProtocolMap> | undefined = undefined;
+  /** Cleared once the server has processed the close. */
   channel: WsChannel | undefined = undefined;
+
+  /** Handlers (the client's own, its route's, its server's) get the ServerClient as `ctx.client`. */
+  override get contextClient(): unknown {
+    return this.client;
+  }
 }
 
 /** Called once per connection, after the endpoint has settled its calls. */
@@ -45,7 +50,8 @@ export function createEndpointObserver(stats: StatsCollector, onClosed: Endpoint
     close(endpoint, { code, reason }) {
       const { client, channel } = endpoint as ClientEndpoint;
       if (!client || !channel) return;
-      (endpoint as ClientEndpoint).client = undefined;
+      // The client stays: handlers still running after the close read it as ctx.client.
+      (endpoint as ClientEndpoint).channel = undefined;
       onClosed(client, channel, code, reason);
     },
   };

@@ -3,14 +3,20 @@ import type { PeerCertificate } from 'node:tls';
 import type { InspectOptions } from 'node:util';
 import { parseProtocolHeader } from './subprotocol.js';
 
-/** Everything known about a connection attempt before the WebSocket is accepted. */
-export interface Handshake {
+/** Path parameters of a route, by name (see `RouteParams`). */
+export type RouteParamValues = Readonly<Record<string, string>>;
+
+/**
+ * Everything known about a connection attempt before the WebSocket is accepted. `Params` are the path
+ * parameters of the route it came through (typed from the route pattern by `server.route()`).
+ */
+export interface Handshake<Params extends RouteParamValues = RouteParamValues> {
   /** Charging-station identity: last path segment, percent-decoded (or the client certificate CN, profile 3). */
   readonly identity: string;
   /** Request path without the query string. */
   readonly path: string;
   /** Route path parameters, e.g. `{ id }` for `/api/v1/chargers/:id`. */
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: Params;
   /** Query-string parameters (parsed on first access). */
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;

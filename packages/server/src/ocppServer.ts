@@ -5,7 +5,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
-import type { RpcEndpoint, RpcEndpointObserver } from '@chargewire/rpc-core';
+import { HandlerRegistry, definePeerMethods } from '@chargewire/rpc-core';
+import type { OcppHandlers, RpcEndpoint, RpcEndpointObserver } from '@chargewire/rpc-core';
 import type { Adapter, BroadcastReport } from './adapter/adapter.js';
 import { InMemoryAdapter } from './adapter/inMemoryAdapter.js';
 import type { AuthHandler } from './auth.js';
@@ -25,6 +26,7 @@ import { WindowRateLimiter } from './rateLimit.js';
 import { RemoteClient } from './remoteClient.js';
 import type { Route } from './route.js';
 import { RouteTable } from './routeTable.js';
+import type { RouteParams } from './routePattern.js';
 import { closeClients } from './closeClients.js';
 import type { ServerCloseOptions } from './closeClients.js';
 import { ServerClient } from './serverClient.js';
@@ -56,6 +58,8 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   readonly #logger: Logger;
   readonly #adapter: Adapter;
   readonly #routes: RouteTable<M>;
+  /** Handlers shared by every client of every route (the last before NotImplemented/NotSupported). */
+  readonly #handlers = new HandlerRegistry();
   readonly #middleware: ConnectionMiddleware[] = [];
   #auth: AuthHandler | undefined;
   readonly #clients = new Map<string, ServerClient<M>>();
@@ -80,7 +84,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   constructor(options: OCPPServerOptions = {}) {
     super();
     this.#options = options;
-    this.#routes = new RouteTable<M>(options);
+    this.#routes = new RouteTable<M>(options, this.#handlers);
     this.nodeId = options.nodeId ?? randomUUID();
     this.#logger = options.logger ?? silentLogger;
     this.#node = new LocalNode<M>(this.nodeId, this.#clients);
@@ -143,8 +147,29 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
    * Declares a route with path parameters (`/api/v1/chargers/:id`). Routes are matched in declaration
    * order; once a route exists, paths that match none get 404 (unless the `path` option keeps a default route).
    */
-  route(pattern: string, options: RouteOptions = {}): Route<M> {
+  route<const Pattern extends string>(pattern: Pattern, options: RouteOptions = {}): Route<M, RouteParams<Pattern>> {
     return this.#routes.add(pattern, options);
+  }
+
+  /**
+   * Registers a handler shared by every client of every route, typed like `client.handle()`; it gets the
+   * client as `ctx.client`. A route's or a client's own handler of the same action overrides it.
+   * @example
+   * server.handle('ocpp1.6', 'Heartbeat', ({ client }) => ({ currentTime: new Date().toISOString() }));
+   */
+  declare readonly handle: OcppHandlers<'CSMS', M, ServerClient<M>>['handle'];
+
+  static {
+    definePeerMethods<OCPPServer<ProtocolMap>>(this.prototype, {
+      handle(protocolOrHandler, action, handler) {
+        this.#handlers.register(protocolOrHandler, action, handler);
+      },
+    });
+  }
+
+  /** No arguments: removes the server's wildcard handler; a protocol: all of its handlers; both: one handler. */
+  removeHandler(protocol?: string, action?: string): void {
+    this.#handlers.delete(protocol, action);
   }
 
   override on(event: 'client', listener: (client: ServerClient<M>) => void): this;
@@ -385,6 +410,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       inboundConcurrency: options.inboundConcurrency,
       inboundQueueLimit: options.inboundQueueLimit,
       observer: this.#observer,
+      sharedHandlers: route.handlers,
     });
     const client = new ServerClient<M>({
       endpoint,

@@ -1,5 +1,6 @@
-import type { OcppProtocols, OutboundActionOf, ProtocolMap, RequestOf, ResponseOf } from '@chargewire/ocpp-types';
-import type { CallOptions } from '@chargewire/rpc-core';
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import { definePeerMethods } from '@chargewire/rpc-core';
+import type { CallOptions, OcppCaller } from '@chargewire/rpc-core';
 import type { Adapter, PresenceRecord, RemoteCallOutcome } from './adapter/adapter.js';
 import { deserializeError } from './adapter/serializeError.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
@@ -30,16 +31,22 @@ export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements Serv
     return this.record.protocol;
   }
 
-  async call<P extends keyof M & string, A extends OutboundActionOf<P, 'CSMS', M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-    options?: CallOptions,
-  ): Promise<ResponseOf<P, A, M>> {
+  /** Sends a CALL through the adapter to the node that holds the charger. */
+  declare readonly call: OcppCaller<'CSMS', M>['call'];
+
+  static {
+    definePeerMethods<RemoteClient<ProtocolMap>>(this.prototype, {
+      call(protocol, action, params, options) {
+        return this.routeCall(protocol, action, params, options);
+      },
+    });
+  }
+
+  private async routeCall(protocol: string, action: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
     const signal = options?.signal;
     signal?.throwIfAborted();
     const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
-    const req = { identity: this.record.identity, protocol, action: action as string, params, timeoutMs };
+    const req = { identity: this.record.identity, protocol, action, params, timeoutMs };
     const route = async (): Promise<RemoteCallOutcome> => {
       let outcome = await this.adapter.sendCall(this.record.nodeId, req);
       if (!outcome.ok && outcome.error.kind === 'notConnected') {
@@ -53,8 +60,8 @@ export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements Serv
     };
     // An abort stops waiting here; the CALL may still run on the owning node (it cannot be recalled).
     const outcome = signal ? await raceAbort(route(), signal) : await route();
-    if (outcome.ok) return outcome.result as ResponseOf<P, A, M>;
-    throw deserializeError(outcome.error, { action: action as string, timeoutMs });
+    if (outcome.ok) return outcome.result;
+    throw deserializeError(outcome.error, { action, timeoutMs });
   }
 }
 

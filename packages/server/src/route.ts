@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import { HandlerRegistry, definePeerMethods } from '@chargewire/rpc-core';
+import type { OcppHandlers } from '@chargewire/rpc-core';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -8,6 +10,7 @@ import { ChannelSocket } from './channelSocket.js';
 import { addExtensionHeader, installDeflate, negotiateDeflate } from './compression/installDeflate.js';
 import type { AuthHandler } from './auth.js';
 import type { ConnectionMiddleware } from './connectionMiddleware.js';
+import type { RouteParamValues } from './handshake.js';
 import type { ResolvedRouteOptions } from './options.js';
 import { compileRoutePattern } from './routePattern.js';
 import type { RoutePattern } from './routePattern.js';
@@ -17,19 +20,45 @@ import type { ServerClient } from './serverClient.js';
 const selectedProtocols = new WeakMap<IncomingMessage, string>();
 
 /**
- * One URL pattern with its own options, connection middleware, auth and `client` event.
+ * One URL pattern with its own options, connection middleware, auth, handlers and `client` event.
+ * `Params` are the pattern's path parameters (typed by `server.route()`).
  * @example
- * server.route('/api/v1/chargers/:id', { protocols: ['ocpp2.0.1'] }).on('client', (client) => client.handshake.params.id);
+ * const chargers = server.route('/api/v1/chargers/:id', { protocols: ['ocpp2.0.1'] });
+ * chargers.handle('ocpp2.0.1', 'Heartbeat', ({ client }) => ({ currentTime: new Date().toISOString() }));
+ * chargers.on('client', (client) => client.handshake.params.id);
  */
-export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
+export class Route<M extends ProtocolMap = OcppProtocols, Params extends RouteParamValues = RouteParamValues> extends EventEmitter {
   readonly pattern: RoutePattern;
   readonly middleware: ConnectionMiddleware[] = [];
   authHandler: AuthHandler | undefined;
+  /** @internal handlers shared by every client of this route; the server's are its parent. */
+  readonly handlers: HandlerRegistry;
   #wss: WebSocketServer | undefined;
 
-  constructor(pattern: string, readonly options: ResolvedRouteOptions) {
+  constructor(pattern: string, readonly options: ResolvedRouteOptions, serverHandlers?: HandlerRegistry) {
     super();
     this.pattern = compileRoutePattern(pattern);
+    this.handlers = new HandlerRegistry(serverHandlers);
+  }
+
+  /**
+   * Registers a handler shared by every client of this route, typed like `client.handle()`; it gets the
+   * client as `ctx.client`. A client's own handler of the same action overrides it; it overrides the
+   * server's. One registration serves every connection: no closure or table per client.
+   */
+  declare readonly handle: OcppHandlers<'CSMS', M, ServerClient<M, unknown, Params>>['handle'];
+
+  static {
+    definePeerMethods<Route<ProtocolMap>>(this.prototype, {
+      handle(protocolOrHandler, action, handler) {
+        this.handlers.register(protocolOrHandler, action, handler);
+      },
+    });
+  }
+
+  /** No arguments: removes the route's wildcard handler; a protocol: all of its handlers; both: one handler. */
+  removeHandler(protocol?: string, action?: string): void {
+    this.handlers.delete(protocol, action);
   }
 
   /** Adds connection middleware that runs after the server's own, for this route only. */
@@ -44,7 +73,7 @@ export class Route<M extends ProtocolMap = OcppProtocols> extends EventEmitter {
     return this;
   }
 
-  override on(event: 'client', listener: (client: ServerClient<M>) => void): this;
+  override on(event: 'client', listener: (client: ServerClient<M, unknown, Params>) => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this {
     return super.on(event, listener as (...args: unknown[]) => void);

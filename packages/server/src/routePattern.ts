@@ -5,6 +5,18 @@ export interface RoutePattern {
   match(pathname: string): Record<string, string> | undefined;
 }
 
+/**
+ * The path parameters of a route pattern, by name: `RouteParams<'/api/:version/chargers/:id'>` is
+ * `{ readonly version: string; readonly id: string }`; a final `*rest` adds `rest` (a bare `*` adds `'*'`).
+ * A pattern typed only as `string` gives a record of strings.
+ */
+export type RouteParams<Pattern extends string> = string extends Pattern
+  ? Readonly<Record<string, string>>
+  : { readonly [K in ParamNames<Pattern>]: string };
+
+type ParamNames<Path extends string> = Path extends `${infer Head}/${infer Rest}` ? SegmentParam<Head> | ParamNames<Rest> : SegmentParam<Path>;
+type SegmentParam<Segment extends string> = Segment extends `:${infer Name}` ? Name : Segment extends `*${infer Name}` ? (Name extends '' ? '*' : Name) : never;
+
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'rest'; name: string };
 
 function safeDecode(text: string): string {

@@ -1,8 +1,10 @@
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import type { HandlerRegistry } from '@chargewire/rpc-core';
 import type { AuthHandler } from './auth.js';
 import { resolveRouteOptions } from './options.js';
 import type { OCPPServerOptions, ResolvedRouteOptions, RouteOptions } from './options.js';
 import { Route } from './route.js';
+import type { RouteParams } from './routePattern.js';
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
@@ -20,10 +22,14 @@ export class RouteTable<M extends ProtocolMap = OcppProtocols> {
   readonly #routes: Route<M>[] = [];
   #default: Route<M> | undefined;
 
-  constructor(private readonly serverOptions: OCPPServerOptions) {}
+  constructor(
+    private readonly serverOptions: OCPPServerOptions,
+    /** The server's handlers: every route's handlers fall back to them. */
+    private readonly serverHandlers: HandlerRegistry,
+  ) {}
 
-  add(pattern: string, options: RouteOptions): Route<M> {
-    const route = new Route<M>(pattern, resolveRouteOptions(options, this.serverOptions));
+  add<const Pattern extends string>(pattern: Pattern, options: RouteOptions): Route<M, RouteParams<Pattern>> {
+    const route = new Route<M, RouteParams<Pattern>>(pattern, resolveRouteOptions(options, this.serverOptions), this.serverHandlers);
     this.#routes.push(route);
     return route;
   }
@@ -40,7 +46,7 @@ export class RouteTable<M extends ProtocolMap = OcppProtocols> {
     }
     const ownPath = this.serverOptions.path;
     if (this.#routes.length === 0 || ownPath !== undefined) {
-      this.#default ??= new Route<M>(ownPath ?? '/*', resolveRouteOptions({}, this.serverOptions));
+      this.#default ??= new Route<M>(ownPath ?? '/*', resolveRouteOptions({}, this.serverOptions), this.serverHandlers);
       const params = this.#default.pattern.match(path);
       // The catch-all default route has no meaningful parameters.
       if (params) return { route: this.#default, params: ownPath === undefined ? NO_PARAMS : params };

@@ -1,9 +1,18 @@
 import { EventEmitter } from 'node:events';
-import type { OcppProtocols, ProtocolMap, InboundActionOf, OutboundActionOf, RequestOf, ResponseOf, SendActionOf } from '@chargewire/ocpp-types';
-import type { CallOptions, Handler, HandlerResponse, MessageMiddleware, OcppPeer, RpcEndpoint, WildcardHandler } from '@chargewire/rpc-core';
-import type { Handshake } from './handshake.js';
+import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
+import type {
+  CallOptions,
+  MessageMiddleware,
+  OcppCaller,
+  OcppHandlers,
+  OcppPeer,
+  OcppSender,
+  RpcEndpoint,
+  RpcEndpointEvents,
+} from '@chargewire/rpc-core';
+import type { Handshake, RouteParamValues } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
-import { deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core';
+import { ProtocolMismatchError, definePeerMethods, deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core';
 
 /** Payload of the `disconnect` and `close` events. */
 export interface ClientCloseEvent {
@@ -12,12 +21,20 @@ export interface ClientCloseEvent {
 }
 
 /** rpc-core endpoint events a ServerClient forwards (subscribed on first listener, so idle clients pay nothing). */
-const FORWARDED_EVENTS = new Set(['call', 'callResult', 'callError', 'badMessage', 'strictValidationFailure']);
+type ForwardedEvent = 'call' | 'callResult' | 'callError' | 'badMessage' | 'strictValidationFailure';
+const FORWARDED_EVENTS: ReadonlySet<string> = new Set<ForwardedEvent>(['call', 'callResult', 'callError', 'badMessage', 'strictValidationFailure']);
+
+/** Events of a {@link ServerClient}: its close, and the rpc-core events of its endpoint. */
+export type ServerClientEvents = {
+  /** The connection ended (then `close`). */
+  disconnect: [ClientCloseEvent];
+  close: [ClientCloseEvent];
+} & Pick<RpcEndpointEvents, ForwardedEvent>;
 
 /** What the server needs to build a client. */
-export interface ServerClientInit {
-  endpoint: RpcEndpoint<'CSMS'>;
-  handshake: Handshake;
+export interface ServerClientInit<M extends ProtocolMap = OcppProtocols, Params extends RouteParamValues = RouteParamValues> {
+  endpoint: RpcEndpoint<'CSMS', M>;
+  handshake: Handshake<Params>;
   session: unknown;
   /** Undefined when no connection middleware ran (created on first read). */
   state: Record<string, unknown> | undefined;
@@ -37,25 +54,25 @@ export interface ServerClientInit {
  * Events: `disconnect` and then `close` ({ code, reason }) when the connection ends; the rpc-core events
  * `call`, `callResult`, `callError`, `badMessage`, `strictValidationFailure`.
  */
-export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unknown>
-  extends EventEmitter
-  implements OcppPeer<'CSMS', M>, ServerClientHandle<M>
+export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unknown, Params extends RouteParamValues = RouteParamValues>
+  extends EventEmitter<ServerClientEvents>
+  implements OcppPeer<'CSMS', M, ServerClient<M, Session, Params>>, ServerClientHandle<M>
 {
-  readonly handshake: Handshake;
+  readonly handshake: Handshake<Params>;
   /** What the auth handler passed to `ctx.accept({ session })`. */
   readonly session: Session;
   readonly nodeId: string;
   readonly connectedAt = Date.now();
   /** The route pattern this client connected through. */
   readonly route: string;
-  readonly #endpoint: RpcEndpoint<'CSMS'>;
+  readonly #endpoint: RpcEndpoint<'CSMS', M>;
   readonly #transport: { terminate(): void };
   #state: Record<string, unknown> | undefined;
   readonly #serial: string;
   #forwarded: Set<string> | undefined;
   #closeEvent: ClientCloseEvent | undefined;
 
-  constructor(init: ServerClientInit) {
+  constructor(init: ServerClientInit<M, Params>) {
     super();
     deferListenerTable(this);
     this.#endpoint = init.endpoint;
@@ -98,7 +115,7 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
   }
 
   /** The underlying rpc-core endpoint (advanced use). */
-  get endpoint(): RpcEndpoint<'CSMS'> {
+  get endpoint(): RpcEndpoint<'CSMS', M> {
     return this.#endpoint;
   }
 
@@ -117,27 +134,33 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
     return this.#endpoint.queuedCalls;
   }
 
-  call<P extends keyof M & string, A extends OutboundActionOf<P, 'CSMS', M>>(
-    protocol: P,
-    action: A,
-    params: NoInfer<RequestOf<P, A, M>>,
-    options?: CallOptions,
-  ): Promise<ResponseOf<P, A, M>> {
-    return (this.#endpoint as unknown as OcppPeer<'CSMS', M>).call(protocol, action, params, options);
-  }
+  // The typed facade (signatures declared once, in rpc-core's OcppPeer); implementations installed below.
+  /** Sends a CALL to the charger and resolves with its CALLRESULT payload. */
+  declare readonly call: OcppCaller<'CSMS', M>['call'];
+  /** Emits a 2.1 SEND. */
+  declare readonly send: OcppSender<'CSMS', M>['send'];
+  /**
+   * Registers a handler for this client only: it overrides the route's and the server's handler of the
+   * same action. Prefer `route.handle()` / `server.handle()` for what every charger gets (see the README:
+   * a per-client handler costs memory on every connection).
+   */
+  declare readonly handle: OcppHandlers<'CSMS', M, ServerClient<M, Session, Params>>['handle'];
 
-  send<P extends keyof M & string, A extends SendActionOf<P, 'CSMS', M>>(protocol: P, action: A, params: NoInfer<RequestOf<P, A, M>>): void {
-    (this.#endpoint as unknown as OcppPeer<'CSMS', M>).send(protocol, action, params);
-  }
-
-  handle<P extends keyof M & string, A extends InboundActionOf<P, 'CSMS', M>>(
-    protocol: P,
-    action: A,
-    handler: NoInfer<Handler<RequestOf<P, A, M>, HandlerResponse<ResponseOf<P, A, M>>>>,
-  ): void;
-  handle(handler: WildcardHandler): void;
-  handle(...args: [string, string, Handler] | [WildcardHandler]): void {
-    (this.#endpoint.handle as (...a: unknown[]) => void)(...args);
+  static {
+    // Installed for every M: the bodies see the client over the widest map, ProtocolMap (untyped payloads).
+    definePeerMethods<ServerClient<ProtocolMap>>(this.prototype, {
+      call(protocol, action, params, options) {
+        return this.#endpoint.call(protocol, action, params, options);
+      },
+      send(protocol, action, params) {
+        // The endpoint speaks the negotiated protocol only (SendActionOf is empty over the untyped map).
+        if (protocol !== this.protocol) throw new ProtocolMismatchError(this.protocol, protocol);
+        this.#endpoint.sendRaw(action, params);
+      },
+      handle(protocolOrHandler, action, handler) {
+        this.#endpoint.handleRaw(protocolOrHandler, action, handler);
+      },
+    });
   }
 
   removeHandler(protocol?: string, action?: string): void {
@@ -187,29 +210,25 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
     this.emit('close', event);
   }
 
-  override on(event: 'disconnect' | 'close', listener: (event: ClientCloseEvent) => void): this;
-  override on(event: string | symbol, listener: (...args: never[]) => void): this;
-  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+  override on<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
     this.#forward(event);
-    return super.on(event, listener as (...args: unknown[]) => void);
+    return super.on(event, listener as never);
   }
 
-  override once(event: 'disconnect' | 'close', listener: (event: ClientCloseEvent) => void): this;
-  override once(event: string | symbol, listener: (...args: never[]) => void): this;
-  override once(event: string | symbol, listener: (...args: never[]) => void): this {
+  override once<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
     this.#forward(event);
-    return super.once(event, listener as (...args: unknown[]) => void);
+    return super.once(event, listener as never);
   }
 
-  override addListener(event: string | symbol, listener: (...args: never[]) => void): this {
+  override addListener<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
     return this.on(event, listener);
   }
 
-  #forward(event: string | symbol): void {
-    if (typeof event !== 'string' || !FORWARDED_EVENTS.has(event)) return;
+  #forward(event: keyof ServerClientEvents): void {
+    if (!FORWARDED_EVENTS.has(event)) return;
     this.#forwarded ??= new Set();
     if (this.#forwarded.has(event)) return;
     this.#forwarded.add(event);
-    (this.#endpoint as unknown as EventEmitter).on(event, (payload: unknown) => this.emit(event, payload));
+    this.#endpoint.on(event as ForwardedEvent, (payload: unknown) => this.emit(event, payload as never));
   }
 }
