@@ -8,6 +8,14 @@ import type { SqlDatabase, SqlExecutor, SqlValue } from './sqlDatabase.js';
 
 /** Prepared statements kept per connection (the repositories use a fixed set of SQL texts). */
 const STATEMENT_CACHE_LIMIT = 500;
+/** Most transactions one group commit runs, so a long queue still commits (and answers) in steps. */
+const GROUP_COMMIT_LIMIT = 256;
+
+interface QueuedTransaction {
+  fn: (tx: SqlExecutor) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
 
 /** Who holds a file's write transaction in this process; shared by every connection to that file. */
 interface FileGate {
@@ -25,8 +33,9 @@ const gates = new Map<string, FileGate>();
 
 /**
  * better-sqlite3 behind the async {@link SqlDatabase} surface. The driver is synchronous, so a statement
- * runs at once; only a transaction spans awaits. While one is open every other statement of this
- * connection waits for it, so nothing outside the transaction slips into it (or is rolled back with it).
+ * runs at once; only a transaction spans awaits. While transactions are open every other statement of
+ * this connection queues behind them, so nothing outside a transaction slips into it (or is rolled back
+ * with it).
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = 'sqlite';
@@ -37,6 +46,17 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #statements = new Map<string, Statement<SqlValue[], unknown>>();
   readonly #gateKey: string;
   readonly #gate: FileGate;
+  /** Transactions waiting for this connection's next group commit. */
+  readonly #queue: QueuedTransaction[] = [];
+  /** True while this connection drains its queue: its own statements then join the queue. */
+  #draining = false;
+  readonly #executor: SqlExecutor = {
+    dialect: this.dialect,
+    lockSuffix: this.lockSuffix,
+    all: async <R>(sql: string, values: readonly SqlValue[] = []) => this.#prepare(sql).all(...values) as R[],
+    get: async <R>(sql: string, values: readonly SqlValue[] = []) => this.#prepare(sql).get(...values) as R | undefined,
+    run: async (sql, values = []) => this.#prepare(sql).run(...values).changes,
+  };
 
   /** @param file path of the database file (its directory is created) or `:memory:`. */
   constructor(readonly file: string) {
@@ -65,51 +85,97 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   async all<R>(sql: string, values: readonly SqlValue[] = []): Promise<R[]> {
+    if (this.#draining) return this.transaction((tx) => tx.all<R>(sql, values));
     while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).all(...values) as R[];
   }
 
   async get<R>(sql: string, values: readonly SqlValue[] = []): Promise<R | undefined> {
+    if (this.#draining) return this.transaction((tx) => tx.get<R>(sql, values));
     while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).get(...values) as R | undefined;
   }
 
   async run(sql: string, values: readonly SqlValue[] = []): Promise<number> {
+    if (this.#draining) return this.transaction((tx) => tx.run(sql, values));
     while (this.#gate.busy !== undefined) await this.#gate.busy;
     return this.#prepare(sql).run(...values).changes;
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    // The check and the claim below run in one synchronous step: no other caller can slip in between.
-    // (Several waiters wake together; the first to run may open the next transaction, so check again.)
-    while (this.#gate.busy !== undefined) await this.#gate.busy;
-    let release!: () => void;
-    this.#gate.busy = new Promise<void>((done) => (release = done));
-    const tx: SqlExecutor = {
-      dialect: this.dialect,
-      lockSuffix: this.lockSuffix,
-      all: async <R>(sql: string, values: readonly SqlValue[] = []) => this.#prepare(sql).all(...values) as R[],
-      get: async <R>(sql: string, values: readonly SqlValue[] = []) => this.#prepare(sql).get(...values) as R | undefined,
-      run: async (sql, values = []) => this.#prepare(sql).run(...values).changes,
-    };
+  /**
+   * Group commit: transactions asked for while this connection has one open wait, then run together in
+   * its next database transaction, each inside a savepoint of its own (a failing one is rolled back
+   * alone). One BEGIN/COMMIT — one write-lock round and one WAL sync — then serves a whole burst (a second
+   * of meter values from hundreds of chargers) instead of one each, and the file's lock is fought over
+   * once per burst by the processes sharing it. A transaction asked for on an idle connection starts at once.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn: fn as (tx: SqlExecutor) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
     try {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(tx);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
+      while (this.#queue.length > 0) {
+        // The check and the claim below run in one synchronous step: no other caller can slip in between.
+        // (Several waiters wake together; the first to run may open the next transaction, so check again.)
+        while (this.#gate.busy !== undefined) await this.#gate.busy;
+        let release!: () => void;
+        this.#gate.busy = new Promise<void>((done) => (release = done));
+        let settle: () => void = () => undefined;
+        try {
+          settle = await this.#openBatch();
+        } finally {
+          this.#gate.busy = undefined;
+          release();
+        }
+        // Settled once the gate is free: a caller's next statement must not wait for the batch it was in.
+        settle();
+        // Let what waited on the gate (other connections, statements) run before this connection's next batch.
+        if (this.#queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.#gate.busy = undefined;
-      release();
+      this.#draining = false;
     }
+  }
+
+  /** Runs the queued transactions (up to the limit) in one database transaction; what to settle after it. */
+  async #openBatch(): Promise<() => void> {
+    const batch = this.#queue.splice(0, GROUP_COMMIT_LIMIT);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        this.db.exec('SAVEPOINT work');
+        try {
+          outcomes.push({ ok: true, value: await item.fn(this.#executor) });
+          this.db.exec('RELEASE work');
+        } catch (error) {
+          this.db.exec('ROLLBACK TO work');
+          this.db.exec('RELEASE work');
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      // The batch itself failed (lock not granted, COMMIT refused, connection closed): nothing of it was kept.
+      if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      return () => batch.forEach((item) => item.reject(error));
+    }
+    return () =>
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) item.resolve(outcome.value);
+        else item.reject(outcome.error);
+      });
   }
 
   /** Checkpoints the WAL into the main file and closes; safe to call twice. */
   async close(): Promise<void> {
+    if (this.#draining) await this.transaction(async () => undefined);
     while (this.#gate.busy !== undefined) await this.#gate.busy;
     if (!this.db.open) return;
     if (this.file !== ':memory:') this.db.pragma('wal_checkpoint(TRUNCATE)');
