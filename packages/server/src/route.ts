@@ -104,8 +104,7 @@ export class Route<M extends ProtocolMap = OcppProtocols, Params extends RoutePa
     negotiateDeflate(req, this.options.perMessageDeflate, this.options.maxPayload);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       selectedProtocols.delete(req);
-      installDeflate(ws, req);
-      done(ws);
+      if (installDeflate(ws, req)) done(ws);
     });
   }
 
