@@ -416,12 +416,8 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     if (transaction === undefined) return;
     const reading = energyRegisterReading(samples);
     if (reading === undefined || reading.value === null) return;
-    await work.tx.transactions.update(
-      transaction.id,
-      { reading: { wh: reading.value, at: reading.timestamp } },
-      this.now(),
-    );
-    if (announce) work.events.push({ type: 'transaction.updated', transaction: (await work.tx.transactions.get(transaction.id)) as TransactionRecord });
+    const updated = await work.tx.transactions.update(transaction.id, { reading: { wh: reading.value, at: reading.timestamp } }, this.now());
+    if (announce && updated !== undefined) work.events.push({ type: 'transaction.updated', transaction: updated });
   }
 
   async #stop(
@@ -432,8 +428,9 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     reason: string,
     closedBy: TransactionClosedBy,
   ): Promise<boolean> {
-    if (!(await work.tx.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, closedBy, this.now()))) return false;
-    work.events.push({ type: 'transaction.stopped', transaction: (await work.tx.transactions.get(transaction.id)) as TransactionRecord });
+    const stopped = await work.tx.transactions.stop(transaction.id, stoppedAt, meterStopWh, reason, closedBy, this.now());
+    if (stopped === undefined) return false;
+    work.events.push({ type: 'transaction.stopped', transaction: stopped });
     return true;
   }
 

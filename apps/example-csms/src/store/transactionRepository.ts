@@ -187,7 +187,8 @@ export class TransactionRepository {
     return (await this.get(id)) as TransactionRecord;
   }
 
-  async update(id: number, changes: TransactionChanges, now: string): Promise<void> {
+  /** Applies `changes`; resolves to the updated record (undefined for an unknown id). */
+  async update(id: number, changes: TransactionChanges, now: string): Promise<TransactionRecord | undefined> {
     const sets: string[] = [];
     const values: SqlValue[] = [];
     if (changes.idTag !== undefined) {
@@ -221,7 +222,8 @@ export class TransactionRepository {
     }
     sets.push('updated_at = ?');
     values.push(now);
-    await this.#sql.run(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+    const row = await this.#sql.get<TransactionRow>(`UPDATE transactions SET ${sets.join(', ')} WHERE id = ? RETURNING *`, [...values, id]);
+    return row && toRecord(row);
   }
 
   /**
@@ -229,7 +231,7 @@ export class TransactionRepository {
    * exception: the charger's own stop report replaces a stop the CSMS or an operator recorded without it
    * (a queued StopTransaction arriving after a reboot knows the real end time and meter value).
    * `meterStopWh` null: the last known meter value. One conditional UPDATE: of two nodes stopping the same
-   * transaction at once, exactly one gets `true`.
+   * transaction at once, exactly one gets the stopped record; the other gets undefined.
    */
   async stop(
     id: number,
@@ -238,15 +240,15 @@ export class TransactionRepository {
     reason: string | null,
     closedBy: TransactionClosedBy,
     now: string,
-  ): Promise<boolean> {
+  ): Promise<TransactionRecord | undefined> {
     const replaceable = closedBy === 'charger' ? "stopped_at IS NULL OR closed_by IS NULL OR closed_by <> 'charger'" : 'stopped_at IS NULL';
     // A stop reading is the newest one: a meter value of an earlier moment stored after it changes nothing.
-    const changes = await this.#sql.run(
+    const row = await this.#sql.get<TransactionRow>(
       `UPDATE transactions SET stopped_at = ?, meter_stop_wh = COALESCE(?, last_meter_wh), stop_reason = ?,
          last_meter_wh = COALESCE(?, last_meter_wh), last_meter_at = COALESCE(?, last_meter_at), closed_by = ?, updated_at = ?
-       WHERE id = ? AND (${replaceable})`,
+       WHERE id = ? AND (${replaceable}) RETURNING *`,
       [stoppedAt, meterStopWh, reason, meterStopWh, meterStopWh === null ? null : stoppedAt, closedBy, now, id],
     );
-    return changes === 1;
+    return row && toRecord(row);
   }
 }

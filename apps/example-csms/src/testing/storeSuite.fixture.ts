@@ -94,14 +94,14 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       const b = await store.transaction((tx) => tx.transactions.insert(base, undefined, NOW));
       expect(a.ocppTransactionId).toBe(String(a.id));
       expect(b.id).toBe(a.id + 1);
-      expect(await store.transactions.stop(a.id, NOW, 600, 'Local', 'charger', NOW)).toBe(true);
-      expect(await store.transactions.stop(a.id, NOW, 900, 'Remote', 'charger', NOW)).toBe(false);
+      expect(await store.transactions.stop(a.id, NOW, 600, 'Local', 'charger', NOW)).toMatchObject({ id: a.id, active: false, meterStopWh: 600, closedBy: 'charger' });
+      expect(await store.transactions.stop(a.id, NOW, 900, 'Remote', 'charger', NOW)).toBeUndefined();
       expect(await store.transactions.get(a.id)).toMatchObject({ active: false, energyWh: 500, stopReason: 'Local', closedBy: 'charger' });
       // A stop the CSMS inferred is replaced by the charger's own report, but not the other way round.
-      expect(await store.transactions.stop(b.id, NOW, null, 'charger rebooted', 'csms', NOW)).toBe(true);
+      expect(await store.transactions.stop(b.id, NOW, null, 'charger rebooted', 'csms', NOW)).toMatchObject({ closedBy: 'csms', stopReason: 'charger rebooted' });
       expect(await store.transactions.get(b.id)).toMatchObject({ energyWh: 0, closedBy: 'csms' });
-      expect(await store.transactions.stop(b.id, NOW, 400, 'PowerLoss', 'charger', NOW)).toBe(true);
-      expect(await store.transactions.stop(b.id, NOW, null, 'connector available', 'csms', NOW)).toBe(false);
+      expect(await store.transactions.stop(b.id, NOW, 400, 'PowerLoss', 'charger', NOW)).toMatchObject({ closedBy: 'charger', meterStopWh: 400 });
+      expect(await store.transactions.stop(b.id, NOW, null, 'connector available', 'csms', NOW)).toBeUndefined();
       expect(await store.transactions.get(b.id)).toMatchObject({ energyWh: 300, stopReason: 'PowerLoss', closedBy: 'charger' });
       expect(await store.transactions.list({ chargerId: 'CP', active: false, limit: 1, offset: 0 })).toMatchObject({ total: 2, items: [{ id: b.id }] });
     });
@@ -120,7 +120,7 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       await store.transactions.update(unstarted.id, { reading: { wh: 100, at: '2030-01-01T00:01:00.000Z' } }, NOW);
       expect(await store.transactions.get(unstarted.id)).toMatchObject({ meterStartWh: 100, lastMeterWh: 500, energyWh: 400 });
       // The stop reading is the newest: an earlier sample stored after it changes nothing.
-      expect(await store.transactions.stop(unstarted.id, '2030-01-01T00:10:00.000Z', 900, 'Local', 'charger', NOW)).toBe(true);
+      expect(await store.transactions.stop(unstarted.id, '2030-01-01T00:10:00.000Z', 900, 'Local', 'charger', NOW)).toMatchObject({ meterStopWh: 900 });
       await store.transactions.update(unstarted.id, { reading: { wh: 700, at: '2030-01-01T00:07:00.000Z' } }, NOW);
       expect(await store.transactions.get(unstarted.id)).toMatchObject({ meterStopWh: 900, lastMeterWh: 900, energyWh: 800 });
       const sample = { timestamp: NOW, measurand: 'Energy.Active.Import.Register', unit: 'Wh', value: 10 };
