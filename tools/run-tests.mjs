@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every project's typecheck and test targets through Nx, then prints one closing line with the
+// Runs every project's typecheck, lint, API report and test targets through Nx, then prints one closing line with the
 // totals of all vitest runs ("N passed, N failed"), read from the JSON reports each run leaves behind
 // (one per run: a project may run its suite more than once, e.g. the Redis adapter per ioredis major).
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ const reportsOf = (dir) => {
 for (const dir of projectDirs) for (const report of reportsOf(dir)) rmSync(report, { force: true });
 
 // Two at a time: the machines this runs on have two cores, and several suites start servers and child processes.
-const args = ['nx', 'run-many', '-t', 'typecheck', 'test', '--outputStyle=stream', '--parallel=2', ...process.argv.slice(2)];
+const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'api', 'test', '--outputStyle=stream', '--parallel=2', ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { cwd: root, stdio: 'inherit' });
 
 let passed = 0;
