@@ -89,7 +89,7 @@ function collect(walk: Walk, input: JsonSchemaObject, value: unknown, path: Path
     const maxItems = kw(schema, 'maxItems', isNumber);
     if (minItems !== undefined && minItems > 0) push(out, `fewer than ${minItems} items at ${at}`, mutate(base, path, value.slice(0, minItems - 1)), path, 'minItems');
     if (maxItems !== undefined && value.length > 0) {
-      push(out, `more than ${maxItems} items at ${at}`, mutate(base, path, Array.from({ length: maxItems + 1 }, () => value[0])), path, 'maxItems');
+      push(out, `more than ${maxItems} items at ${at}`, mutate(base, path, Array.from({ length: maxItems + 1 }, (): unknown => value[0])), path, 'maxItems');
     }
     if (items && value.length > 0) collect(walk, items, value[0], [...path, 0]);
   }

@@ -41,25 +41,25 @@ export class RawConnection {
   /** The `Sec-WebSocket-Extensions` the server accepted ('' when none). */
   readonly extensions: string;
   readonly closed: Promise<CloseInfo>;
-  private readonly inbox: string[] = [];
-  private readonly waiters = new Set<() => void>();
-  private closeInfo: CloseInfo | undefined;
-  private callResponder: ((id: string, action: string, payload: unknown) => string | undefined) | undefined;
+  readonly #inbox: string[] = [];
+  readonly #waiters = new Set<() => void>();
+  #closeInfo: CloseInfo | undefined;
+  #callResponder: ((id: string, action: string, payload: unknown) => string | undefined) | undefined;
 
   constructor(readonly socket: WebSocket, upgrade: IncomingMessage | undefined) {
     this.protocol = socket.protocol;
     this.extensions = String(upgrade?.headers['sec-websocket-extensions'] ?? '');
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? `<binary ${(data as Buffer).length} bytes>` : data.toString();
-      if (this.callResponder && this.answer(text)) return;
-      this.inbox.push(text);
-      this.wake();
+      if (this.#callResponder && this.#answer(text)) return;
+      this.#inbox.push(text);
+      this.#wake();
     });
     this.closed = new Promise((resolve) => {
       socket.once('close', (code, reason) => {
-        this.closeInfo = { code, reason: reason.toString() };
-        this.wake();
-        resolve(this.closeInfo);
+        this.#closeInfo = { code, reason: reason.toString() };
+        this.#wake();
+        resolve(this.#closeInfo);
       });
     });
     // Errors after open end in 'close'; listening keeps them from becoming uncaught exceptions.
@@ -68,7 +68,7 @@ export class RawConnection {
 
   /** True once the socket closed. */
   get isClosed(): boolean {
-    return this.closeInfo !== undefined;
+    return this.#closeInfo !== undefined;
   }
 
   /** Sends a text frame; returns false when the socket is no longer open. */
@@ -82,29 +82,30 @@ export class RawConnection {
    * Resolves with the first received frame (oldest first) that matches, removing it from the inbox;
    * 'closed' when the socket closes first; 'timeout' after `timeoutMs`.
    */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literals name the two sentinels (a frame is JSON text, never one of them)
   async next(match: (text: string) => boolean, timeoutMs: number): Promise<string | 'timeout' | 'closed'> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.inbox.findIndex(match);
-      if (index >= 0) return this.inbox.splice(index, 1)[0] as string;
-      if (this.closeInfo) return 'closed';
+      const index = this.#inbox.findIndex(match);
+      if (index >= 0) return this.#inbox.splice(index, 1)[0] as string;
+      if (this.#closeInfo) return 'closed';
       const left = deadline - Date.now();
       if (left <= 0) return 'timeout';
       await new Promise<void>((resolve) => {
         const done = (): void => {
           clearTimeout(timer);
-          this.waiters.delete(done);
+          this.#waiters.delete(done);
           resolve();
         };
         const timer = setTimeout(done, left);
-        this.waiters.add(done);
+        this.#waiters.add(done);
       });
     }
   }
 
   /** Removes and returns every frame received so far. */
   drain(): string[] {
-    return this.inbox.splice(0, this.inbox.length);
+    return this.#inbox.splice(0, this.#inbox.length);
   }
 
   /** Sends a ping and resolves true when the pong arrives within `timeoutMs`. */
@@ -134,7 +135,7 @@ export class RawConnection {
 
   /** Closes (1000 by default) and waits briefly for the close handshake, then terminates. */
   async close(code = 1000, reason = ''): Promise<void> {
-    if (this.closeInfo) return;
+    if (this.#closeInfo) return;
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
     if (!(await this.waitClosed(1000))) this.socket.terminate();
     await this.closed;
@@ -145,22 +146,22 @@ export class RawConnection {
    * the reply frame, or undefined to leave the CALL in the inbox.
    */
   answerCalls(responder: (id: string, action: string, payload: unknown) => string | undefined): void {
-    this.callResponder = responder;
+    this.#callResponder = responder;
   }
 
-  private answer(text: string): boolean {
+  #answer(text: string): boolean {
     // Only a CALL ([2, …]) is answered: skip parsing every other frame (the fuzzer's hot path).
     if (!/^\s*\[\s*2\s*,/.test(text)) return false;
     const frame = readFrame(text);
-    if (frame.type !== 'call' || !this.callResponder) return false;
-    const reply = this.callResponder(frame.id, frame.action, frame.payload);
+    if (frame.type !== 'call' || !this.#callResponder) return false;
+    const reply = this.#callResponder(frame.id, frame.action, frame.payload);
     if (reply === undefined) return false;
     this.send(reply);
     return true;
   }
 
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+  #wake(): void {
+    for (const waiter of [...this.#waiters]) waiter();
   }
 }
 

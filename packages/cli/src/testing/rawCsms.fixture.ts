@@ -100,13 +100,13 @@ export async function startRawCsms(options: RawCsmsOptions = {}): Promise<RawCsm
       const known = type === 2 || type === 3 || type === 4 || (protocol === 'ocpp2.1' && (type === 5 || type === 6));
       if (!known) {
         if (protocol === 'ocpp2.0.1' || faults.answerUnknownTypes) {
-          error(idOk ? (rawId as string) : '-1', protocol === 'ocpp1.6' ? 'ProtocolError' : 'MessageTypeNotSupported', 'Unknown type');
+          error(idOk ? rawId : '-1', protocol === 'ocpp1.6' ? 'ProtocolError' : 'MessageTypeNotSupported', 'Unknown type');
         }
         return;
       }
       if (type !== 2) return; // responses to nothing and SENDs are never answered
       if (!idOk) return error('-1', structure, 'Invalid message id');
-      const id = rawId as string;
+      const id = rawId;
       if (value.length !== 4 || typeof value[2] !== 'string') return error(id, structure, 'Malformed CALL');
       const action = value[2];
       if (action === faults.hangOn) return;

@@ -46,7 +46,6 @@ export const MAX_ERROR_DESCRIPTION = 255;
  * C0 and C1 control characters, DEL, and the Unicode bidirectional overrides and isolates: text that can move a
  * terminal cursor, forge log lines or reorder what an operator reads (CVE-2021-42574).
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -16,7 +16,7 @@ export interface Exchange {
 
 function outcome(peer: Peer, call: OutboundCall): CallOutcome {
   const answer = peer(call);
-  if ('error' in answer && typeof answer.error === 'object' && answer.error && 'ok' in answer.error) return answer.error as CallOutcome;
+  if ('error' in answer && typeof answer.error === 'object' && answer.error && 'ok' in answer.error) return answer.error;
   return { ok: true, result: answer };
 }
 

@@ -56,8 +56,8 @@ async function openssl(cwd: string, args: string[]): Promise<void> {
     await run('openssl', args, { cwd });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('the openssl command is needed to create certificates (install OpenSSL 1.1.1 or newer)');
-    throw new Error(`openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}`);
+    if (e.code === 'ENOENT') throw new Error('the openssl command is needed to create certificates (install OpenSSL 1.1.1 or newer)', { cause: err });
+    throw new Error(`openssl ${args[0]} failed: ${(e.stderr ?? e.message).trim().split('\n')[0]}`, { cause: err });
   }
 }
 

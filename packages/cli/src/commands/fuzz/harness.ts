@@ -49,26 +49,28 @@ const RESTART_CODES = new Set([1001, 1012]);
  * the harness retries the frame once on a fresh connection instead of reporting it.
  */
 export class FuzzHarness {
-  private conn: RawConnection | undefined;
-  private probes = 0;
+  #conn: RawConnection | undefined;
+  #probes = 0;
   /** Bad frames (malformed, or answered with a CALLERROR) sent on the current connection. */
-  private bad = 0;
-  private readonly deadlineMs: number;
-  private readonly graceMs: number;
-  private readonly budget: number;
+  #bad = 0;
+  readonly #deadlineMs: number;
+  readonly #graceMs: number;
+  readonly #budget: number;
   /** Frames sent, probes included. */
   sent = 0;
   lastFrame: string | undefined;
+  readonly #options: HarnessOptions;
 
-  constructor(private readonly options: HarnessOptions) {
-    this.deadlineMs = options.deadlineMs ?? 2000;
-    this.graceMs = options.graceMs ?? 0;
-    this.budget = options.badFrameBudget ?? 8;
+  constructor(options: HarnessOptions) {
+    this.#options = options;
+    this.#deadlineMs = options.deadlineMs ?? 2000;
+    this.#graceMs = options.graceMs ?? 0;
+    this.#budget = options.badFrameBudget ?? 8;
   }
 
   async stop(): Promise<void> {
-    const conn = this.conn;
-    this.conn = undefined;
+    const conn = this.#conn;
+    this.#conn = undefined;
     await conn?.close();
   }
 
@@ -78,11 +80,11 @@ export class FuzzHarness {
    */
   async exchange(text: string, expectAnswer: boolean, malformed: boolean): Promise<Reaction> {
     for (let attempt = 0; ; attempt++) {
-      if (malformed && this.bad >= this.budget) this.recycle();
-      const conn = await this.connection();
-      const badBefore = this.bad;
-      const reaction = await this.once(conn, text, expectAnswer);
-      if (malformed || reaction.kind === 'callError') this.bad++;
+      if (malformed && this.#bad >= this.#budget) this.#recycle();
+      const conn = await this.#connection();
+      const badBefore = this.#bad;
+      const reaction = await this.#once(conn, text, expectAnswer);
+      if (malformed || reaction.kind === 'callError') this.#bad++;
       // A restart the target announced (1012 Service Restart, 1001 Going Away), e.g. after answering a Reset
       // a moment ago: the frame is judged again on the next connection.
       if (reaction.kind === 'closed' && RESTART_CODES.has(reaction.code) && attempt === 0) continue;
@@ -94,64 +96,64 @@ export class FuzzHarness {
     }
   }
 
-  private async once(conn: RawConnection, text: string, expectAnswer: boolean): Promise<Reaction> {
+  async #once(conn: RawConnection, text: string, expectAnswer: boolean): Promise<Reaction> {
     conn.drain();
     this.sent++;
     this.lastFrame = text;
-    if (!conn.send(text)) return this.closedReaction(conn);
+    if (!conn.send(text)) return this.#closedReaction(conn);
     if (expectAnswer) {
-      const reply = await conn.next(isResponse, this.deadlineMs);
-      if (reply === 'closed') return this.closedReaction(conn);
+      const reply = await conn.next(isResponse, this.#deadlineMs);
+      if (reply === 'closed') return this.#closedReaction(conn);
       if (reply !== 'timeout') return classify(reply);
       // The answer may still come: this connection has an outstanding CALL and is of no further use.
-      await this.discard(conn);
+      await this.#discard(conn);
       return { kind: 'hang' };
     }
-    const probe = await this.probe(conn);
+    const probe = await this.#probe(conn);
     if (probe !== 'answered') return probe;
-    const late = await conn.next(isResponse, this.graceMs);
-    if (late === 'closed') return this.closedReaction(conn);
+    const late = await conn.next(isResponse, this.#graceMs);
+    if (late === 'closed') return this.#closedReaction(conn);
     return late === 'timeout' ? { kind: 'none' } : classify(late);
   }
 
-  private async probe(conn: RawConnection): Promise<'answered' | Reaction> {
-    const id = `${PROBE_PREFIX}${++this.probes}`;
+  async #probe(conn: RawConnection): Promise<'answered' | Reaction> {
+    const id = `${PROBE_PREFIX}${++this.#probes}`;
     this.sent++;
-    if (!conn.send(callFrame(id, this.options.probe.action, this.options.probe.payload))) return this.closedReaction(conn);
-    const answer = await conn.next((text) => answersProbe(text, id), this.deadlineMs);
-    if (answer === 'closed') return this.closedReaction(conn);
+    if (!conn.send(callFrame(id, this.#options.probe.action, this.#options.probe.payload))) return this.#closedReaction(conn);
+    const answer = await conn.next((text) => answersProbe(text, id), this.#deadlineMs);
+    if (answer === 'closed') return this.#closedReaction(conn);
     if (answer === 'timeout') {
-      await this.discard(conn);
+      await this.#discard(conn);
       return { kind: 'hang' };
     }
-    if (readFrame(answer).type === 'error') this.bad++;
+    if (readFrame(answer).type === 'error') this.#bad++;
     return 'answered';
   }
 
-  private async discard(conn: RawConnection): Promise<void> {
-    if (this.conn === conn) this.conn = undefined;
+  async #discard(conn: RawConnection): Promise<void> {
+    if (this.#conn === conn) this.#conn = undefined;
     await conn.close();
   }
 
   /** Leaves the connection before the target's bad-message bound is reached; the close handshake runs in the background. */
-  private recycle(): void {
-    const conn = this.conn;
-    this.conn = undefined;
+  #recycle(): void {
+    const conn = this.#conn;
+    this.#conn = undefined;
     void conn?.close();
   }
 
-  private async closedReaction(conn: RawConnection): Promise<Reaction> {
-    if (this.conn === conn) this.conn = undefined;
+  async #closedReaction(conn: RawConnection): Promise<Reaction> {
+    if (this.#conn === conn) this.#conn = undefined;
     const info = await conn.waitClosed(1000);
     if (!info) conn.socket.terminate();
     return { kind: 'closed', code: info?.code ?? 1006, reason: info?.reason ?? '' };
   }
 
-  private async connection(): Promise<RawConnection> {
-    if (this.conn && !this.conn.isClosed) return this.conn;
-    this.conn = await this.options.source.open(this.options.worker);
-    this.bad = 0;
-    return this.conn;
+  async #connection(): Promise<RawConnection> {
+    if (this.#conn && !this.#conn.isClosed) return this.#conn;
+    this.#conn = await this.#options.source.open(this.#options.worker);
+    this.#bad = 0;
+    return this.#conn;
   }
 }
 

@@ -10,7 +10,7 @@ describe('chargewire fuzz --listen: the fuzzer plays the CSMS', () => {
   it('fuzzes `chargewire simulate` with every CSMS→charger action and frame category', async () => {
     const io = bufferIo();
     const run = runCli(['fuzz', '--listen', '0', '--json', '-p', 'ocpp1.6', '--seed', '9', '--runs', '2', '--deadline', '3000'], io);
-    const [, port] = (await io.waitForErr(/waiting for a charger on ws:\/\/127\.0\.0\.1:(\d+)/)) as RegExpMatchArray;
+    const [, port] = await io.waitForErr(/waiting for a charger on ws:\/\/127\.0\.0\.1:(\d+)/);
     const sim = new Simulator({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: 'SIM-FUZZ', protocol: 'ocpp1.6', connectors: 2 });
     try {
       expect((await sim.connect()).ok).toBe(true);

@@ -132,7 +132,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const progress = fuzzProgress(categories.length * runs, options.progress);
   const framesSent = (): number => harnesses.reduce((sum, h) => sum + h.sent, 0);
   let unreachable: UnreachableError | undefined;
-  let fatal: unknown;
+  let fatal: Error | undefined;
   let anySent = false;
 
   const runCategory = async (category: FuzzCategory, harness: FuzzHarness): Promise<void> => {
@@ -160,7 +160,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       } catch (err) {
         // Thrown out of the property, an error would be "shrunk"; it ends the run instead.
         if (!(err instanceof UnreachableError) || !anySent) {
-          fatal ??= err instanceof UnreachableError ? new EndpointError(err.message) : err;
+          fatal ??= err instanceof UnreachableError ? new EndpointError(err.message) : err instanceof Error ? err : new Error(String(err));
           return true;
         }
         unreachable ??= err;
@@ -202,7 +202,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       ...(options.path ? { path: options.path } : {}),
     });
     if (fatal) throw fatal;
-    if (details.failed && !first) throw details.errorInstance ?? new Error('fuzz property failed without a finding');
+    if (details.failed && !first) {
+      throw details.errorInstance instanceof Error ? details.errorInstance : new Error('fuzz property failed without a finding');
+    }
     const result: CategoryResult = { name: category.name, summary: category.summary, runs: executed };
     if (notImplementedStreak >= NOT_IMPLEMENTED_STREAK) result.notImplemented = true;
     if (cutShort) result.cutShort = true;

@@ -19,7 +19,7 @@ export interface PayloadArbitraryOptions {
 }
 
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (schema: Schema, key: string): number | undefined => (typeof schema[key] === 'number' ? (schema[key] as number) : undefined);
+const num = (schema: Schema, key: string): number | undefined => (typeof schema[key] === 'number' ? schema[key] : undefined);
 
 /** Follows a local `#/definitions/X` reference (the only form the OCA schemas use). */
 function resolve(root: Schema, schema: Schema): Schema {

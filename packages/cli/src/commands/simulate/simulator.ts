@@ -60,23 +60,25 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
   /** Counters for fleet summaries. */
   stats = { sent: 0, received: 0, failures: 0 };
   readonly ops: SimulatorHost['ops'];
-  private readonly client: OCPPClient;
-  private readonly driver: ProtocolDriver;
-  private readonly offlineQueue: QueuedCall[] = [];
-  private readonly tasks = new Set<Promise<unknown>>();
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private meterTimer: NodeJS.Timeout | undefined;
-  private readonly actions: ConnectorActions;
+  readonly #client: OCPPClient;
+  readonly #driver: ProtocolDriver;
+  readonly #offlineQueue: QueuedCall[] = [];
+  readonly #tasks = new Set<Promise<unknown>>();
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #meterTimer: NodeJS.Timeout | undefined;
+  readonly #actions: ConnectorActions;
+  readonly #options: SimulatorOptions;
 
-  constructor(private readonly options: SimulatorOptions) {
+  constructor(options: SimulatorOptions) {
     super();
+    this.#options = options;
     this.identity = options.identity;
     this.protocol = options.protocol;
     const count = options.connectors ?? 1;
     this.connectors = Array.from({ length: count }, (_, i) => newConnector(i + 1));
-    this.driver = options.protocol === 'ocpp1.6' ? ocpp16Driver : ocpp201Driver;
+    this.#driver = options.protocol === 'ocpp1.6' ? ocpp16Driver : ocpp201Driver;
     this.config = options.protocol === 'ocpp1.6' ? ocpp16Configuration(count) : ocpp201Variables(count);
-    this.client = new OCPPClient({
+    this.#client = new OCPPClient({
       endpoint: options.endpoint,
       identity: options.identity,
       protocols: [options.protocol],
@@ -86,13 +88,13 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.perMessageDeflate !== undefined ? { perMessageDeflate: options.perMessageDeflate } : {}),
     });
-    this.wireLogging();
-    this.actions = new ConnectorActions({
+    this.#wireLogging();
+    this.#actions = new ConnectorActions({
       host: this,
-      driver: this.driver,
+      driver: this.#driver,
       meterStepS: options.meterStepS,
       sendStatus: (id) => this.sendStatus(id),
-      elapse: (id, seconds) => this.elapse(id, seconds),
+      elapse: (id, seconds) => this.#elapse(id, seconds),
     });
     this.ops = {
       start: (id, tag, remote) => this.start(id, tag, remote),
@@ -105,10 +107,10 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
       setAvailability: (id, operative) => this.setAvailability(id, operative),
       setLimit: (id, limitA) => void this.update(id, { limitA }),
       unlock: (id) => this.unlock(id),
-      authorize: (tag) => this.driver.authorize(this, tag),
-      configChanged: (key) => this.configChanged(key),
+      authorize: (tag) => this.#driver.authorize(this, tag),
+      configChanged: (key) => this.#configChanged(key),
     };
-    this.driver.install(this);
+    this.#driver.install(this);
   }
 
   // ---- SimulatorHost -------------------------------------------------------------------------------
@@ -122,21 +124,21 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
     if (index < 0) throw new RangeError(`no connector ${id}`);
     const next = advance({ ...(this.connectors[index] as ConnectorState), ...patch }, 0);
     this.connectors = this.connectors.map((c, i) => (i === index ? next : c));
-    this.changed();
+    this.#changed();
     return next;
   }
 
   async call(action: string, payload: Record<string, unknown>, queueOffline = false): Promise<CallOutcome> {
     if (this.state !== 'online') {
       if (queueOffline) {
-        this.offlineQueue.push({ action, payload });
+        this.#offlineQueue.push({ action, payload });
         this.info(`${action} queued until back online`);
         return { ok: true, result: {}, queued: true };
       }
       return { ok: false, error: `not connected (${this.state})` };
     }
     try {
-      const result = (await this.client.callRaw(action, payload)) as Record<string, unknown>;
+      const result = (await this.#client.callRaw(action, payload)) as Record<string, unknown>;
       return { ok: true, result };
     } catch (err) {
       this.stats.failures++;
@@ -146,42 +148,42 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
   }
 
   handle(action: string, handler: (params: Record<string, unknown>) => unknown): void {
-    (this.client.handle as (p: string, a: string, h: (ctx: { params: unknown }) => unknown) => void)(this.protocol, action, ({ params }) =>
+    (this.#client.handle as (p: string, a: string, h: (ctx: { params: unknown }) => unknown) => void)(this.protocol, action, ({ params }) =>
       handler(params as Record<string, unknown>),
     );
   }
 
   later(task: () => Promise<unknown>): void {
     const run = new Promise<void>((resolve) => setImmediate(resolve)).then(task).catch((err: unknown) => this.error(String(err)));
-    this.tasks.add(run);
-    void run.finally(() => this.tasks.delete(run));
+    this.#tasks.add(run);
+    void run.finally(() => this.#tasks.delete(run));
   }
 
   info(text: string): void {
-    this.push({ at: new Date(), kind: 'info', text });
+    this.#push({ at: new Date(), kind: 'info', text });
   }
 
   error(text: string): void {
-    this.push({ at: new Date(), kind: 'error', text });
+    this.#push({ at: new Date(), kind: 'error', text });
   }
 
   /** Resolves once the follow-up work of CSMS commands (remote start, trigger, reset) is done. */
   async idle(): Promise<void> {
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
   }
 
   // ---- connection ----------------------------------------------------------------------------------
 
   /** Opens the connection; the outcome explains a refused upgrade or an unreachable endpoint. */
   async connect(): Promise<Outcome> {
-    this.setState('connecting');
+    this.#setState('connecting');
     try {
-      const protocol = await this.client.connect();
-      this.setState('online');
+      const protocol = await this.#client.connect();
+      this.#setState('online');
       return { ok: true, detail: `connected (${protocol})` };
     } catch (err) {
-      this.setState('disconnected');
-      const detail = connectFailure(`${this.options.endpoint.replace(/\/$/, '')}/${encodeURIComponent(this.identity)}`, err);
+      this.#setState('disconnected');
+      const detail = connectFailure(`${this.#options.endpoint.replace(/\/$/, '')}/${encodeURIComponent(this.identity)}`, err);
       this.error(detail);
       return { ok: false, detail };
     }
@@ -190,10 +192,10 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
   /** Simulates losing the network: transaction messages are queued until `online()`. */
   async offline(): Promise<Outcome> {
     if (this.state !== 'online') return { ok: false, detail: `not online (${this.state})` };
-    this.setState('offline');
-    this.stopTimers();
-    await this.client.close({ code: 1001, reason: 'simulated network loss' });
-    this.setState('offline');
+    this.#setState('offline');
+    this.#stopTimers();
+    await this.#client.close({ code: 1001, reason: 'simulated network loss' });
+    this.#setState('offline');
     this.info('offline (simulated network loss)');
     return { ok: true, detail: 'offline' };
   }
@@ -203,98 +205,98 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
     if (this.state !== 'offline') return { ok: false, detail: `not offline (${this.state})` };
     const connected = await this.connect();
     if (!connected.ok) {
-      this.setState('offline');
+      this.#setState('offline');
       return connected;
     }
-    const queued = this.offlineQueue.splice(0);
+    const queued = this.#offlineQueue.splice(0);
     for (const { action, payload } of queued) {
       const outcome = await this.call(action, payload);
       if (!outcome.ok) return { ok: false, detail: `queued ${action} failed: ${outcome.error}` };
     }
     for (const c of this.connectors) await this.sendStatus(c.id);
-    this.startTimers();
+    this.#startTimers();
     return { ok: true, detail: `back online, ${queued.length} queued message(s) sent` };
   }
 
   /** Closes the connection for good. */
   async close(): Promise<void> {
-    this.stopTimers();
+    this.#stopTimers();
     await this.idle();
-    this.setState('disconnected');
-    await this.client.close({ awaitPending: true });
+    this.#setState('disconnected');
+    await this.#client.close({ awaitPending: true });
   }
 
   // ---- operations ----------------------------------------------------------------------------------
 
   async boot(): Promise<Outcome> {
-    const outcome = await this.driver.boot(this);
+    const outcome = await this.#driver.boot(this);
     if (!outcome.ok) return outcome;
     this.booted = true;
     if (outcome.intervalS && outcome.intervalS > 0) {
-      const entry = this.config.get(this.driver.heartbeatKey);
+      const entry = this.config.get(this.#driver.heartbeatKey);
       if (entry) entry.value = String(outcome.intervalS);
     }
     for (const c of this.connectors) {
       const status = await this.sendStatus(c.id);
       if (!status.ok) return status;
     }
-    this.startTimers();
+    this.#startTimers();
     return outcome;
   }
 
   heartbeat(): Promise<Outcome> {
-    return this.driver.heartbeat(this);
+    return this.#driver.heartbeat(this);
   }
 
   plug(id: number): Promise<Outcome> {
-    return this.actions.plug(id);
+    return this.#actions.plug(id);
   }
 
   unplug(id: number): Promise<Outcome> {
-    return this.actions.unplug(id);
+    return this.#actions.unplug(id);
   }
 
   /** Taps an RFID tag: authorizes it for the connector, or stops the running transaction it started. */
   tap(id: number, tag: string): Promise<Outcome> {
-    return this.actions.tap(id, tag);
+    return this.#actions.tap(id, tag);
   }
 
   start(id: number, tag?: string, remote?: { remoteStartId?: number }): Promise<Outcome> {
-    return this.actions.start(id, tag, remote);
+    return this.#actions.start(id, tag, remote);
   }
 
   stop(id: number, reason: StopReason = 'Local'): Promise<Outcome> {
-    return this.actions.stop(id, reason);
+    return this.#actions.stop(id, reason);
   }
 
   /** Advances the simulated clock by the sample interval (or `seconds`) and sends MeterValues. */
   meter(id: number, seconds?: number): Promise<Outcome> {
-    return this.actions.meter(id, seconds);
+    return this.#actions.meter(id, seconds);
   }
 
   fault(id: number): Promise<Outcome> {
-    return this.actions.fault(id);
+    return this.#actions.fault(id);
   }
 
   clearFault(id: number): Promise<Outcome> {
-    return this.actions.clearFault(id);
+    return this.#actions.clearFault(id);
   }
 
   setAvailability(id: number, operative: boolean): Promise<Outcome> {
-    return this.actions.setAvailability(id, operative);
+    return this.#actions.setAvailability(id, operative);
   }
 
   unlock(id: number): Promise<Outcome> {
-    return this.actions.unlock(id);
+    return this.#actions.unlock(id);
   }
 
   async reset(hard: boolean): Promise<Outcome> {
     for (const c of this.connectors) if (c.transactionId !== undefined) await this.stop(c.id, hard ? 'HardReset' : 'SoftReset');
     this.info(`${hard ? 'hard' : 'soft'} reset: rebooting`);
-    this.stopTimers();
-    this.setState('disconnected');
+    this.#stopTimers();
+    this.#setState('disconnected');
     this.booted = false;
-    await this.client.close({ code: 1012, reason: 'reset' });
+    await this.#client.close({ code: 1012, reason: 'reset' });
     const connected = await this.connect();
     return connected.ok ? this.boot() : connected;
   }
@@ -303,74 +305,74 @@ export class Simulator extends EventEmitter<{ change: []; log: [LogLine] }> impl
     const c = this.connector(id);
     if (!c) return noConnector(id);
     if (this.state !== 'online') return { ok: true, detail: 'status kept until back online' };
-    return this.driver.status(this, c);
+    return this.#driver.status(this, c);
   }
 
   // ---- internals -----------------------------------------------------------------------------------
 
-  private configChanged(key: string): void {
-    if (key === this.driver.heartbeatKey || key === this.driver.sampleIntervalKey) this.startTimers();
+  #configChanged(key: string): void {
+    if (key === this.#driver.heartbeatKey || key === this.#driver.sampleIntervalKey) this.#startTimers();
   }
 
-  private startTimers(): void {
-    this.stopTimers();
-    if (!this.options.timers) return;
-    const heartbeatS = Number(this.config.get(this.driver.heartbeatKey)?.value ?? 0);
-    if (heartbeatS > 0) this.heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatS * 1000);
-    const sampleS = Number(this.config.get(this.driver.sampleIntervalKey)?.value ?? 0);
+  #startTimers(): void {
+    this.#stopTimers();
+    if (!this.#options.timers) return;
+    const heartbeatS = Number(this.config.get(this.#driver.heartbeatKey)?.value ?? 0);
+    if (heartbeatS > 0) this.#heartbeatTimer = setInterval(() => void this.heartbeat(), heartbeatS * 1000);
+    const sampleS = Number(this.config.get(this.#driver.sampleIntervalKey)?.value ?? 0);
     if (sampleS > 0) {
-      this.meterTimer = setInterval(() => {
+      this.#meterTimer = setInterval(() => {
         for (const c of this.connectors) if (c.transactionId !== undefined) void this.meter(c.id, sampleS);
       }, sampleS * 1000);
     }
   }
 
-  private stopTimers(): void {
-    clearInterval(this.heartbeatTimer);
-    clearInterval(this.meterTimer);
+  #stopTimers(): void {
+    clearInterval(this.#heartbeatTimer);
+    clearInterval(this.#meterTimer);
   }
 
-  private elapse(id: number, seconds: number): void {
+  #elapse(id: number, seconds: number): void {
     this.connectors = this.connectors.map((c) => (c.id === id ? advance(c, seconds) : c));
-    this.changed();
+    this.#changed();
   }
 
-  private setState(state: ConnectionState): void {
+  #setState(state: ConnectionState): void {
     this.state = state;
-    this.changed();
+    this.#changed();
   }
 
-  private changed(): void {
+  #changed(): void {
     this.emit('change');
   }
 
-  private push(line: LogLine): void {
+  #push(line: LogLine): void {
     this.log.push(line);
     this.emit('log', line);
-    const limit = this.options.logLimit ?? 500;
+    const limit = this.#options.logLimit ?? 500;
     if (this.log.length > limit) this.log.splice(0, this.log.length - limit);
-    this.changed();
+    this.#changed();
   }
 
-  private wireLogging(): void {
-    watchFrames(this.client.endpoint, this.protocol, (direction, text) => {
+  #wireLogging(): void {
+    watchFrames(this.#client.endpoint, this.protocol, (direction, text) => {
       if (direction === 'out') this.stats.sent++;
       else this.stats.received++;
-      this.push({ at: new Date(), kind: direction, text });
+      this.#push({ at: new Date(), kind: direction, text });
     });
-    this.client.on('disconnect', ({ code, reason }) => {
+    this.#client.on('disconnect', ({ code, reason }) => {
       if (this.state === 'online') {
-        this.setState('connecting');
+        this.#setState('connecting');
         this.error(`connection lost (${code}${reason ? ` ${reason}` : ''}); reconnecting`);
       }
     });
-    this.client.on('open', () => {
+    this.#client.on('open', () => {
       if (this.state === 'connecting' && this.booted) {
-        this.setState('online');
+        this.#setState('online');
         this.info('reconnected');
       }
     });
-    this.client.on('error', (err) => this.error(err.message));
+    this.#client.on('error', (err) => this.error(err.message));
   }
 }
 
