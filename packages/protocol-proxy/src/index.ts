@@ -1,6 +1,9 @@
 // The published declarations use Node's types (events, Buffer, http, ...). TypeScript 6+ no longer loads
 // @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
 /// <reference types="node" preserve="true" />
+// Public surface: the translation engine (createTranslator), the WebSocket proxy, session stores and their
+// options. The engine's table lookups (config-key rows) are internal: `translator.configKeys` takes the rows.
+// The committed API report (api/protocol-proxy.api.md) lists the surface.
 export { createTranslator } from './engine/translator.js';
 export type {
   CallDirection,
@@ -16,8 +19,8 @@ export { TranslationError, translateError } from './engine/errors.js';
 export type { TranslationFailure } from './engine/errors.js';
 export { DEFAULT_POLICY } from './engine/policy.js';
 export type { BootReason, IdTagStatus16, IdTokenType, StoppedReason201, TranslationPolicy } from './engine/policy.js';
-export { DEFAULT_CONFIG_KEYS, lookupVariable, mergeConfigKeys } from './engine/configKeys.js';
-export type { ConfigKeyMapping, ConfigLookup } from './engine/configKeys.js';
+export { DEFAULT_CONFIG_KEYS } from './engine/configKeys.js';
+export type { ConfigKeyMapping } from './engine/configKeys.js';
 export { translatedActions } from './engine/tables.js';
 export type { SessionStore, TransactionRecord, RemoteStartRecord, ChargingState, StopRecord } from './store/sessionStore.js';
 export { InMemorySessionStore } from './store/inMemorySessionStore.js';

@@ -1,6 +1,9 @@
 // The published declarations use Node's types (the engine is an EventEmitter). TypeScript 6+ no longer loads
 // @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
 /// <reference types="node" preserve="true" />
+// Public surface: the site model, allocation, profile builders and the dispatch engine. Helpers of those
+// (time-zone arithmetic, limit rounding) are internal. The committed API report (api/smart-charging.api.md)
+// lists the surface.
 export type { ChargerSpec, Phase, Session, SiteNode, TimeOfUse, TimeOfUseWindow } from './model.js';
 export { PHASES } from './model.js';
 export { SmartChargingError, type SmartChargingErrorCode } from './errors.js';
@@ -15,10 +18,9 @@ export {
   type SessionAllocation,
 } from './allocate.js';
 export type { Resource } from './constraints.js';
-export { activeWindows, localTime, type LocalTime } from './timeOfUse.js';
+export { activeWindows } from './timeOfUse.js';
 export { effectiveLimits, type EffectiveLimits } from './siteIndex.js';
 export {
-  roundLimit,
   setChargingProfile,
   setChargingProfile16,
   setChargingProfile201,
