@@ -127,6 +127,20 @@ describe('route- and server-level handlers', () => {
     v201.ws.close();
   });
 
+  it('a client ignores handlers of protocols it does not speak (they could never run) and still checks arguments', async () => {
+    const { server, url } = await start({ protocols: ['ocpp1.6', 'ocpp2.0.1'] });
+    server.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: BY_SERVER }));
+    const connected = nextClient(server);
+    const raw = await connectRaw(`${url}/CP-1`, 'ocpp1.6');
+    const client = await connected;
+    client.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: BY_CLIENT }));
+    client.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now, interval: 300 }));
+    expect(await callOn(raw, 'h1', 'Heartbeat', {})).toEqual([3, 'h1', { currentTime: BY_SERVER }]);
+    // Plain JavaScript callers still get a TypeError for a handler that is not a function.
+    expect(() => Reflect.apply(client.handle, client, ['ocpp1.6', 'Heartbeat', 'not a function'])).toThrow(TypeError);
+    raw.ws.close();
+  });
+
   it('keep ctx.client for a handler that answers after its charger left', async () => {
     const { server, url } = await start({ protocols: ['ocpp1.6'] });
     let release: (() => void) | undefined;

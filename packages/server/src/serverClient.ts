@@ -158,6 +158,9 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
         this.#endpoint.sendRaw(action, params);
       },
       handle(protocolOrHandler, action, handler) {
+        // A connection keeps its protocol for life: a handler of another protocol could never run here, so it
+        // is not kept (code that registers the same handlers for every version stores one version's only).
+        if (typeof protocolOrHandler === 'string' && protocolOrHandler !== this.protocol && typeof action === 'string' && typeof handler === 'function') return;
         this.#endpoint.handleRaw(protocolOrHandler, action, handler);
       },
     });
