@@ -46,6 +46,11 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #statements = new Map<string, Statement<SqlValue[], unknown>>();
   readonly #gateKey: string;
   readonly #gate: FileGate;
+  readonly #begin: Statement;
+  readonly #commit: Statement;
+  readonly #savepoint: Statement;
+  readonly #releaseSavepoint: Statement;
+  readonly #rollbackToSavepoint: Statement;
   /** Transactions waiting for this connection's next group commit. */
   readonly #queue: QueuedTransaction[] = [];
   /** True while this connection drains its queue: its own statements then join the queue. */
@@ -73,6 +78,12 @@ export class SqliteDatabase implements SqlDatabase {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('synchronous = NORMAL');
       this.migration = migrateSqlite(this.db);
+      // Prepared once: exec() would parse these five statements again for every transaction.
+      this.#begin = this.db.prepare('BEGIN IMMEDIATE');
+      this.#commit = this.db.prepare('COMMIT');
+      this.#savepoint = this.db.prepare('SAVEPOINT work');
+      this.#releaseSavepoint = this.db.prepare('RELEASE work');
+      this.#rollbackToSavepoint = this.db.prepare('ROLLBACK TO work');
     } catch (err) {
       this.db.close();
       this.#release();
@@ -112,12 +123,14 @@ export class SqliteDatabase implements SqlDatabase {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ fn: fn as (tx: SqlExecutor) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#draining) void this.#drain();
+      if (this.#draining) return;
+      this.#draining = true;
+      // One turn of the event loop: every call read from the sockets in this turn joins the first batch.
+      setImmediate(() => void this.#drain());
     });
   }
 
   async #drain(): Promise<void> {
-    this.#draining = true;
     try {
       while (this.#queue.length > 0) {
         // The check and the claim below run in one synchronous step: no other caller can slip in between.
@@ -147,21 +160,25 @@ export class SqliteDatabase implements SqlDatabase {
     const batch = this.#queue.splice(0, GROUP_COMMIT_LIMIT);
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.#begin.run();
+      // A batch of one needs no savepoint: its failure rolls the whole transaction back.
+      const alone = batch.length === 1;
       for (const item of batch) {
-        this.db.exec('SAVEPOINT work');
+        if (!alone) this.#savepoint.run();
         try {
           outcomes.push({ ok: true, value: await item.fn(this.#executor) });
-          this.db.exec('RELEASE work');
+          if (!alone) this.#releaseSavepoint.run();
         } catch (error) {
-          this.db.exec('ROLLBACK TO work');
-          this.db.exec('RELEASE work');
+          if (alone) throw error;
+          this.#rollbackToSavepoint.run();
+          this.#releaseSavepoint.run();
           outcomes.push({ ok: false, error });
         }
       }
-      this.db.exec('COMMIT');
+      this.#commit.run();
     } catch (error) {
-      // The batch itself failed (lock not granted, COMMIT refused, connection closed): nothing of it was kept.
+      // The batch itself failed (lock not granted, COMMIT refused, connection closed, or its only
+      // transaction failed): nothing of it was kept.
       if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
       return () => batch.forEach((item) => item.reject(error));
     }
