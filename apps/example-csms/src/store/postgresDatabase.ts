@@ -31,6 +31,7 @@ export class PostgresDatabase implements SqlDatabase {
   readonly dialect = 'postgres';
   readonly lockSuffix = ' FOR UPDATE';
   readonly pool: pg.Pool;
+  /** By SQL text; bounded because the repositories build a fixed, finite set of texts. */
   readonly #statements = new Map<string, { name: string; text: string }>();
   #closed = false;
 
@@ -92,7 +93,7 @@ export class PostgresDatabase implements SqlDatabase {
     await this.pool.end();
   }
 
-  /** Runs the migration SQL (several statements, no parameters) on one connection. */
+  /** Lends `fn` one pooled connection (the migrations hold a session-level lock on it). */
   async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
