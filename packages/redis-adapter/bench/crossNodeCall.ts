@@ -13,6 +13,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../src/redisClient.js';
 import type { ServerClientHandle } from '@chargewire/server';
 import { startClusterNode, type ClusterNode } from '../src/testing/clusterNode.fixture.js';
 import { RawCharger } from '../src/testing/rawCharger.fixture.js';
@@ -38,14 +39,25 @@ interface Result {
   latencies: number[];
   /** CPU time of this process (both nodes, the chargers and the loops) during the phase, in µs. */
   cpuMicros: number;
+  /** CPU time of Redis (every master of a Redis Cluster) during the phase, in µs. */
+  redisCpuMicros: number;
 }
 
-/** Runs `phase` and adds the CPU time this process spent meanwhile (less sensitive to a loaded machine than calls/s). */
-async function measured(phase: () => Promise<Omit<Result, 'cpuMicros'>>): Promise<Result> {
+/** CPU seconds Redis has used so far (`INFO cpu`), summed over the masters of a Redis Cluster. */
+async function redisCpuSeconds(client: RedisClient): Promise<number> {
+  const servers: Redis[] = isCluster(client) ? client.nodes('master') : [client];
+  const infos = await Promise.all(servers.map((s) => s.info('cpu')));
+  return infos.reduce((total, info) => total + Number(/used_cpu_user:([0-9.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([0-9.]+)/.exec(info)?.[1]), 0);
+}
+
+/** Runs `phase` and adds the CPU time this process and Redis spent meanwhile (steadier than calls/s on a loaded machine). */
+async function measured(redis: RedisClient, phase: () => Promise<Omit<Result, 'cpuMicros' | 'redisCpuMicros'>>): Promise<Result> {
+  const redisBefore = await redisCpuSeconds(redis);
   const before = process.cpuUsage();
   const result = await phase();
   const { user, system } = process.cpuUsage(before);
-  return { ...result, cpuMicros: user + system };
+  const redisCpuMicros = ((await redisCpuSeconds(redis)) - redisBefore) * 1e6;
+  return { ...result, cpuMicros: user + system, redisCpuMicros };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -54,7 +66,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** One call after another on a single charger: pure latency. */
-async function sequential(handle: ServerClientHandle, n: number): Promise<Omit<Result, 'cpuMicros'>> {
+async function sequential(handle: ServerClientHandle, n: number): Promise<Omit<Result, 'cpuMicros' | 'redisCpuMicros'>> {
   const latencies: number[] = [];
   const started = performance.now();
   for (let i = 0; i < n; i++) {
@@ -66,7 +78,7 @@ async function sequential(handle: ServerClientHandle, n: number): Promise<Omit<R
 }
 
 /** One loop per charger (OCPP allows one outstanding CALL per connection) for `seconds`: throughput. */
-async function parallel(handles: readonly ServerClientHandle[], seconds: number): Promise<Omit<Result, 'cpuMicros'>> {
+async function parallel(handles: readonly ServerClientHandle[], seconds: number): Promise<Omit<Result, 'cpuMicros' | 'redisCpuMicros'>> {
   const latencies: number[] = [];
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -93,6 +105,7 @@ function row(label: string, local: Result, remote: Result): string[] {
     `  p50       local ${fmt(percentile(l, 50)).padStart(11)}   cross-node ${fmt(percentile(r, 50)).padStart(11)}   ratio ${(percentile(r, 50) / percentile(l, 50)).toFixed(2)}x`,
     `  p99       local ${fmt(percentile(l, 99)).padStart(11)}   cross-node ${fmt(percentile(r, 99)).padStart(11)}   ratio ${(percentile(r, 99) / percentile(l, 99)).toFixed(2)}x`,
     `  CPU/call  local ${`${(local.cpuMicros / local.calls).toFixed(0)} µs`.padStart(11)}   cross-node ${`${(remote.cpuMicros / remote.calls).toFixed(0)} µs`.padStart(11)}   ratio ${(remote.cpuMicros / remote.calls / (local.cpuMicros / local.calls)).toFixed(2)}x`,
+    `  Redis CPU/call local ${`${(local.redisCpuMicros / local.calls).toFixed(1)} µs`.padStart(8)}   cross-node ${`${(remote.redisCpuMicros / remote.calls).toFixed(1)} µs`.padStart(11)}`,
     `  calls     local ${String(local.calls).padStart(8)}   cross-node ${String(remote.calls).padStart(8)}`,
   ];
 }
@@ -126,14 +139,15 @@ async function main(): Promise<void> {
     }
     if (remote.some((h) => h.isLocal)) throw new Error('the cross-node handles must be remote');
 
+    const redis = b.adapter.options.pub;
     // warm-up (JIT, script cache, connections)
     await sequential(local[0]!, 200);
     await sequential(remote[0]!, 200);
 
-    const seqLocal = await measured(() => sequential(local[0]!, SEQUENTIAL_CALLS));
-    const seqRemote = await measured(() => sequential(remote[0]!, SEQUENTIAL_CALLS));
-    const parLocal = await measured(() => parallel(local, SECONDS));
-    const parRemote = await measured(() => parallel(remote, SECONDS));
+    const seqLocal = await measured(redis, () => sequential(local[0]!, SEQUENTIAL_CALLS));
+    const seqRemote = await measured(redis, () => sequential(remote[0]!, SEQUENTIAL_CALLS));
+    const parLocal = await measured(redis, () => parallel(local, SECONDS));
+    const parRemote = await measured(redis, () => parallel(remote, SECONDS));
 
     const lines = [
       `chargewire redis-adapter benchmark: DataTransfer CALL, charger on node A; local = from node A, cross-node = from node B via Redis`,

@@ -27,6 +27,8 @@ const NODES = Number(process.env['BENCH_NODES'] ?? 10);
 const HEARTBEAT_MS = Number(process.env['BENCH_HEARTBEAT_MS'] ?? 10_000);
 const TTL_SECONDS = Number(process.env['BENCH_TTL_SECONDS'] ?? (3 * HEARTBEAT_MS) / 1000);
 const WINDOW_SECONDS = Number(process.env['BENCH_WINDOW_SECONDS'] ?? 30);
+/** A window with the nodes up and no chargers: Redis' and the nodes' own background CPU, subtracted from the figures. */
+const IDLE_SECONDS = Number(process.env['BENCH_IDLE_SECONDS'] ?? 10);
 const CROSS_NODE_CALLS = Number(process.env['BENCH_CROSS_NODE_CALLS'] ?? 2000);
 /** Registrations in flight per node (a node registers its chargers as they connect, not all at once). */
 const REGISTER_CONCURRENCY = 500;
@@ -90,6 +92,17 @@ async function main(): Promise<void> {
       hosts.push(host);
     }
 
+    // ── idle baseline ─────────────────────────────────────────────────────────────────────────────────────────
+    const idleStart = await masterStats(masters);
+    const idleCpuStart = process.cpuUsage();
+    const idleWall = performance.now();
+    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
+    const idleSeconds = (performance.now() - idleWall) / 1000;
+    const idleCpu = process.cpuUsage(idleCpuStart);
+    const idleEnd = await masterStats(masters);
+    const idleRedisRate = (sum(idleEnd.map((s) => s.cpuSeconds)) - sum(idleStart.map((s) => s.cpuSeconds))) / idleSeconds; // core-seconds per second
+    const idleNodeRate = (idleCpu.user + idleCpu.system) / 1e6 / idleSeconds;
+
     // ── registration ──────────────────────────────────────────────────────────────────────────────────────────
     const before = await masterStats(masters);
     const registerStarted = performance.now();
@@ -146,22 +159,28 @@ async function main(): Promise<void> {
 
     // ── cross-node calls: pub/sub messages per call ───────────────────────────────────────────────────────────
     const callsBefore = await masterStats(masters);
+    const callsStarted = performance.now();
     for (let i = 0; i < CROSS_NODE_CALLS; i++) {
       const outcome = await adapters[1]!.sendCall(hosts[0]!.nodeId, { identity: 'CP-0-0', protocol: 'ocpp1.6', action: 'DataTransfer', params: { vendorId: 'bench' }, timeoutMs: 5000 });
       if (!outcome.ok) throw new Error(`cross-node call failed: ${JSON.stringify(outcome)}`);
     }
+    const callSeconds = (performance.now() - callsStarted) / 1000;
     const callsAfter = await masterStats(masters);
     const spublishPerCall = (callsOf(callsAfter, 'spublish') - callsOf(callsBefore, 'spublish')) / CROSS_NODE_CALLS;
     const delta = (f: (s: MasterStats) => number): number => sum(callsAfter.map(f)) - sum(callsBefore.map(f));
-    const callRedisMicros = (1e6 * delta((s) => s.cpuSeconds)) / CROSS_NODE_CALLS;
-    const callBytes = delta((s) => s.netInputBytes) / CROSS_NODE_CALLS;
+    // minus what Redis spends meanwhile without the calls (background + the heartbeats, measured in the window above)
+    const callRedisMicros = (1e6 * (delta((s) => s.cpuSeconds) - (redisCpu / windowSeconds) * callSeconds)) / CROSS_NODE_CALLS;
+    const windowBytesRate = (sum(windowEnd.map((s) => s.netInputBytes)) - sum(windowStart.map((s) => s.netInputBytes))) / windowSeconds; // the heartbeats' own
+    const callBytes = (delta((s) => s.netInputBytes) - windowBytesRate * callSeconds) / CROSS_NODE_CALLS;
 
     const perMaster = registered.map((s, i) => `${s.keys - before[i]!.keys}`).join(' / ');
     const lines = [
       `chargewire presence at scale: ${CHARGERS} chargers from ${NODES} nodes on a local Redis Cluster (3 masters + 3 replicas), node ${process.version}`,
       `heartbeat every ${HEARTBEAT_MS} ms, presence TTL ${TTL_SECONDS} s`,
       '',
+      `idle (nodes up, no chargers, ${idleSeconds.toFixed(0)} s): Redis ${(100 * idleRedisRate).toFixed(2)} % of one core (3 masters), nodes ${(100 * idleNodeRate).toFixed(2)} %`,
       `registration: ${records} records in ${registerSeconds.toFixed(1)} s = ${(records / registerSeconds).toFixed(0)} registrations/s (${REGISTER_CONCURRENCY} in flight per node)`,
+      `  Redis CPU per registration (all masters, idle baseline subtracted): ${((1e6 * (sum(registered.map((s) => s.cpuSeconds)) - sum(before.map((s) => s.cpuSeconds)) - idleRedisRate * registerSeconds)) / records).toFixed(1)} µs`,
       `records per master: ${perMaster}`,
       `Redis memory per presence record: ${bytesPerRecord.toFixed(0)} B (used_memory delta over the masters / records; replicas hold a second copy)`,
       `MEMORY USAGE of one record (200 sampled): ${(sum(usage) / usage.length).toFixed(0)} B`,
@@ -170,11 +189,11 @@ async function main(): Promise<void> {
       `  Redis commands/s (all masters, those run inside scripts included): ${(commands / windowSeconds).toFixed(1)}`,
       `  EVALSHA/s (round trips): ${(evalsha / windowSeconds).toFixed(1)} = ${(evalsha / windowSeconds / NODES).toFixed(1)} per node = ${((evalsha / windowSeconds) / CHARGERS).toFixed(5)} per charger`,
       `  inside the scripts, HGET/PEXPIRE/EXISTS per s: ${inScripts.map((n) => (n / windowSeconds).toFixed(0)).join(' / ')} (${(1000 / HEARTBEAT_MS).toFixed(2)} record refreshes per charger per s)`,
-      `  Redis CPU (all masters): ${((100 * redisCpu) / windowSeconds).toFixed(2)} % of one core = ${((1e6 * redisCpu) / (windowSeconds * CHARGERS * (1000 / HEARTBEAT_MS))).toFixed(2)} µs per record refresh`,
-      `  node CPU (this process, ${NODES} nodes): ${(((cpu.user + cpu.system) / 1e6 / windowSeconds) * 100).toFixed(2)} % of one core`,
+      `  Redis CPU (all masters): ${((100 * redisCpu) / windowSeconds).toFixed(2)} % of one core, idle baseline ${(100 * idleRedisRate).toFixed(2)} %: ${((1e6 * (redisCpu / windowSeconds - idleRedisRate)) / (CHARGERS * (1000 / HEARTBEAT_MS))).toFixed(2)} µs per record refresh`,
+      `  node CPU (this process, ${NODES} nodes): ${(((cpu.user + cpu.system) / 1e6 / windowSeconds) * 100).toFixed(2)} % of one core, idle baseline ${(100 * idleNodeRate).toFixed(2)} %: ${((1e6 * ((cpu.user + cpu.system) / 1e6 / windowSeconds - idleNodeRate)) / (CHARGERS * (1000 / HEARTBEAT_MS))).toFixed(2)} µs per record refresh`,
       `one node's beat (${oneNode.length} records, batches of ${store.refreshBatch}): ${beatMs.toFixed(0)} ms`,
       '',
-      `cross-node calls (${CROSS_NODE_CALLS}, one after another, heartbeats still running): ${spublishPerCall.toFixed(2)} SPUBLISH per call, ${callBytes.toFixed(0)} bytes into Redis per call, Redis CPU ${callRedisMicros.toFixed(1)} µs per call`,
+      `cross-node calls (${CROSS_NODE_CALLS}, one after another, heartbeats still running): ${spublishPerCall.toFixed(2)} SPUBLISH per call, ${callBytes.toFixed(0)} bytes into Redis per call, Redis CPU (heartbeat window's rates subtracted) ${callRedisMicros.toFixed(1)} µs per call`,
     ];
     console.log(lines.join('\n'));
   } finally {

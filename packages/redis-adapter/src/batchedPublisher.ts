@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { clusterSlot } from './clusterSlot.js';
 import { isCluster, type RedisClient } from './redisClient.js';
 
 interface Pending {
@@ -16,13 +17,14 @@ interface Pending {
  * instead of one command each: under concurrent cross-node calls this is most of the cost of the transport.
  * The batch is flushed by `setImmediate`, after the loop has handled every socket that was readable (each reply
  * to a caller comes from its own charger socket, so a `nextTick` flush mostly sent batches of one). Order is kept
- * (a pipeline runs its commands in order). A single PUBLISH is sent as it is. On a Cluster each
- * SPUBLISH goes to the master of its channel's slot, so they are sent one by one (ioredis writes them to the
- * right connection).
+ * (a pipeline runs its commands in order). A single PUBLISH is sent as it is. On a Cluster a pipeline must stay
+ * on one master: the batch is split by the master that serves each channel's slot, one pipeline per master.
  */
 export class BatchedPublisher {
   #queue: Pending[] = [];
   readonly #sharded: boolean;
+  /** Slot of each channel published to (one per node of the cluster, plus the broadcast channel): bounded below. */
+  readonly #slots = new Map<string, number>();
 
   constructor(private readonly redis: RedisClient) {
     this.#sharded = isCluster(redis);
@@ -30,7 +32,6 @@ export class BatchedPublisher {
 
   /** Resolves with the number of receivers, like `PUBLISH`. */
   publish(channel: string, payload: string): Promise<number> {
-    if (this.#sharded) return this.redis.spublish(channel, payload).then(Number);
     return new Promise((resolve, reject) => {
       this.#queue.push({ channel, payload, resolve, reject });
       if (this.#queue.length === 1) setImmediate(this.#flush);
@@ -40,14 +41,44 @@ export class BatchedPublisher {
   readonly #flush = (): void => {
     const batch = this.#queue;
     this.#queue = [];
-    const redis = this.redis as Redis; // only a single server batches
-    if (batch.length === 1) {
-      const only = batch[0]!;
-      redis.publish(only.channel, only.payload).then(only.resolve, only.reject);
+    if (!this.#sharded) {
+      this.#send(batch);
       return;
     }
-    const pipeline = redis.pipeline();
-    for (const p of batch) pipeline.publish(p.channel, p.payload);
+    const cluster = this.redis as Cluster;
+    const byMaster = new Map<string, Pending[]>();
+    for (const p of batch) {
+      const owner = cluster.slots[this.#slotOf(p.channel)]?.join(',') ?? ''; // unknown: ioredis routes it alone
+      const group = byMaster.get(owner);
+      if (group) group.push(p);
+      else byMaster.set(owner, [p]);
+    }
+    for (const [owner, group] of byMaster) {
+      if (owner === '') for (const p of group) this.#send([p]);
+      else this.#send(group);
+    }
+  };
+
+  #slotOf(channel: string): number {
+    let slot = this.#slots.get(channel);
+    if (slot === undefined) {
+      if (this.#slots.size >= 1024) this.#slots.clear(); // node ids come and go: never grow without bound
+      slot = clusterSlot(channel);
+      this.#slots.set(channel, slot);
+    }
+    return slot;
+  }
+
+  /** One command alone, or a pipeline (one write, one reply batch) of commands bound for one server. */
+  #send(batch: readonly Pending[]): void {
+    const publish = this.#sharded ? 'spublish' : 'publish';
+    if (batch.length === 1) {
+      const only = batch[0]!;
+      (this.redis as Redis)[publish](only.channel, only.payload).then((n) => only.resolve(Number(n)), only.reject);
+      return;
+    }
+    const pipeline = this.redis.pipeline();
+    for (const p of batch) pipeline[publish](p.channel, p.payload);
     pipeline.exec().then(
       (results) => {
         batch.forEach((p, i) => {
@@ -61,5 +92,5 @@ export class BatchedPublisher {
         for (const p of batch) p.reject(error);
       },
     );
-  };
+  }
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceRecord } from '@chargewire/server';
 import { runAdapterConformanceSuite, runClusterProtocolSuite } from '@chargewire/server/testing';
+import fc from 'fast-check';
+import { clusterSlot } from './clusterSlot.js';
 import { createRedisAdapter } from './createRedisAdapter.js';
 import { keyLayout, presenceBucket } from './keys.js';
 import { waitFor } from './testing/redis.fixture.js';
@@ -58,6 +60,13 @@ describe('RedisAdapter on a Redis Cluster', () => {
       expect(counts.map(([sharded]) => sharded).reduce((x, y) => x! + y!, 0)).toBe(1);
       expect(counts.every(([, plain]) => plain === 0)).toBe(true);
       expect(adapter.state).toBe('ready');
+    });
+
+    it('computes the slot of a channel as the cluster does (the publisher groups SPUBLISHes by master with it)', async () => {
+      bed = AdapterTestBed.onCluster(cluster);
+      const admin = await bed.clusterClient();
+      const samples = fc.sample(fc.string({ unit: 'grapheme', maxLength: 30 }), 200).concat(['a{b}c', '{}x', 'x{}{y}', 'ü{ü}']);
+      for (const key of samples) expect([key, clusterSlot(key)]).toEqual([key, Number(await admin.cluster('KEYSLOT', key))]);
     });
 
     it('refuses a second live node with the same id (its sharded subscriber is counted)', async () => {

@@ -10,6 +10,8 @@
  */
 export class RecentMessages {
   readonly #seen = new Map<string, number>(); // id → expiry (ms); insertion order = expiry order
+  /** When the oldest id may next have expired: pruning walks the map only then (or when it is full), not per message. */
+  #pruneAt = 0;
 
   constructor(
     private readonly windowMs = 60_000,
@@ -24,11 +26,17 @@ export class RecentMessages {
   /** True the first time `id` is seen within the window; false for a repeat. */
   firstSeen(id: string): boolean {
     const now = this.now();
-    for (const [k, expiry] of this.#seen) {
-      if (expiry > now && this.#seen.size < this.max) break;
-      this.#seen.delete(k);
+    if (now >= this.#pruneAt || this.#seen.size >= this.max) {
+      for (const [k, expiry] of this.#seen) {
+        if (expiry > now && this.#seen.size < this.max) {
+          this.#pruneAt = expiry;
+          break;
+        }
+        this.#seen.delete(k);
+      }
     }
     if (this.#seen.has(id)) return false;
+    if (this.#seen.size === 0) this.#pruneAt = now + this.windowMs;
     this.#seen.set(id, now + this.windowMs);
     return true;
   }
