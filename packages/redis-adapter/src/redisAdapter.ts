@@ -5,6 +5,7 @@ import { resolveOptions, type RedisAdapterOptions, type ResolvedRedisAdapterOpti
 import { RedisPresenceStore } from './presenceStore.js';
 import { BatchedPublisher } from './batchedPublisher.js';
 import { whenReady } from './redisReady.js';
+import { clusterSlot } from './clusterSlot.js';
 import { isCluster } from './redisClient.js';
 
 /** A broadcast report that also names the live nodes that did not report within `broadcastTimeoutMs`. */
@@ -62,7 +63,7 @@ export class RedisAdapter extends ClusterAdapter {
     if (this.#sharded) {
       // A master that goes away takes the subscriptions of its slots (they come back on its replica) and the
       // messages sent meanwhile; it may also have lost the last writes to its slots (asynchronous replication).
-      sub.on('-node', this.#onSubscriberLost);
+      sub.on('-node', this.#onShardLost);
       pub.on('-node', this.#onCommandsReady);
     }
     // ioredis 5 can interleave a SUBSCRIBE sent while connecting with its own handshake commands (INFO ready
@@ -83,7 +84,7 @@ export class RedisAdapter extends ClusterAdapter {
     sub.off('smessage', this.#onMessage);
     sub.off('message', this.#onMessage);
     sub.off('close', this.#onSubscriberLost);
-    sub.off('-node', this.#onSubscriberLost);
+    sub.off('-node', this.#onShardLost);
     sub.off('ready', this.#onSubscriberReady);
     pub.off('close', this.#onCommandsLost);
     pub.off('ready', this.#onCommandsReady);
@@ -128,6 +129,18 @@ export class RedisAdapter extends ClusterAdapter {
 
   /** Replies published while the subscriber is down are lost: fail in-flight calls now instead of at their timeout. */
   readonly #onSubscriberLost = (): void => this.receiverLost();
+
+  /**
+   * Redis Cluster: a sharded subscriber connection ended (its master failed or left). Only a master that serves one
+   * of this node's channels takes its subscriptions (and the replies sent meanwhile) with it; any other loss — or a
+   * command connection of the subscriber client (reported without a node key), which holds no subscription —
+   * leaves this node's calls alone.
+   */
+  readonly #onShardLost = (_redis: unknown, nodeKey?: unknown): void => {
+    const sub = this.options.sub;
+    if (typeof nodeKey !== 'string' || !isCluster(sub)) return;
+    if (this.#channels.some((c) => sub.slots[clusterSlot(c)]?.[0] === nodeKey)) this.receiverLost();
+  };
 
   /**
    * The subscriber reconnected. ioredis re-subscribes by itself (`autoResubscribe`, on by default); subscribing
