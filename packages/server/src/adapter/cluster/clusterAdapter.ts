@@ -526,10 +526,11 @@ export abstract class ClusterAdapter extends Adapter {
   async #reregister(): Promise<void> {
     if (!this.#keeper) return;
     try {
-      const records = await this.#keeper.reregister();
+      const { written, failed } = await this.#keeper.reregister();
       if (this.#state !== 'ready') return;
-      this.#presenceReadable = true;
-      this.#events.emit('reregistered', { records });
+      // A record that could not be written (the store still failing over) stays unreadable until a beat writes it.
+      if (failed === 0) this.#presenceReadable = true;
+      this.#events.emit('reregistered', { records: written });
     } catch (err) {
       this.emitError(new Error(`re-registration after reconnect failed: ${toError(err).message}`));
     }
@@ -541,9 +542,9 @@ export abstract class ClusterAdapter extends Adapter {
     const epoch = this.#presenceEpoch;
     this.#heartbeat = keeper
       .beat()
-      .then(async () => {
+      .then(async (failed) => {
         // A full beat re-wrote whatever was missing: presence is whole again even if re-registration failed.
-        if (this.#state === 'ready' && epoch === this.#presenceEpoch && this.transportReady()) this.#presenceReadable = true;
+        if (failed === 0 && this.#state === 'ready' && epoch === this.#presenceEpoch && this.transportReady()) this.#presenceReadable = true;
         await this.#checkLiveness();
       })
       .catch((err: unknown) => this.emitError(new Error(`heartbeat failed: ${toError(err).message}`)))

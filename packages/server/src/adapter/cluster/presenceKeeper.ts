@@ -27,10 +27,14 @@ export class PresenceKeeper {
     private readonly sink: PresenceKeeperSink,
   ) {}
 
-  /** Heartbeat: extend the TTL of every record its connection still owns, then node liveness. */
-  async beat(): Promise<void> {
+  /**
+   * Heartbeat: extend the TTL of every record its connection still owns, then node liveness. Resolves with the
+   * number of records that could not be refreshed or re-written (0: this node's presence is whole).
+   */
+  async beat(): Promise<number> {
     const records = this.host.localPresence();
     const size = this.store.refreshBatch ?? BATCH;
+    let failed = 0;
     for (let i = 0; i < records.length && this.sink.active(); i += size) {
       const batch = records.slice(i, i + size);
       const results = await this.store.refresh(batch);
@@ -44,48 +48,62 @@ export class PresenceKeeper {
           this.#conflict(r, res.owner, 'heartbeat');
           this.host.closeSuperseded(r.identity, r.connectionId);
         }
-        else if (res.status === 'failed') this.sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
+        else if (res.status === 'failed') {
+          failed++;
+          this.sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
+        }
       });
       // The record expired or Redis lost it: write it again, but only for connections still live now (one that
       // disconnected while the refresh was in flight must not come back as a ghost).
-      if (missing.length > 0) await this.#registerLive(missing, 'heartbeat');
+      if (missing.length > 0) failed += (await this.#registerLive(missing, 'heartbeat')).failed;
     }
     // Liveness last: after a store restart, a node is back in the live set only once its records are, which
     // is what lets other nodes tell "absent" from "not re-registered yet".
     await this.store.touchNode(this.host.nodeId);
+    return failed;
   }
 
-  /** After a reconnect (Redis may have restarted empty): every live record, then liveness. Returns how many were written. */
-  async reregister(): Promise<number> {
+  /**
+   * After a reconnect (Redis may have restarted empty, or a replica taken over without the last writes): every
+   * live record, then liveness. Resolves with how many were written and how many could not be.
+   */
+  async reregister(): Promise<{ written: number; failed: number }> {
     const records = this.host.localPresence();
     let written = 0;
+    let failed = 0;
     for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
-      written += await this.#registerLive(records.slice(i, i + BATCH), 'reregister');
+      const result = await this.#registerLive(records.slice(i, i + BATCH), 'reregister');
+      written += result.written;
+      failed += result.failed;
     }
     await this.store.touchNode(this.host.nodeId); // last, as in beat()
-    return written;
+    return { written, failed };
   }
 
   /**
    * Registers the records whose connection is still live. The check and the commands happen in the same tick, so an
    * unregister issued by a disconnect after the check reaches Redis after the register (one connection, in order).
    */
-  async #registerLive(records: readonly PresenceRecord[], during: 'heartbeat' | 'reregister'): Promise<number> {
+  async #registerLive(records: readonly PresenceRecord[], during: 'heartbeat' | 'reregister'): Promise<{ written: number; failed: number }> {
     const live = new Set(this.host.localPresence().map((r) => r.connectionId));
     const todo = records.filter((r) => live.has(r.connectionId));
     const results = await Promise.all(todo.map((r) => this.store.register(r).catch((err: unknown) => toError(err))));
     let written = 0;
+    let failed = 0;
     results.forEach((res, j) => {
       const r = todo[j];
       if (!r) return;
-      if (res instanceof Error) this.sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
+      if (res instanceof Error) {
+        failed++;
+        this.sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
+      }
       else if (res.written) {
         written++;
         if (res.replaced) this.sink.replaced(r.identity, res.replaced);
       }
       else this.#conflict(r, res.owner, during);
     });
-    return written;
+    return { written, failed };
   }
 
   #conflict(r: PresenceRecord, owner: PresenceConflict['owner'], during: PresenceConflict['during']): void {
