@@ -9,8 +9,8 @@ import type { WsChannel } from './wsChannel.js';
  * The rpc-core endpoint of one server connection. It carries its client and channel so that the server's
  * one shared observer can find them: no listener closures and no listener table per connection.
  */
-export class ClientEndpoint extends RpcEndpoint<'CSMS', ProtocolMap> {
-  client: ServerClient<ProtocolMap> | undefined = undefined;
+export class ClientEndpoint<M extends ProtocolMap = ProtocolMap> extends RpcEndpoint<'CSMS', M> {
+  client: ServerClient<M> | undefined = undefined;
   /** Cleared once the server has processed the close. */
   channel: WsChannel | undefined = undefined;
 
@@ -21,14 +21,14 @@ export class ClientEndpoint extends RpcEndpoint<'CSMS', ProtocolMap> {
 }
 
 /** Called once per connection, after the endpoint has settled its calls. */
-export type EndpointClosed = (client: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string) => void;
+export type EndpointClosed<M extends ProtocolMap> = (client: ServerClient<M>, channel: WsChannel, code: number, reason: string) => void;
 
 /**
  * The observer every endpoint of a server shares: feeds the counters and reports closes. Calls are counted
  * when they complete (result or error), so the per-call 'call' event is not observed and rpc-core skips
  * building it.
  */
-export function createEndpointObserver(stats: StatsCollector, onClosed: EndpointClosed): RpcEndpointObserver<RpcEndpoint<'CSMS'>> {
+export function createEndpointObserver<M extends ProtocolMap>(stats: StatsCollector, onClosed: EndpointClosed<M>): RpcEndpointObserver<RpcEndpoint<'CSMS'>> {
   return {
     callResult(_endpoint, e) {
       if (e.direction === 'in') {
@@ -48,10 +48,11 @@ export function createEndpointObserver(stats: StatsCollector, onClosed: Endpoint
       stats.badMessages++;
     },
     close(endpoint, { code, reason }) {
-      const { client, channel } = endpoint as ClientEndpoint;
+      // Every endpoint this observer is given to is a ClientEndpoint of this server.
+      const { client, channel } = endpoint as ClientEndpoint<M>;
       if (!client || !channel) return;
       // The client stays: handlers still running after the close read it as ctx.client.
-      (endpoint as ClientEndpoint).channel = undefined;
+      (endpoint as ClientEndpoint<M>).channel = undefined;
       onClosed(client, channel, code, reason);
     },
   };

@@ -93,7 +93,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
       this.#logger.info({ event: 'deadPeer' }, 'Closing a connection that stopped answering pings');
       channel.terminate();
     });
-    this.#observer = createEndpointObserver(this.#stats, (client, channel, code, reason) => this.#onClientClosed(client, channel, code, reason));
+    this.#observer = createEndpointObserver<M>(this.#stats, (client, channel, code, reason) => this.#onClientClosed(client, channel, code, reason));
     const rate = options.connectionRateLimit;
     if (rate) this.#connectionRate = new WindowRateLimiter(rate.connections, rate.perMs);
     // Resolve the default route eagerly so bad options throw from the constructor.
@@ -400,7 +400,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     const options = route.options;
     const stats = this.#stats;
     const channel = new WsChannel(ws, options.messageRateLimit, stats, options.maxBufferedBytes);
-    const endpoint = new ClientEndpoint({
+    const endpoint = new ClientEndpoint<M>({
       side: 'CSMS',
       protocol: handshake.protocol,
       strictMode: options.strictMode,
@@ -429,7 +429,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
     stats.opened(handshake.protocol);
     this.#keepAlive.add(channel);
 
-    endpoint.client = client as unknown as ServerClient<ProtocolMap>;
+    endpoint.client = client;
     endpoint.channel = channel;
     endpoint.attach(channel, handshake.protocol);
     if (previous) previous.close(CloseCodes.normal, 'Replaced by a new connection');
@@ -447,8 +447,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
   }
 
   /** A client's endpoint has closed (reported once by the shared endpoint observer). */
-  #onClientClosed(anyClient: ServerClient<ProtocolMap>, channel: WsChannel, code: number, reason: string): void {
-    const client = anyClient as unknown as ServerClient<M>;
+  #onClientClosed(client: ServerClient<M>, channel: WsChannel, code: number, reason: string): void {
     const identity = client.identity;
     this.#keepAlive.delete(channel);
     this.#stats.closed(client.protocol);
