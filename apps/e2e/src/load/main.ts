@@ -48,7 +48,8 @@ const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'chargewire-load-'));
   const env = { REDIS_URL: redisUrl, REDIS_PREFIX: `e2e-load-${process.pid}`, DATABASE_FILE: join(dir, 'csms.sqlite'), LOG_LEVEL: 'error' };
-  const nodes: CsmsProcess[] = await Promise.all(['load-a', 'load-b', 'load-c'].map((id) => startCsmsProcess(id, env)));
+  // The nodes run from the build, as deployed: a TypeScript loader in the process would add its own memory.
+  const nodes: CsmsProcess[] = await Promise.all(['load-a', 'load-b', 'load-c'].map((id) => startCsmsProcess(id, env, 60_000, 'build')));
   const lb = forkStage('./loadBalancerProcess.ts', { LB_BACKENDS: nodes.map((n) => n.port).join(',') });
   const workers: ChildProcess[] = [];
   const errors = new Map<string, number>();

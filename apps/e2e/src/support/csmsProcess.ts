@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { csmsMain, workspaceRoot } from './paths.js';
+import { csmsMain, csmsMainBuilt, workspaceRoot } from './paths.js';
 import { E2E_OPERATOR_TOKEN } from './rest.js';
 
 /** An example-CSMS instance running in its own process, as `npm start` runs it. */
@@ -16,9 +16,13 @@ export interface CsmsProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `apps/example-csms` from its sources with the given environment; resolves once it listens. */
-export function startCsmsProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<CsmsProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@chargewire/source', csmsMain], {
+/**
+ * Starts `apps/example-csms` with the given environment, from its sources (as `npm start` does) or from its
+ * build (as a deployment runs it: no TypeScript loader in the process); resolves once it listens.
+ */
+export function startCsmsProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000, from: 'sources' | 'build' = 'sources'): Promise<CsmsProcess> {
+  const args = from === 'build' ? [csmsMainBuilt] : ['--import', 'tsx', '--conditions=@chargewire/source', csmsMain];
+  const child = spawn(process.execPath, args, {
     cwd: workspaceRoot,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NODE_ID: nodeId, LOG_LEVEL: 'warn', ADMIN_TOKEN: E2E_OPERATOR_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,11 @@ const STATEMENT_CACHE_LIMIT = 500;
 /** Most transactions one group commit runs, so a long queue still commits (and answers) in steps. */
 const GROUP_COMMIT_LIMIT = 256;
 
+/** How long a transaction waits for another process's write lock before it fails with SQLITE_BUSY. */
+const BUSY_WAIT_MS = 5_000;
+
+const isBusy = (err: unknown): boolean => err instanceof Error && 'code' in err && err.code === 'SQLITE_BUSY';
+
 interface QueuedTransaction {
   fn: (tx: SqlExecutor) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -25,9 +30,9 @@ interface FileGate {
 }
 
 /**
- * better-sqlite3 waits for a lock synchronously (busy_timeout). Another process holding it goes on and
- * releases it; a connection of THIS process holding it could not, because its transaction continues on
- * the event loop the wait blocks. So connections of one process to one file take turns here first.
+ * Connections of one process to one file take turns here before they ask SQLite for the write lock: a
+ * lock held by a connection of THIS process is released only by code on this event loop, so waiting for
+ * it in SQLite (polling on timers) would only spin.
  */
 const gates = new Map<string, FileGate>();
 
@@ -75,6 +80,7 @@ export class SqliteDatabase implements SqlDatabase {
       // WAL lets several app instances on one host share the file (cluster mode) and keeps readers unblocked.
       if (file !== ':memory:') this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
+      // Migrations (below) may wait for another process synchronously: nothing else runs yet.
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('synchronous = NORMAL');
       this.migration = migrateSqlite(this.db);
@@ -84,6 +90,10 @@ export class SqliteDatabase implements SqlDatabase {
       this.#savepoint = this.db.prepare('SAVEPOINT work');
       this.#releaseSavepoint = this.db.prepare('RELEASE work');
       this.#rollbackToSavepoint = this.db.prepare('ROLLBACK TO work');
+      // From here on a lock held by another process is waited for on a timer (see #beginImmediate), never
+      // with SQLite's own busy handler, which sleeps on the event loop (up to 100 ms at a time) and stalls
+      // every charger of this node while another node commits.
+      this.db.pragma('busy_timeout = 0');
     } catch (err) {
       this.db.close();
       this.#release();
@@ -98,19 +108,30 @@ export class SqliteDatabase implements SqlDatabase {
   async all<R>(sql: string, values: readonly SqlValue[] = []): Promise<R[]> {
     if (this.#draining) return this.transaction((tx) => tx.all<R>(sql, values));
     while (this.#gate.busy !== undefined) await this.#gate.busy;
-    return this.#prepare(sql).all(...values) as R[];
+    try {
+      return this.#prepare(sql).all(...values) as R[];
+    } catch (err) {
+      // WAL readers are not blocked by writers; a checkpoint or recovery in another process can still say BUSY.
+      if (!isBusy(err)) throw err;
+      return this.transaction((tx) => tx.all<R>(sql, values));
+    }
   }
 
   async get<R>(sql: string, values: readonly SqlValue[] = []): Promise<R | undefined> {
     if (this.#draining) return this.transaction((tx) => tx.get<R>(sql, values));
     while (this.#gate.busy !== undefined) await this.#gate.busy;
-    return this.#prepare(sql).get(...values) as R | undefined;
+    try {
+      return this.#prepare(sql).get(...values) as R | undefined;
+    } catch (err) {
+      // WAL readers are not blocked by writers; a checkpoint or recovery in another process can still say BUSY.
+      if (!isBusy(err)) throw err;
+      return this.transaction((tx) => tx.get<R>(sql, values));
+    }
   }
 
-  async run(sql: string, values: readonly SqlValue[] = []): Promise<number> {
-    if (this.#draining) return this.transaction((tx) => tx.run(sql, values));
-    while (this.#gate.busy !== undefined) await this.#gate.busy;
-    return this.#prepare(sql).run(...values).changes;
+  /** A write takes the file's write lock: it goes through a transaction, whose wait for that lock never blocks. */
+  run(sql: string, values: readonly SqlValue[] = []): Promise<number> {
+    return this.transaction((tx) => tx.run(sql, values));
   }
 
   /**
@@ -155,12 +176,29 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
+  /**
+   * BEGIN IMMEDIATE, waiting on a timer (1 ms, doubling to 16 ms) while another process holds the write
+   * lock, for at most BUSY_WAIT_MS as the busy_timeout did before.
+   */
+  async #beginImmediate(): Promise<void> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 16)) {
+      try {
+        this.#begin.run();
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+
   /** Runs the queued transactions (up to the limit) in one database transaction; what to settle after it. */
   async #openBatch(): Promise<() => void> {
     const batch = this.#queue.splice(0, GROUP_COMMIT_LIMIT);
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.#begin.run();
+      await this.#beginImmediate();
       // A batch of one needs no savepoint: its failure rolls the whole transaction back.
       const alone = batch.length === 1;
       for (const item of batch) {
