@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteDatabase } from './sqliteDatabase.js';
 
@@ -65,6 +66,25 @@ describe('SqliteDatabase group commit', () => {
     expect(await db.get<{ count: number }>('SELECT count(*) AS count FROM counter')).toEqual({ count: 200 });
     expect(log).toBeGreaterThan(0);
     expect(log).toBeLessThan(20);
+    await db.close();
+  });
+
+  it("waits for another connection's write lock on timers, so the event loop goes on meanwhile", async () => {
+    const db = open();
+    // A connection SqliteDatabase does not know of, as another process's would be.
+    const other = new BetterSqlite3(db.file);
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare('INSERT INTO counter (name, n) VALUES (?, ?)').run('other', 1);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const write = db.transaction((tx) => tx.run('INSERT INTO counter (name, n) VALUES (?, ?)', ['mine', 1]));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    other.exec('COMMIT');
+    await expect(write).resolves.toBe(1);
+    clearInterval(ticker);
+    other.close();
+    expect(ticks).toBeGreaterThan(5);
+    expect(await db.all<{ name: string }>('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'mine' }, { name: 'other' }]);
     await db.close();
   });
 });
