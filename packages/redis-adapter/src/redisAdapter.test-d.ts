@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
 import { Adapter, OCPPServer } from '@chargewire/server';
 import type { BroadcastReport, OCPPServerOptions } from '@chargewire/server';
@@ -6,6 +6,8 @@ import { createRedisAdapter, RedisAdapter, type PresenceConflict, type RedisAdap
 
 declare const pub: Redis;
 declare const sub: Redis;
+declare const clusterPub: Cluster;
+declare const clusterSub: Cluster;
 
 describe('public types', () => {
   it('createRedisAdapter returns an Adapter the server accepts', () => {
@@ -22,6 +24,13 @@ describe('public types', () => {
     // @ts-expect-error pub is required
     createRedisAdapter({ sub });
     expectTypeOf<RedisAdapterOptions['prefix']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('takes Redis Cluster clients as well (pub and sub of the same kind are checked at run time)', () => {
+    expectTypeOf(createRedisAdapter({ pub: clusterPub, sub: clusterSub })).toEqualTypeOf<RedisAdapter>();
+    expectTypeOf<RedisAdapter['options']['pub']>().toEqualTypeOf<Redis | Cluster>();
+    // @ts-expect-error not an ioredis client
+    createRedisAdapter({ pub: {}, sub });
   });
 
   it('broadcast reports keep the server shape and add unresponsive nodes', () => {
