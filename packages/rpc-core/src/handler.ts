@@ -39,3 +39,6 @@ export type HandlerResponse<Res> = [Res] extends [never] ? void : Res;
 
 /** Receives every action that has no specific handler. */
 export type WildcardHandler<Client = unknown> = Handler<unknown, unknown, Client>;
+
+/** A handler as a registry stores it: untyped (the typed facades check the types when it is registered). */
+export type AnyHandler = (ctx: HandlerContext) => unknown;

@@ -3,6 +3,7 @@ import type { Connection } from './connection.js';
 import { ConnectionClosedError, RpcError, toRpcError } from './errors.js';
 import { reportCallError, reportValidationFailure, type EndpointEmitter } from './eventReports.js';
 import { errorFrame, serializeFrame, type CallFrame, type SendFrame } from './frames.js';
+import type { AnyHandler } from './handler.js';
 import { InboundCall, invokeHandler, type InboundSink } from './inboundCall.js';
 import { runMiddleware, type MessageContext, type MessageMiddleware } from './middleware.js';
 import { isKnownAction, type Side } from './ocppTypes.js';
@@ -10,7 +11,7 @@ import { RecentIds } from './recentIds.js';
 import type { ValidatorCache } from './validatorCache.js';
 import { checkRequest, nameOf, violationError } from './strict.js';
 
-export type AnyHandler = (ctx: InboundCall) => unknown;
+export type { AnyHandler } from './handler.js';
 
 /**
  * What the inbound side needs from its endpoint: the objects themselves, kept in fields, so that handling

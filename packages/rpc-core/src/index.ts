@@ -33,7 +33,7 @@ export { MAX_ERROR_DESCRIPTION_LENGTH, MAX_MESSAGE_ID_LENGTH, UNKNOWN_MESSAGE_ID
 export type { RuleSet } from './protocolRules.js';
 export { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption } from './options.js';
 export type { CallOptions, RpcEndpointOptions, StrictModeOptions } from './options.js';
-export type { Handler, HandlerContext, HandlerResponse, HandlerResult, WildcardHandler } from './handler.js';
+export type { AnyHandler, Handler, HandlerContext, HandlerResponse, HandlerResult, WildcardHandler } from './handler.js';
 export type { Exact, ExactHandler, ExactResult } from './exactResult.js';
 export { HandlerRegistry } from './handlerRegistry.js';
 export { definePeerMethods } from './peerMethods.js';
