@@ -3,8 +3,6 @@ import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
 import {
   NotConnectedError,
   ProtocolMismatchError,
-  definePeerMethods,
-  truncateCloseReason,
   type CallOptions,
   type MessageMiddleware,
   type OcppCaller,
@@ -13,6 +11,7 @@ import {
   type OcppSender,
   type RpcEndpoint,
 } from '@chargewire/rpc-core';
+import { definePeerMethods, truncateCloseReason } from '@chargewire/rpc-core/internal';
 import { ChargerEndpoint } from './chargerEndpoint.js';
 import type { WebSocket } from 'ws';
 import { resolveBackoff } from './backoff.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startRawServer } from './testing/rawServer.fixture.js';
-import { truncateCloseReason as truncateReason } from '@chargewire/rpc-core';
+import { truncateCloseReason as truncateReason } from '@chargewire/rpc-core/internal';
 import { validCloseCode, wsChannel } from './wsChannel.js';
 
 describe('wsChannel', () => {

@@ -1,4 +1,5 @@
-import { isSendableCloseCode, truncateCloseReason, type RpcChannel } from '@chargewire/rpc-core';
+import { type RpcChannel } from '@chargewire/rpc-core';
+import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core/internal';
 import { WebSocket } from 'ws';
 
 /**

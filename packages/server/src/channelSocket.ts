@@ -1,4 +1,4 @@
-import { deferListenerTable } from '@chargewire/rpc-core';
+import { deferListenerTable } from '@chargewire/rpc-core/internal';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
 

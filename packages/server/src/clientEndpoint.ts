@@ -1,6 +1,5 @@
 import type { ProtocolMap } from '@chargewire/ocpp-types';
-import { RpcEndpoint } from '@chargewire/rpc-core';
-import type { RpcEndpointObserver } from '@chargewire/rpc-core';
+import { RpcEndpoint, type RpcEndpointObserver } from '@chargewire/rpc-core';
 import type { ServerClient } from './serverClient.js';
 import type { StatsCollector } from './stats.js';
 import type { WsChannel } from './wsChannel.js';

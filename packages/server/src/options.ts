@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, countOption, type StrictModeOptions } from '@chargewire/rpc-core';
+import { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_BAD_MESSAGES, type StrictModeOptions } from '@chargewire/rpc-core';
+import { countOption } from '@chargewire/rpc-core/internal';
 import type { Adapter } from './adapter/adapter.js';
 import { resolveDeflateOptions } from './compression/deflateOptions.js';
 import type { DEFAULT_PER_MESSAGE_DEFLATE, PerMessageDeflateOptions, ResolvedDeflateOptions } from './compression/deflateOptions.js';

@@ -1,5 +1,5 @@
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
-import { definePeerMethods } from '@chargewire/rpc-core';
+import { definePeerMethods } from '@chargewire/rpc-core/internal';
 import type { CallOptions, OcppCaller } from '@chargewire/rpc-core';
 import type { Adapter, PresenceRecord, RemoteCallOutcome } from './adapter/adapter.js';
 import { deserializeError } from './adapter/serializeError.js';

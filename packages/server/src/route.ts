@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { OcppProtocols, ProtocolMap } from '@chargewire/ocpp-types';
-import { HandlerRegistry, definePeerMethods } from '@chargewire/rpc-core';
-import type { OcppHandlers } from '@chargewire/rpc-core';
+import { HandlerRegistry, type OcppHandlers } from '@chargewire/rpc-core';
+import { definePeerMethods } from '@chargewire/rpc-core/internal';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';

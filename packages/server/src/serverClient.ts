@@ -12,7 +12,8 @@ import type {
 } from '@chargewire/rpc-core';
 import type { Handshake, RouteParamValues } from './handshake.js';
 import type { ServerClientHandle } from './serverClientHandle.js';
-import { ProtocolMismatchError, definePeerMethods, deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core';
+import { ProtocolMismatchError } from '@chargewire/rpc-core';
+import { definePeerMethods, deferListenerTable, isSendableCloseCode } from '@chargewire/rpc-core/internal';
 
 /** Payload of the `disconnect` and `close` events. */
 export interface ClientCloseEvent {

@@ -1,4 +1,4 @@
-import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core';
+import { isSendableCloseCode, truncateCloseReason } from '@chargewire/rpc-core/internal';
 import type { ChannelSink, RpcChannel } from '@chargewire/rpc-core';
 import type { RawData } from 'ws';
 import type { ChannelSocket, SocketEventTarget } from './channelSocket.js';

@@ -49,6 +49,7 @@ const entryPoints = [
   '@chargewire/ocpp-types/ocpp2.1',
   '@chargewire/ocpp-types/examples',
   '@chargewire/rpc-core',
+  '@chargewire/rpc-core/internal',
   '@chargewire/server',
   '@chargewire/server/testing',
   '@chargewire/client',

@@ -1,5 +1,5 @@
 import { getValidator, isKnownAction, toWireErrorCode, type PayloadKind, type RpcErrorCode, type Violation } from '@chargewire/ocpp-types';
-import { parseFrame } from '@chargewire/rpc-core';
+import { parseFrame } from '@chargewire/rpc-core/internal';
 import { UsageError } from '../../exitCodes.js';
 
 /** What `validate` checked and found. */
