@@ -1,6 +1,11 @@
 // The published declarations use Node's types (events, Buffer, http, ...). TypeScript 6+ no longer loads
 // @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
 /// <reference types="node" preserve="true" />
+// Public surface: OCPPServer, routes, clients and handles, connection middleware and auth, options and their
+// defaults, password and metrics helpers, the cluster Adapter extension point (ClusterAdapter and its transport
+// and presence-store interfaces, InMemoryAdapter) and RemoteCallError. The handshake steps (identity, subprotocol
+// and route-pattern parsing, Basic-auth header parsing), close codes and the cluster error serialisation are
+// internal. The conformance suites are under ./testing. The committed API reports (api/) list the surface.
 export { OCPPServer } from './ocppServer.js';
 export type { ServerBroadcastReport } from './ocppServer.js';
 export type { ServerCloseOptions } from './closeClients.js';
@@ -19,19 +24,15 @@ export { InsecureConfigurationError } from './insecureConfiguration.js';
 export { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_PROTOCOLS } from './options.js';
 export { DEFAULT_PER_MESSAGE_DEFLATE } from './compression/deflateOptions.js';
 export type { PerMessageDeflateOptions } from './compression/deflateOptions.js';
-export { checkChargerPassword, parseBasicAuth } from './basicAuth.js';
-export type { BasicCredentials, PasswordCheck } from './basicAuth.js';
-export { checkIdentity, identityFromPath, MAX_IDENTITY_LENGTH_2X } from './identity.js';
-export type { IdentityProblem, IdentityResult } from './identity.js';
-export { MAX_OFFERED_SUBPROTOCOLS, parseProtocolHeader, selectProtocol } from './subprotocol.js';
-export { compileRoutePattern } from './routePattern.js';
+export { checkChargerPassword } from './basicAuth.js';
+export type { PasswordCheck } from './basicAuth.js';
+export { MAX_OFFERED_SUBPROTOCOLS } from './subprotocol.js';
 export type { RoutePattern } from './routePattern.js';
 export type { Logger } from './logger.js';
 export type { ServerStats } from './stats.js';
 export type { LatencySummary } from './latencySampler.js';
 export { formatPrometheus } from './prometheus.js';
 export type { MessageRateLimit } from './wsChannel.js';
-export { CloseCodes } from './wsChannel.js';
 export { Adapter } from './adapter/adapter.js';
 export type {
   AdapterHost,
@@ -48,5 +49,4 @@ export type { ClusterAdapterEvents, PresenceConflict } from './adapter/cluster/e
 export type { ClusterPresenceStore, PresenceOwner, RefreshResult, RegisterResult } from './adapter/cluster/presenceStore.js';
 export type { ClusterSecret } from './adapter/cluster/messageSigner.js';
 export type { InMemoryAdapterOptions } from './adapter/inMemoryAdapter.js';
-export { deserializeError, RemoteCallError, serializeError } from './adapter/serializeError.js';
-export type { DeserializeContext } from './adapter/serializeError.js';
+export { RemoteCallError } from './adapter/serializeError.js';
