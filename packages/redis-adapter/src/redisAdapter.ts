@@ -32,6 +32,8 @@ export class RedisAdapter extends ClusterAdapter {
   /** Redis Cluster: sharded pub/sub (SSUBSCRIBE/SPUBLISH) instead of plain pub/sub. */
   readonly #sharded: boolean;
   #channels: string[] = [];
+  /** Redis Cluster: the masters serving this node's channels, as last seen. */
+  #owners = new Set<string>();
 
   constructor(options: RedisAdapterOptions) {
     const resolved = resolveOptions(options);
@@ -64,12 +66,14 @@ export class RedisAdapter extends ClusterAdapter {
       // A master that goes away takes the subscriptions of its slots (they come back on its replica) and the
       // messages sent meanwhile; it may also have lost the last writes to its slots (asynchronous replication).
       sub.on('-node', this.#onShardLost);
+      sub.on('refresh', this.#noteOwners);
       pub.on('-node', this.#onCommandsReady);
     }
     // ioredis 5 can interleave a SUBSCRIBE sent while connecting with its own handshake commands (INFO ready
     // check), then drops the connection and may come back without the subscriptions: subscribe once ready.
     await whenReady(sub);
     await this.#subscribe();
+    this.#noteOwners();
   }
 
   protected override async closeTransport(): Promise<void> {
@@ -85,6 +89,7 @@ export class RedisAdapter extends ClusterAdapter {
     sub.off('message', this.#onMessage);
     sub.off('close', this.#onSubscriberLost);
     sub.off('-node', this.#onShardLost);
+    sub.off('refresh', this.#noteOwners);
     sub.off('ready', this.#onSubscriberReady);
     pub.off('close', this.#onCommandsLost);
     pub.off('ready', this.#onCommandsReady);
@@ -131,16 +136,35 @@ export class RedisAdapter extends ClusterAdapter {
   readonly #onSubscriberLost = (): void => this.receiverLost();
 
   /**
-   * Redis Cluster: a sharded subscriber connection ended (its master failed or left). Only a master that serves one
+   * Redis Cluster: a sharded subscriber connection ended (its master failed or left). Only a master that served one
    * of this node's channels takes its subscriptions (and the replies sent meanwhile) with it; any other loss — or a
    * command connection of the subscriber client (reported without a node key), which holds no subscription —
-   * leaves this node's calls alone.
+   * leaves this node's calls alone. The owners are those noted before the loss: by the time it is reported the
+   * client may already have moved the slots to the promoted replica.
    */
   readonly #onShardLost = (_redis: unknown, nodeKey?: unknown): void => {
-    const sub = this.options.sub;
-    if (typeof nodeKey !== 'string' || !isCluster(sub)) return;
-    if (this.#channels.some((c) => sub.slots[clusterSlot(c)]?.[0] === nodeKey)) this.receiverLost();
+    if (typeof nodeKey !== 'string') return;
+    const lost = this.#owners.has(nodeKey) || this.#currentOwners().has(nodeKey);
+    this.#noteOwners();
+    if (lost) this.receiverLost();
   };
+
+  /** Notes which masters serve this node's channels (after subscribing and after every slot-map refresh). */
+  readonly #noteOwners = (): void => {
+    const current = this.#currentOwners();
+    if (current.size > 0) this.#owners = current;
+  };
+
+  #currentOwners(): Set<string> {
+    const sub = this.options.sub;
+    const owners = new Set<string>();
+    if (!isCluster(sub)) return owners;
+    for (const c of this.#channels) {
+      const owner = sub.slots[clusterSlot(c)]?.[0];
+      if (owner) owners.add(owner);
+    }
+    return owners;
+  }
 
   /**
    * The subscriber reconnected. ioredis re-subscribes by itself (`autoResubscribe`, on by default); subscribing
