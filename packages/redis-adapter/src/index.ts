@@ -1,3 +1,6 @@
+// Public surface: createRedisAdapter and RedisAdapter (a transport of the server's cluster protocol), their options,
+// stats and events, and the presence store with its key layout for deployments that share or inspect the keys.
+// The committed API report (api/redis-adapter.api.md) lists the surface.
 export { createRedisAdapter } from './createRedisAdapter.js';
 export { RedisAdapter } from './redisAdapter.js';
 export type { RedisAdapterStats, RedisBroadcastReport } from './redisAdapter.js';
