@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await Promise.all(workers.map((w) => (w.connected ? (w.send({ type: 'close' } satisfies ToWorker), nextMessage<FromWorker>(w, (m) => m.type === 'closed').catch(() => undefined)) : undefined)));
+    await Promise.all(workers.map(async (w) => (w.connected ? (w.send({ type: 'close' } satisfies ToWorker), nextMessage<FromWorker>(w, (m) => m.type === 'closed').catch(() => undefined)) : undefined)));
     for (const w of workers) w.kill('SIGKILL');
     lb.kill('SIGKILL');
     await Promise.all(nodes.map((n) => n.kill()));

@@ -78,7 +78,6 @@ function clusterScenario(kind: ScenarioDatabaseKind): void {
     let lb: LoadBalancer;
     const chargers: Charger16[] = [];
 
-    const nodeById = (nodeId: string | null) => nodes.find((n) => n.nodeId === nodeId);
     const others = (nodeId: string | null, alive: CsmsProcess[]) => alive.filter((n) => n.nodeId !== nodeId);
 
     beforeAll(async () => {
