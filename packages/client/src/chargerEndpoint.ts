@@ -3,14 +3,16 @@ import { RpcEndpoint, type RpcEndpointOptions } from '@chargewire/rpc-core';
 
 /** The rpc-core endpoint of an OCPPClient: its handlers get the client (not the endpoint) as `ctx.client`. */
 export class ChargerEndpoint<M extends ProtocolMap> extends RpcEndpoint<'ChargingStation', M> {
+  readonly #owner: object;
   constructor(
-    private readonly owner: object,
+    owner: object,
     options: RpcEndpointOptions<'ChargingStation'>,
   ) {
     super(options);
+    this.#owner = owner;
   }
 
   override get contextClient(): unknown {
-    return this.owner;
+    return this.#owner;
   }
 }

@@ -52,37 +52,37 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   readonly endpoint: RpcEndpoint<'ChargingStation', M>;
   readonly identity: string;
 
-  private readonly options: OCPPClientOptions<NoInfer<M>>;
-  private readonly url: URL;
-  private readonly headers: Record<string, string>;
-  private readonly reconnectLoop: ReconnectLoop;
+  readonly #options: OCPPClientOptions<NoInfer<M>>;
+  readonly #url: URL;
+  readonly #headers: Record<string, string>;
+  readonly #reconnectLoop: ReconnectLoop;
 
-  private _state: ClientState = 'idle';
-  private negotiated: string | undefined;
-  private ws: WebSocket | undefined;
-  private keepAlive: KeepAlive | undefined;
-  private waiters: Waiter[] = [];
-  private closePromise: Promise<void> | undefined;
-  private closeDone: (() => void) | undefined;
-  private readonly outstanding = new OutstandingWork();
+  #_state: ClientState = 'idle';
+  #negotiated: string | undefined;
+  #ws: WebSocket | undefined;
+  #keepAlive: KeepAlive | undefined;
+  #waiters: Waiter[] = [];
+  #closePromise: Promise<void> | undefined;
+  #closeDone: (() => void) | undefined;
+  readonly #outstanding = new OutstandingWork();
 
   constructor(options: OCPPClientOptions<NoInfer<M>>) {
     super();
     validateClientOptions(options);
-    this.options = options;
+    this.#options = options;
     this.identity = options.identity;
-    this.url = buildEndpointUrl(options.endpoint, options.identity, options.query);
-    this.headers = { ...options.headers };
+    this.#url = buildEndpointUrl(options.endpoint, options.identity, options.query);
+    this.#headers = { ...options.headers };
     if (options.password !== undefined) {
-      for (const key of Object.keys(this.headers)) if (key.toLowerCase() === 'authorization') delete this.headers[key];
-      this.headers['authorization'] = basicAuthHeader(options.identity, options.password);
+      for (const key of Object.keys(this.#headers)) if (key.toLowerCase() === 'authorization') delete this.#headers[key];
+      this.#headers['authorization'] = basicAuthHeader(options.identity, options.password);
     }
-    this.reconnectLoop = new ReconnectLoop(resolveBackoff(options.backoff), options.random ?? Math.random, options, {
-      attemptStarting: (attempt) => this.emit('connecting', { attempt, url: `${this.url.protocol}//${this.url.host}${this.url.pathname}` }),
-      openSocket: (signal) => this.connectSocket(signal),
-      opened: ({ ws, protocol }) => this.onOpen(ws, protocol),
+    this.#reconnectLoop = new ReconnectLoop(resolveBackoff(options.backoff), options.random ?? Math.random, options, {
+      attemptStarting: (attempt) => this.emit('connecting', { attempt, url: `${this.#url.protocol}//${this.#url.host}${this.#url.pathname}` }),
+      openSocket: (signal) => this.#connectSocket(signal),
+      opened: ({ ws, protocol }) => this.#onOpen(ws, protocol),
       retryScheduled: (attempt, delayMs, error) => this.emit('reconnect', { attempt, delayMs, ...(error && { error }) }),
-      gaveUp: (error) => this.finish({ code: 1006, reason: error.message }, error),
+      gaveUp: (error) => this.#finish({ code: 1006, reason: error.message }, error),
     });
     this.endpoint = new ChargerEndpoint<M>(this, {
       side: 'ChargingStation',
@@ -100,18 +100,18 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     // answers go out before the socket closes.
     this.endpoint.use((ctx, next) => {
       if (ctx.direction !== 'in' || ctx.kind !== 'call') return next();
-      return this.outstanding.track(next());
+      return this.#outstanding.track(next());
     });
   }
 
   /** Connection state. */
   get state(): ClientState {
-    return this._state;
+    return this.#_state;
   }
 
   /** The negotiated subprotocol (kept while reconnecting); undefined before the first connect. */
   get protocol(): string | undefined {
-    return this.negotiated;
+    return this.#negotiated;
   }
 
   /**
@@ -121,20 +121,20 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
    * dropped after opening.
    */
   connect(): Promise<string> {
-    switch (this._state) {
+    switch (this.#_state) {
       case 'open':
-        return Promise.resolve(this.negotiated as string);
+        return Promise.resolve(this.#negotiated as string);
       case 'connecting':
       case 'reconnecting':
-        return this.waitForOpen();
+        return this.#waitForOpen();
       case 'closing':
         return Promise.reject(new ConnectAbortedError('connect() called while the client is closing'));
       case 'idle':
       case 'closed': {
-        this.negotiated = undefined;
-        this.setState('connecting');
-        const opened = this.waitForOpen();
-        this.reconnectLoop.start();
+        this.#negotiated = undefined;
+        this.#setState('connecting');
+        const opened = this.#waitForOpen();
+        this.#reconnectLoop.start();
         return opened;
       }
     }
@@ -147,31 +147,31 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
   close(options: CloseOptions = {}): Promise<void> {
     const code = validCloseCode(options.code);
     const reason = truncateCloseReason(options.reason);
-    if (this.closePromise) {
-      if (options.force && this.ws) this.ws.terminate();
-      return this.closePromise;
+    if (this.#closePromise) {
+      if (options.force && this.#ws) this.#ws.terminate();
+      return this.#closePromise;
     }
-    switch (this._state) {
+    switch (this.#_state) {
       case 'idle':
       case 'closed':
         this.endpoint.close(code, reason);
-        this.setState('closed');
+        this.#setState('closed');
         return Promise.resolve();
       case 'connecting':
       case 'reconnecting':
-        this.reconnectLoop.stop();
-        this.finish({ code, reason });
+        this.#reconnectLoop.stop();
+        this.#finish({ code, reason });
         return Promise.resolve();
       case 'open':
       case 'closing':
         break;
     }
-    this.setState('closing');
-    this.closePromise = new Promise<void>((resolve) => {
-      this.closeDone = resolve;
+    this.#setState('closing');
+    this.#closePromise = new Promise<void>((resolve) => {
+      this.#closeDone = resolve;
     });
-    void this.closeOpenSocket(code, reason, options);
-    return this.closePromise;
+    void this.#closeOpenSocket(code, reason, options);
+    return this.#closePromise;
   }
 
   // The typed facade (signatures declared once, in rpc-core's OcppPeer); implementations installed below.
@@ -197,9 +197,9 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
     // Installed for every M: the bodies see the client over the widest map, ProtocolMap (untyped payloads).
     definePeerMethods<OCPPClient<ProtocolMap>>(this.prototype, {
       call(protocol, action, params, options) {
-        const refused = this.refuseWhenClosed();
+        const refused = this.#refuseWhenClosed();
         if (refused) return refused;
-        return this.outstanding.track(this.endpoint.call(protocol, action, params, options));
+        return this.#outstanding.track(this.endpoint.call(protocol, action, params, options));
       },
       send(protocol, action, params) {
         if (protocol !== this.endpoint.protocol) throw new ProtocolMismatchError(this.endpoint.protocol, protocol);
@@ -213,9 +213,9 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
 
   /** Untyped call, for proxies and tools that relay arbitrary actions. */
   callRaw(action: string, params: unknown, options?: CallOptions): Promise<unknown> {
-    const refused = this.refuseWhenClosed();
+    const refused = this.#refuseWhenClosed();
     if (refused) return refused;
-    return this.outstanding.track(this.endpoint.callRaw(action, params, options));
+    return this.#outstanding.track(this.endpoint.callRaw(action, params, options));
   }
 
   /** Untyped SEND. */
@@ -235,108 +235,108 @@ export class OCPPClient<M extends ProtocolMap = OcppProtocols>
 
   // ─── connection lifecycle ────────────────────────────────────────────────────────────────────────────
 
-  private waitForOpen(): Promise<string> {
-    return new Promise<string>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  #waitForOpen(): Promise<string> {
+    return new Promise<string>((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
-  private setState(state: ClientState): void {
-    this._state = state;
+  #setState(state: ClientState): void {
+    this.#_state = state;
   }
 
-  private connectSocket(signal: AbortSignal): Promise<OpenedSocket> {
+  #connectSocket(signal: AbortSignal): Promise<OpenedSocket> {
     // "keeps the negotiated protocol": after the first connection only that protocol is offered, so the
     // handlers and queued calls written for it stay valid.
-    const protocols = this.negotiated !== undefined ? [this.negotiated] : [...this.options.protocols];
+    const protocols = this.#negotiated !== undefined ? [this.#negotiated] : [...this.#options.protocols];
     return openSocket({
-      url: this.url,
+      url: this.#url,
       protocols,
-      headers: this.headers,
-      tls: this.options.tls,
-      handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 30_000,
+      headers: this.#headers,
+      tls: this.#options.tls,
+      handshakeTimeoutMs: this.#options.handshakeTimeoutMs ?? 30_000,
       // A copy of an options object: ws keeps it, and it may be a shared constant.
-      perMessageDeflate: typeof this.options.perMessageDeflate === 'object' ? { ...this.options.perMessageDeflate } : (this.options.perMessageDeflate ?? true),
-      maxPayloadBytes: this.options.maxPayloadBytes ?? 16 * 1024 * 1024,
+      perMessageDeflate: typeof this.#options.perMessageDeflate === 'object' ? { ...this.#options.perMessageDeflate } : (this.#options.perMessageDeflate ?? true),
+      maxPayloadBytes: this.#options.maxPayloadBytes ?? 16 * 1024 * 1024,
       signal,
     });
   }
 
-  private onOpen(ws: WebSocket, protocol: string): void {
-    this.ws = ws;
-    this.negotiated = protocol;
-    this.setState('open');
+  #onOpen(ws: WebSocket, protocol: string): void {
+    this.#ws = ws;
+    this.#negotiated = protocol;
+    this.#setState('open');
     // Attach first: the endpoint's close listener then runs before ours, so in-flight calls are already
     // rejected when 'disconnect' is emitted.
     this.endpoint.attach(wsChannel(ws), protocol);
-    ws.once('close', (code: number, reason: Buffer) => this.onSocketClose(ws, code, reason.toString('utf8')));
-    const pingIntervalMs = this.options.pingIntervalMs ?? 30_000;
-    this.keepAlive = new KeepAlive(ws, pingIntervalMs, this.options.deadPeerTimeoutMs ?? pingIntervalMs, () =>
+    ws.once('close', (code: number, reason: Buffer) => this.#onSocketClose(ws, code, reason.toString('utf8')));
+    const pingIntervalMs = this.#options.pingIntervalMs ?? 30_000;
+    this.#keepAlive = new KeepAlive(ws, pingIntervalMs, this.#options.deadPeerTimeoutMs ?? pingIntervalMs, () =>
       ws.terminate(),
     );
-    this.keepAlive.start();
+    this.#keepAlive.start();
     this.emit('open', { protocol });
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     for (const w of waiters) w.resolve(protocol);
   }
 
-  private onSocketClose(ws: WebSocket, code: number, reason: string): void {
-    if (ws !== this.ws) return;
-    this.keepAlive?.stop();
-    this.keepAlive = undefined;
-    this.ws = undefined;
+  #onSocketClose(ws: WebSocket, code: number, reason: string): void {
+    if (ws !== this.#ws) return;
+    this.#keepAlive?.stop();
+    this.#keepAlive = undefined;
+    this.#ws = undefined;
     this.emit('disconnect', { code, reason });
-    if (this._state === 'closing') {
-      this.finish({ code, reason });
+    if (this.#_state === 'closing') {
+      this.#finish({ code, reason });
       return;
     }
-    if (this.options.reconnect === false) {
-      this.finish({ code, reason }, new ConnectionFailedError(`Connection closed (${code}${reason ? `: ${reason}` : ''})`));
+    if (this.#options.reconnect === false) {
+      this.#finish({ code, reason }, new ConnectionFailedError(`Connection closed (${code}${reason ? `: ${reason}` : ''})`));
       return;
     }
-    this.setState('reconnecting');
-    this.reconnectLoop.dropped();
+    this.#setState('reconnecting');
+    this.#reconnectLoop.dropped();
   }
 
   /** Terminal transition to `closed`: reject everything still waiting, emit `close` (and `error`). */
-  private finish(close: { code: number; reason: string }, error?: Error): void {
-    this.reconnectLoop.stop();
-    this.setState('closed');
+  #finish(close: { code: number; reason: string }, error?: Error): void {
+    this.#reconnectLoop.stop();
+    this.#setState('closed');
     // Calls queued offline would never be sent now: every call settles.
     this.endpoint.close(close.code, close.reason);
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = this.#waiters;
+    this.#waiters = [];
     const failure = error ?? new ConnectAbortedError();
     for (const w of waiters) w.reject(failure);
-    const done = this.closeDone;
-    this.closeDone = undefined;
-    this.closePromise = undefined;
+    const done = this.#closeDone;
+    this.#closeDone = undefined;
+    this.#closePromise = undefined;
     this.emit('close', { ...close, ...(error && { error }) });
     if (error && !(error instanceof ConnectAbortedError) && this.listenerCount('error') > 0) this.emit('error', error);
     done?.();
   }
 
-  private async closeOpenSocket(code: number, reason: string, options: CloseOptions): Promise<void> {
-    const ws = this.ws;
+  async #closeOpenSocket(code: number, reason: string, options: CloseOptions): Promise<void> {
+    const ws = this.#ws;
     if (!ws) return;
-    if (options.awaitPending && !options.force && this.outstanding.size > 0) {
-      await this.outstanding.drain(options.timeoutMs ?? 30_000, () => this.ws === ws);
+    if (options.awaitPending && !options.force && this.#outstanding.size > 0) {
+      await this.#outstanding.drain(options.timeoutMs ?? 30_000, () => this.#ws === ws);
       // Let the endpoint write the answers of handlers that just finished (they are sent after middleware).
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.ws !== ws) return; // dropped meanwhile; onSocketClose finished the close
+      if (this.#ws !== ws) return; // dropped meanwhile; onSocketClose finished the close
     }
     if (options.force) {
       ws.terminate();
       return;
     }
-    const timer = setTimeout(() => ws.terminate(), this.options.closeTimeoutMs ?? 5000);
+    const timer = setTimeout(() => ws.terminate(), this.#options.closeTimeoutMs ?? 5000);
     timer.unref();
     ws.once('close', () => clearTimeout(timer));
     this.endpoint.close(code, reason);
   }
 
-  private refuseWhenClosed(): Promise<never> | undefined {
-    if (this._state === 'closed' || this._state === 'closing') {
-      return Promise.reject(new NotConnectedError(`Client is ${this._state}`));
+  #refuseWhenClosed(): Promise<never> | undefined {
+    if (this.#_state === 'closed' || this.#_state === 'closing') {
+      return Promise.reject(new NotConnectedError(`Client is ${this.#_state}`));
     }
     return undefined;
   }

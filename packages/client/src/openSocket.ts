@@ -69,8 +69,8 @@ export function openSocket(options: OpenSocketOptions): Promise<OpenedSocket> {
     // OCPP-J §3.1.2 / Part 4 §3.2: a server with no common subprotocol completes the handshake without the
     // header (and closes). `ws` aborts such a handshake itself; remember why so we can say so.
     ws.once('upgrade', (res: IncomingMessage) => {
-      const header = res.headers['sec-websocket-protocol'];
-      const chosen = Array.isArray(header) ? header[0] : header;
+      // Node joins a repeated header into one string, so this is the server's whole answer.
+      const chosen = res.headers['sec-websocket-protocol'];
       if (chosen === undefined || !protocols.includes(chosen)) {
         failure ??= new SubprotocolMismatchError(protocols, chosen);
       }

@@ -17,7 +17,7 @@ describe('OutstandingWork', () => {
     const a = deferred();
     const b = deferred();
     expect(work.track(a.promise)).toBe(a.promise);
-    work.track(b.promise).catch(() => undefined);
+    void work.track(b.promise).catch(() => undefined);
     expect(work.size).toBe(2);
     a.resolve();
     b.reject(new Error('no'));
@@ -30,11 +30,11 @@ describe('OutstandingWork', () => {
     const work = new OutstandingWork();
     const first = deferred();
     const second = deferred();
-    work.track(first.promise);
+    void work.track(first.promise);
     const drained = work.drain(60_000, () => true);
     let done = false;
     void drained.then(() => (done = true));
-    work.track(second.promise);
+    void work.track(second.promise);
     first.resolve();
     await first.promise;
     await new Promise((r) => setImmediate(r));
@@ -46,7 +46,7 @@ describe('OutstandingWork', () => {
 
   it('drain gives up after the timeout or when told to stop', async () => {
     const work = new OutstandingWork();
-    work.track(new Promise(() => undefined));
+    void work.track(new Promise(() => undefined));
     await work.drain(20, () => true);
     expect(work.size).toBe(1);
     await work.drain(60_000, () => false);

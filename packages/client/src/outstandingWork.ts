@@ -3,17 +3,17 @@
  * our handlers are still working on. `close({ awaitPending })` waits for this set to drain.
  */
 export class OutstandingWork {
-  private readonly pending = new Set<Promise<unknown>>();
+  readonly #pending = new Set<Promise<unknown>>();
 
   get size(): number {
-    return this.pending.size;
+    return this.#pending.size;
   }
 
   /** Adds `promise` until it settles; returns it unchanged. */
   track<T>(promise: Promise<T>): Promise<T> {
-    this.pending.add(promise);
+    this.#pending.add(promise);
     const remove = (): void => {
-      this.pending.delete(promise);
+      this.#pending.delete(promise);
     };
     promise.then(remove, remove);
     return promise;
@@ -29,8 +29,8 @@ export class OutstandingWork {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
     try {
-      while (this.pending.size > 0 && keepWaiting()) {
-        const settled = await Promise.race([Promise.allSettled([...this.pending]).then(() => true as const), expired]);
+      while (this.#pending.size > 0 && keepWaiting()) {
+        const settled = await Promise.race([Promise.allSettled([...this.#pending]).then(() => true as const), expired]);
         if (!settled) return;
       }
     } finally {

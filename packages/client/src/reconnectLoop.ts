@@ -24,101 +24,110 @@ export interface ReconnectOwner {
  * events; `stop()` cancels whatever is under way.
  */
 export class ReconnectLoop {
-  private abort: AbortController | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private attempt = 0;
-  private lastDelayMs: number | undefined;
+  #abort: AbortController | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #attempt = 0;
+  #lastDelayMs: number | undefined;
   /** Consecutive failed attempts since the last open connection (for backoff.maxAttempts). */
-  private failures = 0;
-  private openedAt = 0;
+  #failures = 0;
+  #openedAt = 0;
   /** Until the first connection opens, failures follow retryInitialConnect. */
-  private initial = false;
+  #initial = false;
+  readonly #backoff: ResolvedBackoff;
+  readonly #random: () => number;
+  readonly #options: Pick<OCPPClientOptions, 'retryInitialConnect'>;
+  readonly #owner: ReconnectOwner;
 
   constructor(
-    private readonly backoff: ResolvedBackoff,
-    private readonly random: () => number,
-    private readonly options: Pick<OCPPClientOptions, 'retryInitialConnect'>,
-    private readonly owner: ReconnectOwner,
-  ) {}
+    backoff: ResolvedBackoff,
+    random: () => number,
+    options: Pick<OCPPClientOptions, 'retryInitialConnect'>,
+    owner: ReconnectOwner,
+  ) {
+    this.#backoff = backoff;
+    this.#random = random;
+    this.#options = options;
+    this.#owner = owner;
+  }
 
   /** The first connect: a fresh back-off, and an attempt right away. */
   start(): void {
-    this.attempt = 0;
-    this.failures = 0;
-    this.lastDelayMs = undefined;
-    this.initial = true;
-    void this.run();
+    this.#attempt = 0;
+    this.#failures = 0;
+    this.#lastDelayMs = undefined;
+    this.#initial = true;
+    void this.#run();
   }
 
   /** The open connection dropped: schedule the next attempt. */
   dropped(): void {
-    if (Date.now() - this.openedAt >= STABLE_CONNECTION_MS) {
-      this.attempt = 0;
-      this.lastDelayMs = undefined;
+    if (Date.now() - this.#openedAt >= STABLE_CONNECTION_MS) {
+      this.#attempt = 0;
+      this.#lastDelayMs = undefined;
     }
-    this.schedule(undefined);
+    this.#schedule(undefined);
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.abort?.abort();
-    this.abort = undefined;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#abort?.abort();
+    this.#abort = undefined;
   }
 
-  private async run(): Promise<void> {
-    this.timer = undefined;
+  async #run(): Promise<void> {
+    this.#timer = undefined;
     const abort = new AbortController();
-    this.abort = abort;
-    this.owner.attemptStarting(this.attempt);
+    this.#abort = abort;
+    this.#owner.attemptStarting(this.#attempt);
     let opened: OpenedSocket;
     try {
-      opened = await this.owner.openSocket(abort.signal);
+      opened = await this.#owner.openSocket(abort.signal);
     } catch (err) {
-      if (abort.signal.aborted || this.abort !== abort) return; // stop() took over
-      this.abort = undefined;
+      if (abort.signal.aborted || this.#abort !== abort) return; // stop() took over
+      this.#abort = undefined;
       // Anything but a ConnectError was thrown before a byte went out (e.g. an invalid header value):
       // a configuration problem that another attempt would only repeat.
-      this.failed(
+      this.#failed(
         err instanceof ConnectError ? err : new ConnectError(`Cannot open the connection: ${err instanceof Error ? err.message : String(err)}`, false, { cause: err }),
       );
       return;
     }
-    if (this.abort !== abort || abort.signal.aborted) {
+    if (this.#abort !== abort || abort.signal.aborted) {
       opened.ws.terminate();
       return;
     }
-    this.abort = undefined;
+    this.#abort = undefined;
     // The back-off exponent is not reset here but when a connection proves stable (see dropped), so a
     // server that accepts and drops at once (duplicate identity, crash loop) is not hammered.
-    this.failures = 0;
-    this.openedAt = Date.now();
-    this.initial = false;
-    this.owner.opened(opened);
+    this.#failures = 0;
+    this.#openedAt = Date.now();
+    this.#initial = false;
+    this.#owner.opened(opened);
   }
 
-  private failed(error: ConnectError): void {
+  #failed(error: ConnectError): void {
     // Unless retryInitialConnect is set, the first connect() makes one attempt and its caller decides.
     if (
       !error.retryable ||
-      (this.initial && this.options.retryInitialConnect !== true) ||
-      ++this.failures >= this.backoff.maxAttempts
+      (this.#initial && this.#options.retryInitialConnect !== true) ||
+      ++this.#failures >= this.#backoff.maxAttempts
     ) {
-      this.owner.gaveUp(error);
+      this.#owner.gaveUp(error);
       return;
     }
-    this.schedule(error);
+    this.#schedule(error);
   }
 
-  private schedule(error: ConnectError | undefined): void {
-    let delayMs = backoffDelay(this.attempt, this.lastDelayMs, this.backoff, this.random());
+  #schedule(error: ConnectError | undefined): void {
+    let delayMs = backoffDelay(this.#attempt, this.#lastDelayMs, this.#backoff, this.#random());
     if (error instanceof ConnectionRefusedError && error.retryAfterMs !== undefined) {
-      delayMs = Math.max(delayMs, Math.min(error.retryAfterMs, this.backoff.maxMs));
+      delayMs = Math.max(delayMs, Math.min(error.retryAfterMs, this.#backoff.maxMs));
     }
-    this.lastDelayMs = delayMs;
-    this.attempt += 1;
-    this.owner.retryScheduled(this.attempt, delayMs, error);
+    this.#lastDelayMs = delayMs;
+    this.#attempt += 1;
+    this.#owner.retryScheduled(this.#attempt, delayMs, error);
     // Not unref'd on purpose: a client that is reconnecting is work in progress; close() stops the loop.
-    this.timer = setTimeout(() => void this.run(), delayMs);
+    this.#timer = setTimeout(() => void this.#run(), delayMs);
   }
 }

@@ -8,7 +8,7 @@ const base: OCPPClientOptions = { endpoint: 'ws://127.0.0.1:1/ocpp', identity: '
 
 /** Builds a client from `base` plus `extra` (typed loosely: these tests pass what untyped callers could). */
 function make(extra: Record<string, unknown>): OCPPClient {
-  return new OCPPClient({ ...base, ...extra } as OCPPClientOptions);
+  return new OCPPClient({ ...base, ...extra });
 }
 
 /** [option, bad value, error class, text the message must contain] */

@@ -14,9 +14,10 @@ export interface PeerMethods {
 
 /**
  * Installs `methods` on a class prototype (non-enumerable, like class methods). `this` inside them is the
- * instance, so a class may call it from a `static {}` block and reach its private fields.
+ * instance, so a class may call it from a `static {}` block and reach its private fields. `T` is given
+ * explicitly: inside a generic class's static block `this.prototype` is typed with `any` type arguments.
  */
-export function definePeerMethods<T extends object>(prototype: T, methods: PeerMethods & ThisType<T>): void {
+export function definePeerMethods<T extends object>(prototype: object, methods: PeerMethods & ThisType<T>): void {
   for (const [name, value] of Object.entries(methods)) {
     Object.defineProperty(prototype, name, { value, writable: true, configurable: true, enumerable: false });
   }

@@ -236,7 +236,7 @@ export class RpcEndpoint<S extends Side = Side, M extends ProtocolMap = OcppProt
   declare readonly send: OcppSender<S, M>['send'];
 
   static {
-    definePeerMethods(this.prototype, {
+    definePeerMethods<RpcEndpoint<Side, ProtocolMap>>(this.prototype, {
       handle(protocolOrHandler, action, handler) {
         this.handleRaw(protocolOrHandler, action, handler);
       },

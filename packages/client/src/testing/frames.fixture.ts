@@ -5,13 +5,13 @@ export type Frame = [number, string, ...unknown[]];
 /** Collects every frame a raw server socket receives and lets a test await specific ones. */
 export class FrameLog {
   readonly frames: Frame[] = [];
-  private waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
+  #waiters: Array<{ match: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
 
   constructor(ws: WebSocket) {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       this.frames.push(frame);
-      this.waiters = this.waiters.filter((w) => {
+      this.#waiters = this.#waiters.filter((w) => {
         if (!w.match(frame)) return true;
         w.resolve(frame);
         return false;
@@ -21,7 +21,7 @@ export class FrameLog {
 
   /** The next (or an already received, not yet taken) frame matching `match`. */
   next(match: (f: Frame) => boolean = () => true): Promise<Frame> {
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
   }
 
   calls(action?: string): Frame[] {
