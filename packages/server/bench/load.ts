@@ -63,7 +63,10 @@ function open(i: number): Promise<WebSocket | undefined> {
   return new Promise((resolve) => {
     // threshold 0: a charger that compresses every frame, however small (what the compressed case measures).
     const ws = new WebSocket(url + `CP-${i}`, ['ocpp1.6'], { perMessageDeflate: args.compress ? { threshold: 0 } : false });
-    ws.once('open', () => (args.exchange ? exchangeOne(ws).then(() => resolve(ws), () => resolve(undefined)) : resolve(ws)));
+    ws.once('open', () => {
+      if (args.exchange) void exchangeOne(ws).then(() => resolve(ws), () => resolve(undefined));
+      else resolve(ws);
+    });
     ws.once('error', () => resolve(undefined));
     ws.once('unexpected-response', () => resolve(undefined));
   });

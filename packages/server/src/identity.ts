@@ -34,7 +34,6 @@ export function isOcpp2x(protocol: string | undefined): boolean {
  */
 export function checkIdentity(identity: string, protocol: string | undefined): IdentityResult {
   if (identity === '') return { ok: false, problem: 'missing', message: 'No charging station identity in the path' };
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(identity)) {
     return { ok: false, problem: 'controlCharacter', message: 'Charging station identity contains control characters' };
   }

@@ -8,11 +8,14 @@ import type { WsChannel } from './wsChannel.js';
 export class KeepAlive {
   readonly #channels = new Set<WsChannel>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #onDeadPeer: (channel: WsChannel) => void;
 
   constructor(
     readonly intervalMs: number,
-    private readonly onDeadPeer: (channel: WsChannel) => void,
-  ) {}
+    onDeadPeer: (channel: WsChannel) => void,
+  ) {
+    this.#onDeadPeer = onDeadPeer;
+  }
 
   add(channel: WsChannel): void {
     if (this.intervalMs <= 0) return;
@@ -32,7 +35,7 @@ export class KeepAlive {
     for (const channel of this.#channels) {
       if (!channel.alive) {
         this.#channels.delete(channel);
-        this.onDeadPeer(channel);
+        this.#onDeadPeer(channel);
         continue;
       }
       channel.alive = false;

@@ -32,23 +32,26 @@ const broadcastKey = (protocol: string, action: string, params: unknown): string
  */
 export class LocalNode<M extends ProtocolMap> implements AdapterHost {
   readonly #sinks = new Map<string, BroadcastClientResult[][]>();
+  readonly #clients: ReadonlyMap<string, ServerClient<M>>;
 
   constructor(
     readonly nodeId: string,
-    private readonly clients: ReadonlyMap<string, ServerClient<M>>,
-  ) {}
+    clients: ReadonlyMap<string, ServerClient<M>>,
+  ) {
+    this.#clients = clients;
+  }
 
   closeSuperseded(identity: string, connectionId: string): void {
-    const client = this.clients.get(identity);
+    const client = this.#clients.get(identity);
     if (client?.connectionId === connectionId) client.close(1000, 'Replaced by a connection on another node');
   }
 
   localPresence(): PresenceRecord[] {
-    return [...this.clients.values()].map((c) => presenceOf(c));
+    return [...this.#clients.values()].map((c) => presenceOf(c));
   }
 
   async callLocal(req: RemoteCallRequest): Promise<RemoteCallOutcome> {
-    const client = this.clients.get(req.identity);
+    const client = this.#clients.get(req.identity);
     if (!client) return { ok: false, error: { kind: 'notConnected', message: `${req.identity} is not connected to node ${this.nodeId}` } };
     if (client.protocol !== req.protocol) {
       return { ok: false, error: { kind: 'internal', message: `${req.identity} speaks ${client.protocol}, not ${req.protocol}` } };
@@ -63,7 +66,7 @@ export class LocalNode<M extends ProtocolMap> implements AdapterHost {
   async broadcastLocal(protocol: string, action: string, params: unknown): Promise<{ delivered: number; failed: number }> {
     // Per-client results go to the local broadcast() that started this (if it was started here).
     const sink = this.#sinks.get(broadcastKey(protocol, action, params))?.shift();
-    const targets = [...this.clients.values()].filter((c) => c.protocol === protocol);
+    const targets = [...this.#clients.values()].filter((c) => c.protocol === protocol);
     const results = await Promise.all(
       targets.map(async (client): Promise<BroadcastClientResult> => {
         try {

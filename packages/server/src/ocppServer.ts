@@ -139,7 +139,7 @@ export class OCPPServer<M extends ProtocolMap = OcppProtocols> extends EventEmit
 
   /** Sets the auth handler: `ctx.accept({ session })` or `ctx.reject(status, message)`, sync or async. */
   auth<Session = unknown>(handler: AuthHandler<Session>): this {
-    this.#auth = handler as AuthHandler;
+    this.#auth = handler;
     return this;
   }
 

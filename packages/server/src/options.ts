@@ -4,6 +4,7 @@ import { DEFAULT_INBOUND_CONCURRENCY, DEFAULT_INBOUND_QUEUE_LIMIT, DEFAULT_MAX_B
 import { countOption } from '@chargewire/rpc-core/internal';
 import type { Adapter } from './adapter/adapter.js';
 import { resolveDeflateOptions } from './compression/deflateOptions.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- DEFAULT_PER_MESSAGE_DEFLATE is the target of a {@link} below
 import type { DEFAULT_PER_MESSAGE_DEFLATE, PerMessageDeflateOptions, ResolvedDeflateOptions } from './compression/deflateOptions.js';
 import type { Handshake } from './handshake.js';
 import type { Logger } from './logger.js';

@@ -11,24 +11,31 @@ import type { ServerClientHandle } from './serverClientHandle.js';
  */
 export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements ServerClientHandle<M> {
   readonly isLocal = false as const;
+  #record: PresenceRecord;
+  readonly #adapter: Adapter;
+  readonly #defaultTimeoutMs: number;
 
   constructor(
-    private record: PresenceRecord,
-    private readonly adapter: Adapter,
-    private readonly defaultTimeoutMs: number,
-  ) {}
+    record: PresenceRecord,
+    adapter: Adapter,
+    defaultTimeoutMs: number,
+  ) {
+    this.#record = record;
+    this.#adapter = adapter;
+    this.#defaultTimeoutMs = defaultTimeoutMs;
+  }
 
   get identity(): string {
-    return this.record.identity;
+    return this.#record.identity;
   }
 
   get nodeId(): string {
-    return this.record.nodeId;
+    return this.#record.nodeId;
   }
 
   /** Negotiated subprotocol of the remote connection. */
   get protocol(): string {
-    return this.record.protocol;
+    return this.#record.protocol;
   }
 
   /** Sends a CALL through the adapter to the node that holds the charger. */
@@ -37,23 +44,23 @@ export class RemoteClient<M extends ProtocolMap = OcppProtocols> implements Serv
   static {
     definePeerMethods<RemoteClient<ProtocolMap>>(this.prototype, {
       call(protocol, action, params, options) {
-        return this.routeCall(protocol, action, params, options);
+        return this.#routeCall(protocol, action, params, options);
       },
     });
   }
 
-  private async routeCall(protocol: string, action: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
+  async #routeCall(protocol: string, action: string, params: unknown, options: CallOptions | undefined): Promise<unknown> {
     const signal = options?.signal;
     signal?.throwIfAborted();
-    const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
-    const req = { identity: this.record.identity, protocol, action, params, timeoutMs };
+    const timeoutMs = options?.timeoutMs ?? this.#defaultTimeoutMs;
+    const req = { identity: this.#record.identity, protocol, action, params, timeoutMs };
     const route = async (): Promise<RemoteCallOutcome> => {
-      let outcome = await this.adapter.sendCall(this.record.nodeId, req);
+      let outcome = await this.#adapter.sendCall(this.#record.nodeId, req);
       if (!outcome.ok && outcome.error.kind === 'notConnected') {
-        const moved = await this.adapter.locate(this.record.identity);
-        if (moved && moved.connectionId !== this.record.connectionId) {
-          this.record = moved;
-          outcome = await this.adapter.sendCall(moved.nodeId, req);
+        const moved = await this.#adapter.locate(this.#record.identity);
+        if (moved && moved.connectionId !== this.#record.connectionId) {
+          this.#record = moved;
+          outcome = await this.#adapter.sendCall(moved.nodeId, req);
         }
       }
       return outcome;

@@ -69,7 +69,7 @@ export class Route<M extends ProtocolMap = OcppProtocols, Params extends RoutePa
 
   /** Auth handler for this route (replaces the server's for connections on this route). */
   auth<Session = unknown>(handler: AuthHandler<Session>): this {
-    this.authHandler = handler as AuthHandler;
+    this.authHandler = handler;
     return this;
   }
 

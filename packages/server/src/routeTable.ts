@@ -21,15 +21,20 @@ export interface RouteMatch<M extends ProtocolMap> {
 export class RouteTable<M extends ProtocolMap = OcppProtocols> {
   readonly #routes: Route<M>[] = [];
   #default: Route<M> | undefined;
+  readonly #serverOptions: OCPPServerOptions;
+  readonly #serverHandlers: HandlerRegistry;
 
   constructor(
-    private readonly serverOptions: OCPPServerOptions,
+    serverOptions: OCPPServerOptions,
     /** The server's handlers: every route's handlers fall back to them. */
-    private readonly serverHandlers: HandlerRegistry,
-  ) {}
+    serverHandlers: HandlerRegistry,
+  ) {
+    this.#serverOptions = serverOptions;
+    this.#serverHandlers = serverHandlers;
+  }
 
   add<const Pattern extends string>(pattern: Pattern, options: RouteOptions): Route<M, RouteParams<Pattern>> {
-    const route = new Route<M, RouteParams<Pattern>>(pattern, resolveRouteOptions(options, this.serverOptions), this.serverHandlers);
+    const route = new Route<M, RouteParams<Pattern>>(pattern, resolveRouteOptions(options, this.#serverOptions), this.#serverHandlers);
     this.#routes.push(route);
     return route;
   }
@@ -44,9 +49,9 @@ export class RouteTable<M extends ProtocolMap = OcppProtocols> {
       const params = route.pattern.match(path);
       if (params) return { route, params };
     }
-    const ownPath = this.serverOptions.path;
+    const ownPath = this.#serverOptions.path;
     if (this.#routes.length === 0 || ownPath !== undefined) {
-      this.#default ??= new Route<M>(ownPath ?? '/*', resolveRouteOptions({}, this.serverOptions), this.serverHandlers);
+      this.#default ??= new Route<M>(ownPath ?? '/*', resolveRouteOptions({}, this.#serverOptions), this.#serverHandlers);
       const params = this.#default.pattern.match(path);
       // The catch-all default route has no meaningful parameters.
       if (params) return { route: this.#default, params: ownPath === undefined ? NO_PARAMS : params };
@@ -57,9 +62,9 @@ export class RouteTable<M extends ProtocolMap = OcppProtocols> {
   /** Every route connections can reach now, with the options and auth handler it would use. */
   *reachable(serverAuth: AuthHandler | undefined): Generator<{ pattern: string; options: ResolvedRouteOptions; auth: AuthHandler | undefined }> {
     for (const route of this.#routes) yield { pattern: route.pattern.source, options: route.options, auth: route.authHandler ?? serverAuth };
-    const ownPath = this.serverOptions.path;
+    const ownPath = this.#serverOptions.path;
     if (this.#routes.length === 0 || ownPath !== undefined) {
-      yield { pattern: ownPath ?? '/*', options: this.#default?.options ?? resolveRouteOptions({}, this.serverOptions), auth: serverAuth };
+      yield { pattern: ownPath ?? '/*', options: this.#default?.options ?? resolveRouteOptions({}, this.#serverOptions), auth: serverAuth };
     }
   }
 

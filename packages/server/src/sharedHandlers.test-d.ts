@@ -11,7 +11,7 @@ describe('route- and server-level handlers share the typing of client.handle', (
   it('types the route pattern parameters', () => {
     expectTypeOf<RouteParams<'/api/:version/chargers/:id'>>().toEqualTypeOf<{ readonly version: string; readonly id: string }>();
     expectTypeOf<RouteParams<'/files/*rest'>>().toEqualTypeOf<{ readonly rest: string }>();
-    expectTypeOf<RouteParams<'/ocpp'>>().toEqualTypeOf<{}>();
+    expectTypeOf<RouteParams<'/ocpp'>>().toEqualTypeOf<Record<never, never>>();
     expectTypeOf<RouteParams<string>>().toEqualTypeOf<Readonly<Record<string, string>>>();
     const route = server.route('/api/v1/chargers/:site/:id');
     expectTypeOf(route).toEqualTypeOf<Route<import('@chargewire/ocpp-types').OcppProtocols, { readonly site: string; readonly id: string }>>();

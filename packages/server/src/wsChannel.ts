@@ -48,13 +48,19 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
   #closedDone = false;
   #sentCloseCode: number | undefined;
   #sentCloseReason: string | undefined;
+  readonly #rateLimit: MessageRateLimit | undefined;
+  readonly #limits: LimitCloseSink | undefined;
+  readonly #maxBufferedBytes: number;
 
   constructor(
     readonly socket: ChannelSocket,
-    private readonly rateLimit: MessageRateLimit | undefined,
-    private readonly limits: LimitCloseSink | undefined,
-    private readonly maxBufferedBytes = Infinity,
+    rateLimit: MessageRateLimit | undefined,
+    limits: LimitCloseSink | undefined,
+    maxBufferedBytes = Infinity,
   ) {
+    this.#maxBufferedBytes = maxBufferedBytes;
+    this.#rateLimit = rateLimit;
+    this.#limits = limits;
     socket.target = this;
   }
 
@@ -64,7 +70,7 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
     // A peer that does not read makes every answer wait in memory (ws' queue, then the socket's). Past the cap
     // the connection is dropped, not closed: a close frame would queue behind the very bytes that do not drain.
     // Checked before sending, so one frame larger than the cap still goes to a peer that keeps up.
-    if (socket.bufferedAmount >= this.maxBufferedBytes) {
+    if (socket.bufferedAmount >= this.#maxBufferedBytes) {
       this.#dropSlowReader();
       return;
     }
@@ -110,7 +116,7 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
       this.#limitClose(CloseCodes.unsupportedData, 'Binary frames are not supported');
       return;
     }
-    const limit = this.rateLimit;
+    const limit = this.#rateLimit;
     if (limit) {
       const now = Date.now();
       if (now - this.#windowStart >= limit.perMs) {
@@ -130,7 +136,7 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
     const code =
       wsErrorCode === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? CloseCodes.messageTooBig : wsErrorCode === 'WS_ERR_INVALID_UTF8' || wsErrorCode === INVALID_COMPRESSED_DATA ? 1007 : CloseCodes.protocolError;
     this.#sentCloseCode = code;
-    if (code === CloseCodes.messageTooBig) this.limits?.limitClose(code);
+    if (code === CloseCodes.messageTooBig) this.#limits?.limitClose(code);
   }
 
   /** @internal */
@@ -146,14 +152,14 @@ export class WsChannel implements RpcChannel, SocketEventTarget {
   }
 
   #dropSlowReader(): void {
-    this.limits?.sendBufferClose();
+    this.#limits?.sendBufferClose();
     this.#sentCloseCode = CloseCodes.policyViolation;
     this.#sentCloseReason = 'Send buffer limit exceeded';
     this.socket.terminate();
   }
 
   #limitClose(code: number, reason: string): void {
-    this.limits?.limitClose(code);
+    this.#limits?.limitClose(code);
     this.close(code, reason);
   }
 }

@@ -177,7 +177,7 @@ describe('permessage-deflate on raw frames', () => {
             const cuts = [...new Set(m.cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b);
             const bounds = [0, ...cuts, body.length];
             const frames = bounds.slice(1).map((end, i) =>
-              clientFrame({ opcode: i === 0 ? TEXT : CONTINUATION, rsv1: i === 0 && m.compress, fin: i === bounds.length - 2, payload: body.subarray(bounds[i]!, end) }),
+              clientFrame({ opcode: i === 0 ? TEXT : CONTINUATION, rsv1: i === 0 && m.compress, fin: i === bounds.length - 2, payload: body.subarray(bounds[i], end) }),
             );
             peer.send(...frames);
             expect(JSON.parse(await peer.nextText())).toEqual([3, id, { status: 'Accepted', data: JSON.parse(JSON.stringify(m.data)) }]);

@@ -21,23 +21,30 @@ export interface PresenceKeeperSink {
  * the periodic heartbeat, and the full re-registration after Redis came back.
  */
 export class PresenceKeeper {
+  readonly #store: ClusterPresenceStore;
+  readonly #host: AdapterHost;
+  readonly #sink: PresenceKeeperSink;
   constructor(
-    private readonly store: ClusterPresenceStore,
-    private readonly host: AdapterHost,
-    private readonly sink: PresenceKeeperSink,
-  ) {}
+    store: ClusterPresenceStore,
+    host: AdapterHost,
+    sink: PresenceKeeperSink,
+  ) {
+    this.#store = store;
+    this.#host = host;
+    this.#sink = sink;
+  }
 
   /**
    * Heartbeat: extend the TTL of every record its connection still owns, then node liveness. Resolves with the
    * number of records that could not be refreshed or re-written (0: this node's presence is whole).
    */
   async beat(): Promise<number> {
-    const records = this.host.localPresence();
-    const size = this.store.refreshBatch ?? BATCH;
+    const records = this.#host.localPresence();
+    const size = this.#store.refreshBatch ?? BATCH;
     let failed = 0;
-    for (let i = 0; i < records.length && this.sink.active(); i += size) {
+    for (let i = 0; i < records.length && this.#sink.active(); i += size) {
       const batch = records.slice(i, i + size);
-      const results = await this.store.refresh(batch);
+      const results = await this.#store.refresh(batch);
       const missing: PresenceRecord[] = [];
       results.forEach((res, j) => {
         const r = batch[j];
@@ -46,11 +53,11 @@ export class PresenceKeeper {
         else if (res.status === 'superseded') {
           // A newer connection of this identity registered elsewhere (its notice may have been lost): this one is stale.
           this.#conflict(r, res.owner, 'heartbeat');
-          this.host.closeSuperseded(r.identity, r.connectionId);
+          this.#host.closeSuperseded(r.identity, r.connectionId);
         }
         else if (res.status === 'failed') {
           failed++;
-          this.sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
+          this.#sink.error(new Error(`heartbeat of "${r.identity}" failed: ${res.error.message}`));
         }
       });
       // The record expired or Redis lost it: write it again, but only for connections still live now (one that
@@ -59,7 +66,7 @@ export class PresenceKeeper {
     }
     // Liveness last: after a store restart, a node is back in the live set only once its records are, which
     // is what lets other nodes tell "absent" from "not re-registered yet".
-    await this.store.touchNode(this.host.nodeId);
+    await this.#store.touchNode(this.#host.nodeId);
     return failed;
   }
 
@@ -68,15 +75,15 @@ export class PresenceKeeper {
    * live record, then liveness. Resolves with how many were written and how many could not be.
    */
   async reregister(): Promise<{ written: number; failed: number }> {
-    const records = this.host.localPresence();
+    const records = this.#host.localPresence();
     let written = 0;
     let failed = 0;
-    for (let i = 0; i < records.length && this.sink.active(); i += BATCH) {
+    for (let i = 0; i < records.length && this.#sink.active(); i += BATCH) {
       const result = await this.#registerLive(records.slice(i, i + BATCH), 'reregister');
       written += result.written;
       failed += result.failed;
     }
-    await this.store.touchNode(this.host.nodeId); // last, as in beat()
+    await this.#store.touchNode(this.#host.nodeId); // last, as in beat()
     return { written, failed };
   }
 
@@ -85,9 +92,9 @@ export class PresenceKeeper {
    * unregister issued by a disconnect after the check reaches Redis after the register (one connection, in order).
    */
   async #registerLive(records: readonly PresenceRecord[], during: 'heartbeat' | 'reregister'): Promise<{ written: number; failed: number }> {
-    const live = new Set(this.host.localPresence().map((r) => r.connectionId));
+    const live = new Set(this.#host.localPresence().map((r) => r.connectionId));
     const todo = records.filter((r) => live.has(r.connectionId));
-    const results = await Promise.all(todo.map((r) => this.store.register(r).catch((err: unknown) => toError(err))));
+    const results = await Promise.all(todo.map((r) => this.#store.register(r).catch((err: unknown) => toError(err))));
     let written = 0;
     let failed = 0;
     results.forEach((res, j) => {
@@ -95,11 +102,11 @@ export class PresenceKeeper {
       if (!r) return;
       if (res instanceof Error) {
         failed++;
-        this.sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
+        this.#sink.error(new Error(`registering "${r.identity}" (${during}) failed: ${res.message}`));
       }
       else if (res.written) {
         written++;
-        if (res.replaced) this.sink.replaced(r.identity, res.replaced);
+        if (res.replaced) this.#sink.replaced(r.identity, res.replaced);
       }
       else this.#conflict(r, res.owner, during);
     });
@@ -107,6 +114,6 @@ export class PresenceKeeper {
   }
 
   #conflict(r: PresenceRecord, owner: PresenceConflict['owner'], during: PresenceConflict['during']): void {
-    this.sink.conflict({ identity: r.identity, connectionId: r.connectionId, owner, during });
+    this.#sink.conflict({ identity: r.identity, connectionId: r.connectionId, owner, during });
   }
 }

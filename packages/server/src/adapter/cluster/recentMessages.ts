@@ -12,12 +12,15 @@ export class RecentMessages {
   readonly #seen = new Map<string, number>(); // id → expiry (ms); insertion order = expiry order
   /** When the oldest id may next have expired: pruning walks the map only then (or when it is full), not per message. */
   #pruneAt = 0;
+  readonly #now: () => number;
+  readonly #windowMs: number;
+  readonly #max: number;
 
-  constructor(
-    private readonly windowMs = 60_000,
-    private readonly max = 100_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(windowMs = 60_000, max = 100_000, now: () => number = Date.now) {
+    this.#windowMs = windowMs;
+    this.#max = max;
+    this.#now = now;
+  }
 
   get size(): number {
     return this.#seen.size;
@@ -25,10 +28,10 @@ export class RecentMessages {
 
   /** True the first time `id` is seen within the window; false for a repeat. */
   firstSeen(id: string): boolean {
-    const now = this.now();
-    if (now >= this.#pruneAt || this.#seen.size >= this.max) {
+    const now = this.#now();
+    if (now >= this.#pruneAt || this.#seen.size >= this.#max) {
       for (const [k, expiry] of this.#seen) {
-        if (expiry > now && this.#seen.size < this.max) {
+        if (expiry > now && this.#seen.size < this.#max) {
           this.#pruneAt = expiry;
           break;
         }
@@ -36,8 +39,8 @@ export class RecentMessages {
       }
     }
     if (this.#seen.has(id)) return false;
-    if (this.#seen.size === 0) this.#pruneAt = now + this.windowMs;
-    this.#seen.set(id, now + this.windowMs);
+    if (this.#seen.size === 0) this.#pruneAt = now + this.#windowMs;
+    this.#seen.set(id, now + this.#windowMs);
     return true;
   }
 }

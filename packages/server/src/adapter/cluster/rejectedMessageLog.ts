@@ -10,11 +10,16 @@ export class RejectedMessageLog {
   #count = 0;
   #unreported = 0;
   #lastReportAt = -Infinity;
+  readonly #report: (error: Error) => void;
+  readonly #now: () => number;
 
   constructor(
-    private readonly report: (error: Error) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    report: (error: Error) => void,
+    now: () => number = Date.now,
+  ) {
+    this.#report = report;
+    this.#now = now;
+  }
 
   /** Total messages rejected since the adapter was created. */
   get count(): number {
@@ -24,12 +29,12 @@ export class RejectedMessageLog {
   record(channel: string): void {
     this.#count++;
     this.#unreported++;
-    const now = this.now();
+    const now = this.#now();
     if (now - this.#lastReportAt < REJECTED_LOG_INTERVAL_MS) return;
     this.#lastReportAt = now;
     const n = this.#unreported;
     this.#unreported = 0;
-    this.report(
+    this.#report(
       new Error(
         `dropped ${n} cluster message${n === 1 ? '' : 's'} on ${channel} that failed signature verification ` +
           `(missing or different secret, or a publish from outside the cluster); ${this.#count} in total`,

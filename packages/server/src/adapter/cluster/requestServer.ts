@@ -12,34 +12,39 @@ export type SendToNode = (nodeId: string, msg: WireMessage, what: string) => boo
  * than a timeout wherever one can still be sent.
  */
 export class RequestServer {
+  readonly #send: SendToNode;
+  readonly #reportError: (error: Error) => void;
   constructor(
-    private readonly send: SendToNode,
-    private readonly reportError: (error: Error) => void,
-  ) {}
+    send: SendToNode,
+    reportError: (error: Error) => void,
+  ) {
+    this.#send = send;
+    this.#reportError = reportError;
+  }
 
   async serveCall(host: AdapterHost, id: string, from: string, req: RemoteCallRequest): Promise<void> {
-    this.publishReply(from, id, host.nodeId, await this.callLocal(host, req));
+    this.#publishReply(from, id, host.nodeId, await this.callLocal(host, req));
   }
 
   async serveBroadcast(host: AdapterHost, id: string, from: string, protocol: string, action: string, params: unknown): Promise<void> {
     const counts = await this.broadcastLocal(host, protocol, action, params);
-    this.send(from, { t: 'bcastReport', id, from: host.nodeId, ...counts }, 'the broadcast report');
+    this.#send(from, { t: 'bcastReport', id, from: host.nodeId, ...counts }, 'the broadcast report');
   }
 
   /** Between close() and the end of UNSUBSCRIBE: answer at once rather than let the sender wait for a timeout. */
   answerWhileClosing(host: AdapterHost, msg: WireMessage): void {
     if (msg.t === 'call') {
       // notConnected: the caller's handle looks the charger up again (it may already have reconnected elsewhere).
-      this.publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
+      this.#publishReply(msg.from, msg.id, host.nodeId, failure('notConnected', `node "${host.nodeId}" is shutting down`));
     } else if (msg.t === 'bcast' && msg.from !== host.nodeId) {
-      this.send(msg.from, { t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 }, 'the broadcast report');
+      this.#send(msg.from, { t: 'bcastReport', id: msg.id, from: host.nodeId, delivered: 0, failed: 0 }, 'the broadcast report');
     }
   }
 
   /** Answers a call that could not be read, so its caller gets a clear error instead of waiting for its timeout. */
   answerUnreadable(error: Error, host: AdapterHost | undefined): void {
     if (error instanceof MalformedMessageError && error.type === 'call' && error.id && error.from && host) {
-      this.publishReply(error.from, error.id, host.nodeId, failure('internal', `node "${host.nodeId}" could not read the cross-node request`));
+      this.#publishReply(error.from, error.id, host.nodeId, failure('internal', `node "${host.nodeId}" could not read the cross-node request`));
     }
   }
 
@@ -48,7 +53,7 @@ export class RequestServer {
     try {
       return await host.callLocal(req);
     } catch (err) {
-      this.reportError(new Error(`callLocal() rejected: ${toError(err).message}`));
+      this.#reportError(new Error(`callLocal() rejected: ${toError(err).message}`));
       return failure('internal', 'the call failed on the owning node');
     }
   }
@@ -58,14 +63,14 @@ export class RequestServer {
       const { delivered, failed } = await host.broadcastLocal(protocol, action, params);
       return { delivered, failed };
     } catch (err) {
-      this.reportError(new Error(`broadcastLocal() rejected: ${toError(err).message}`));
+      this.#reportError(new Error(`broadcastLocal() rejected: ${toError(err).message}`));
       return { delivered: 0, failed: 0 };
     }
   }
 
-  private publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
-    if (!this.send(to, { t: 'reply', id, from: self, outcome }, 'the call reply')) {
-      this.send(to, { t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') }, 'the call reply');
+  #publishReply(to: string, id: string, self: string, outcome: RemoteCallOutcome): void {
+    if (!this.#send(to, { t: 'reply', id, from: self, outcome }, 'the call reply')) {
+      this.#send(to, { t: 'reply', id, from: self, outcome: failure('internal', 'the charger result cannot be serialised to JSON') }, 'the call reply');
     }
   }
 }
