@@ -18,7 +18,7 @@ import { sessionRoutes } from './auth/sessionRoutes.js';
 import { ConnectionHistory } from './domain/connectionHistory.js';
 import { MessageLog, type MessageLogOptions } from './domain/messageLog.js';
 import { StatsHistory } from './domain/statsHistory.js';
-import { attachCharger } from './ocpp/attachCharger.js';
+import { attachCharger, registerOcppHandlers } from './ocpp/attachCharger.js';
 import { chargerAuth } from './ocpp/chargerAuth.js';
 import { PasswordThrottle, type PasswordThrottleOptions } from './ocpp/passwordThrottle.js';
 import type { CommandProtocol } from './ocpp/chargerCommands.js';
@@ -190,7 +190,9 @@ async function assemble(options: CsmsOptions, store: Store): Promise<Csms> {
   });
   const messages = new MessageLog(options.messageLog);
   ocppServer.auth(chargerAuth(store, securityProfile, new PasswordThrottle(options.passwordThrottle), logger));
-  ocppServer.route(OCPP_ROUTE).on('client', (client) => attachCharger(client, service, messages, logger));
+  const chargers = ocppServer.route(OCPP_ROUTE);
+  registerOcppHandlers(chargers, service, logger);
+  chargers.on('client', (client) => attachCharger(client, service, messages, logger));
   ocppServer.on('error', (err: unknown) => logger.error('ocpp server error', { err }));
 
   const events = new EventStream(options.eventStream);

@@ -12,9 +12,11 @@ export function processCpuMs(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-/** Resident set size of a process in MB. */
-export function processRssMb(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
+/** Resident set size of a process in MB: all of it (`VmRSS`), and its own anonymous memory (`RssAnon`, without
+ * the mapped Node binary and libraries that every Node process on the host shares). */
+export function processRssMb(pid: number | undefined): { rss: number; private: number } {
+  if (pid === undefined) return { rss: Number.NaN, private: Number.NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: kb('VmRSS'), private: kb('RssAnon') };
 }

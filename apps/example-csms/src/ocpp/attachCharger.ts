@@ -3,20 +3,18 @@ import type { CsmsService } from '../domain/csmsService.js';
 import type { MessageLog } from '../domain/messageLog.js';
 import type { Logger } from '../logger.js';
 import { logFrames } from './frameLog.js';
+import type { ChargerRoute } from './handlerContext.js';
 import { registerOcpp16Handlers } from './ocpp16Handlers.js';
 import { registerOcpp201Handlers } from './ocpp201Handlers.js';
 
 /**
- * Wires one accepted charger connection: records the connection, installs the handler set of its
- * protocol version, and records the disconnect (fenced by connection id, so a replaced connection's
+ * Wires one accepted charger connection (its OCPP handlers are the route's, see registerOcppHandlers):
+ * records the connection and the disconnect (fenced by connection id, so a replaced connection's
  * late close does not mark the new one offline).
  */
 export function attachCharger(client: ServerClient, service: CsmsService, messages: MessageLog, logger: Logger): void {
   const chargerId = client.identity;
-  const deps = { service, logger };
-  if (client.protocol === 'ocpp1.6') registerOcpp16Handlers(client, chargerId, deps);
-  else if (client.protocol === 'ocpp2.0.1') registerOcpp201Handlers(client, chargerId, deps);
-  else {
+  if (client.protocol !== 'ocpp1.6' && client.protocol !== 'ocpp2.0.1') {
     // The route only offers the two protocols above; anything else is a wiring mistake.
     logger.error('charger connected with a protocol this CSMS has no handlers for', { chargerId, protocol: client.protocol });
     client.close(1002, 'Unsupported protocol');
@@ -46,4 +44,10 @@ export function attachCharger(client: ServerClient, service: CsmsService, messag
   client.on('strictValidationFailure', (failure: { direction?: string; action?: string; violations?: unknown[] }) => {
     logger.warn('schema violation', { chargerId, direction: failure.direction, action: failure.action, violations: failure.violations?.length });
   });
+}
+
+/** Registers the handlers of both OCPP versions once on the chargers' route: no handler table per connection. */
+export function registerOcppHandlers(route: ChargerRoute, service: CsmsService, logger: Logger): void {
+  registerOcpp16Handlers(route, { service, logger });
+  registerOcpp201Handlers(route, { service, logger });
 }

@@ -1,6 +1,10 @@
 import { RpcError } from '@chargewire/rpc-core';
+import type { Route } from '@chargewire/server';
 import type { CsmsService } from '../domain/csmsService.js';
 import type { Logger } from '../logger.js';
+
+/** Where the per-version handler sets are registered: the chargers' route, so one set serves every connection. */
+export type ChargerRoute = Pick<Route, 'handle'>;
 
 /** What the per-version handler sets get: the one domain service and a logger. */
 export interface OcppHandlerDeps {

@@ -1,7 +1,6 @@
-import type { OcppPeer } from '@chargewire/rpc-core';
 import type { Ocpp16 } from '@chargewire/ocpp-types';
 import type { AuthorizationResult } from '../domain/csmsService.js';
-import { requireAccepted, type OcppHandlerDeps } from './handlerContext.js';
+import { requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
 import { samplesFrom16 } from './samples.js';
 
 /** 1.6 IdTagInfo (§7.29): a tag not in the table is `Invalid` (1.6 has no `Unknown`). */
@@ -12,10 +11,10 @@ export function idTagInfo16(auth: AuthorizationResult): Ocpp16.AuthorizeResponse
   return info;
 }
 
-/** Registers the OCPP 1.6 (Core profile + status notifications) handlers on one charger connection. */
-export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: string, { service, logger }: OcppHandlerDeps): void {
-  client.handle('ocpp1.6', 'BootNotification', async ({ params }) => {
-    const result = await service.boot(chargerId, {
+/** Registers, once on the chargers' route (shared by every connection), the OCPP 1.6 (Core profile + status notifications) handlers: each answers for the charger that called (`ctx.client`). */
+export function registerOcpp16Handlers(route: ChargerRoute, { service, logger }: OcppHandlerDeps): void {
+  route.handle('ocpp1.6', 'BootNotification', async ({ client, params }) => {
+    const result = await service.boot(client.identity, {
       vendor: params.chargePointVendor,
       model: params.chargePointModel,
       serialNumber: params.chargePointSerialNumber ?? params.chargeBoxSerialNumber,
@@ -24,12 +23,12 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return { status: result.status, currentTime: result.currentTime, interval: result.interval };
   });
 
-  client.handle('ocpp1.6', 'Heartbeat', () => service.heartbeat(chargerId));
+  route.handle('ocpp1.6', 'Heartbeat', ({ client }) => service.heartbeat(client.identity));
 
-  client.handle('ocpp1.6', 'StatusNotification', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp1.6', 'StatusNotification', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     await service.connectorStatus(
-      chargerId,
+      client.identity,
       params.connectorId,
       params.status,
       params.timestamp === undefined ? undefined : new Date(params.timestamp).toISOString(),
@@ -39,14 +38,14 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return {};
   });
 
-  client.handle('ocpp1.6', 'Authorize', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp1.6', 'Authorize', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     return { idTagInfo: idTagInfo16(await service.authorize(params.idTag)) };
   });
 
-  client.handle('ocpp1.6', 'StartTransaction', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
-    const { transaction, authorization } = await service.startTransaction16(chargerId, {
+  route.handle('ocpp1.6', 'StartTransaction', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
+    const { transaction, authorization } = await service.startTransaction16(client.identity, {
       connectorId: params.connectorId,
       idTag: params.idTag,
       meterStartWh: params.meterStart,
@@ -56,10 +55,10 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return { transactionId: transaction.id, idTagInfo: idTagInfo16(authorization) };
   });
 
-  client.handle('ocpp1.6', 'StopTransaction', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp1.6', 'StopTransaction', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     const { authorization } = await service.stopTransaction16(
-      chargerId,
+      client.identity,
       {
         transactionId: params.transactionId,
         idTag: params.idTag,
@@ -72,25 +71,25 @@ export function registerOcpp16Handlers(client: OcppPeer<'CSMS'>, chargerId: stri
     return authorization === undefined ? {} : { idTagInfo: idTagInfo16(authorization) };
   });
 
-  client.handle('ocpp1.6', 'MeterValues', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
-    await service.meterValues(chargerId, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
+  route.handle('ocpp1.6', 'MeterValues', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
+    await service.meterValues(client.identity, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
     return {};
   });
 
-  client.handle('ocpp1.6', 'DataTransfer', ({ params }) => {
+  route.handle('ocpp1.6', 'DataTransfer', ({ client, params }) => {
     // No vendor extensions here (1.6 §4.3): say so instead of pretending to accept the data.
-    logger.info('DataTransfer from charger (no vendor extension installed)', { chargerId, vendorId: params.vendorId });
+    logger.info('DataTransfer from charger (no vendor extension installed)', { chargerId: client.identity, vendorId: params.vendorId });
     return { status: 'UnknownVendorId' };
   });
 
-  client.handle('ocpp1.6', 'DiagnosticsStatusNotification', ({ params }) => {
-    logger.info('diagnostics status', { chargerId, status: params.status });
+  route.handle('ocpp1.6', 'DiagnosticsStatusNotification', ({ client, params }) => {
+    logger.info('diagnostics status', { chargerId: client.identity, status: params.status });
     return {};
   });
 
-  client.handle('ocpp1.6', 'FirmwareStatusNotification', ({ params }) => {
-    logger.info('firmware status', { chargerId, status: params.status });
+  route.handle('ocpp1.6', 'FirmwareStatusNotification', ({ client, params }) => {
+    logger.info('firmware status', { chargerId: client.identity, status: params.status });
     return {};
   });
 }

@@ -1,7 +1,6 @@
-import type { OcppPeer } from '@chargewire/rpc-core';
 import type { Ocpp201 } from '@chargewire/ocpp-types';
 import type { AuthorizationResult } from '../domain/csmsService.js';
-import { requireAccepted, type OcppHandlerDeps } from './handlerContext.js';
+import { requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
 import { samplesFrom201 } from './samples.js';
 
 /** 2.0.1 IdTokenInfoType: the table's expiry becomes the cache expiry (C01.FR.xx). */
@@ -16,10 +15,10 @@ export function idTokenInfo201(auth: AuthorizationResult): Ocpp201.IdTokenInfoTy
  * Registers the OCPP 2.0.1 handlers (provisioning B01–B03, authorization C01, transactions E01–E15,
  * meter values J01/J02, availability G01) on one charger connection.
  */
-export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: string, { service, logger }: OcppHandlerDeps): void {
-  client.handle('ocpp2.0.1', 'BootNotification', async ({ params }) => {
+export function registerOcpp201Handlers(route: ChargerRoute, { service, logger }: OcppHandlerDeps): void {
+  route.handle('ocpp2.0.1', 'BootNotification', async ({ client, params }) => {
     const station = params.chargingStation;
-    const result = await service.boot(chargerId, {
+    const result = await service.boot(client.identity, {
       vendor: station.vendorName,
       model: station.model,
       serialNumber: station.serialNumber,
@@ -28,26 +27,26 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
     return { status: result.status, currentTime: result.currentTime, interval: result.interval };
   });
 
-  client.handle('ocpp2.0.1', 'Heartbeat', () => service.heartbeat(chargerId));
+  route.handle('ocpp2.0.1', 'Heartbeat', ({ client }) => service.heartbeat(client.identity));
 
-  client.handle('ocpp2.0.1', 'StatusNotification', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp2.0.1', 'StatusNotification', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     // The REST model has one connector per EVSE: the evseId is the connector number there.
-    await service.connectorStatus(chargerId, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString());
+    await service.connectorStatus(client.identity, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString());
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'Authorize', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp2.0.1', 'Authorize', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     return { idTokenInfo: idTokenInfo201(await service.authorize(params.idToken.idToken)) };
   });
 
-  client.handle('ocpp2.0.1', 'TransactionEvent', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
+  route.handle('ocpp2.0.1', 'TransactionEvent', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
     const info = params.transactionInfo;
     // A NoAuthorization token (free charging, 2.0.1 C.IdTokenEnumType) has nothing to look up.
     const freeCharging = params.idToken?.type === 'NoAuthorization';
-    const { authorization } = await service.transactionEvent(chargerId, {
+    const { authorization } = await service.transactionEvent(client.identity, {
       eventType: params.eventType,
       ocppTransactionId: info.transactionId,
       timestamp: new Date(params.timestamp).toISOString(),
@@ -63,39 +62,39 @@ export function registerOcpp201Handlers(client: OcppPeer<'CSMS'>, chargerId: str
     return authorization === undefined ? {} : { idTokenInfo: idTokenInfo201(authorization) };
   });
 
-  client.handle('ocpp2.0.1', 'MeterValues', async ({ params, action }) => {
-    await requireAccepted(service, chargerId, action);
-    await service.meterValues(chargerId, params.evseId, undefined, samplesFrom201(params.meterValue));
+  route.handle('ocpp2.0.1', 'MeterValues', async ({ client, params, action }) => {
+    await requireAccepted(service, client.identity, action);
+    await service.meterValues(client.identity, params.evseId, undefined, samplesFrom201(params.meterValue));
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'NotifyEvent', ({ params }) => {
-    logger.debug('NotifyEvent', { chargerId, seqNo: params.seqNo, events: params.eventData.length });
+  route.handle('ocpp2.0.1', 'NotifyEvent', ({ client, params }) => {
+    logger.debug('NotifyEvent', { chargerId: client.identity, seqNo: params.seqNo, events: params.eventData.length });
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'NotifyReport', ({ params }) => {
-    logger.debug('NotifyReport', { chargerId, requestId: params.requestId, seqNo: params.seqNo });
+  route.handle('ocpp2.0.1', 'NotifyReport', ({ client, params }) => {
+    logger.debug('NotifyReport', { chargerId: client.identity, requestId: params.requestId, seqNo: params.seqNo });
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'SecurityEventNotification', ({ params }) => {
-    logger.info('security event', { chargerId, type: params.type, techInfo: params.techInfo });
+  route.handle('ocpp2.0.1', 'SecurityEventNotification', ({ client, params }) => {
+    logger.info('security event', { chargerId: client.identity, type: params.type, techInfo: params.techInfo });
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'FirmwareStatusNotification', ({ params }) => {
-    logger.info('firmware status', { chargerId, status: params.status });
+  route.handle('ocpp2.0.1', 'FirmwareStatusNotification', ({ client, params }) => {
+    logger.info('firmware status', { chargerId: client.identity, status: params.status });
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'LogStatusNotification', ({ params }) => {
-    logger.info('log status', { chargerId, status: params.status });
+  route.handle('ocpp2.0.1', 'LogStatusNotification', ({ client, params }) => {
+    logger.info('log status', { chargerId: client.identity, status: params.status });
     return {};
   });
 
-  client.handle('ocpp2.0.1', 'DataTransfer', ({ params }) => {
-    logger.info('DataTransfer from charger (no vendor extension installed)', { chargerId, vendorId: params.vendorId });
+  route.handle('ocpp2.0.1', 'DataTransfer', ({ client, params }) => {
+    logger.info('DataTransfer from charger (no vendor extension installed)', { chargerId: client.identity, vendorId: params.vendorId });
     return { status: 'UnknownVendorId' };
   });
 }
