@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { LoadArgs, LoadMessage } from './load.js';
-import { child, memory, PHASE_TIMEOUT_MS, startTarget, stop } from './processes.js';
+import { child, memory, PHASE_TIMEOUT_MS, runBenchmark, startTarget, stop } from './processes.js';
 import type { TargetKind, TargetMessage } from './targets.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -146,16 +146,4 @@ async function main(): Promise<void> {
   console.log(`RSS per idle compressed connection: chargewire ${kb('chargewire deflate').toFixed(2)} KB (target ≤ 12 KB), ws-echo (ws) ${kb('ws-echo deflate (ws)').toFixed(2)} KB, ratio ${ratio(kb('chargewire deflate'), kb('ws-echo deflate (ws)'))}`);
 }
 
-const overall = setTimeout(() => {
-  console.error('benchmark: overall time limit reached');
-  process.exit(2);
-}, Number(process.env.BENCH_TOTAL_TIMEOUT_MS ?? 20 * 60_000));
-overall.unref();
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main, 20 * 60_000);

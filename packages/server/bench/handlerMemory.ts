@@ -12,7 +12,7 @@
 import type { LoadArgs, LoadMessage } from './load.js';
 import type { HandlerTargetKind } from './handlerTargets.js';
 import type { TargetMessage } from './targets.js';
-import { child, nextMessage, stop } from './processes.js';
+import { child, nextMessage, runBenchmark, stop } from './processes.js';
 
 const ALL: HandlerTargetKind[] = ['ws-echo', 'no-handlers', 'route', 'per-client'];
 const CASES = process.env.BENCH_CASES ? ALL.filter((k) => process.env.BENCH_CASES!.split(',').includes(k)) : ALL;
@@ -81,16 +81,4 @@ async function main(): Promise<void> {
   if (short) console.log(`Note: not every case reached ${IDLE_N} connections (see "conns reached").`);
 }
 
-const overall = setTimeout(() => {
-  console.error('benchmark: overall time limit reached');
-  process.exit(2);
-}, Number(process.env.BENCH_TOTAL_TIMEOUT_MS ?? 15 * 60_000));
-overall.unref();
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main, 15 * 60_000);

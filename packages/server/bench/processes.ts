@@ -67,3 +67,22 @@ export async function memory(proc: ChildProcess, kind: TargetKind): Promise<Extr
   return m;
 }
 
+
+/**
+ * Runs a benchmark's main and exits with its outcome (0, or 1 with the error); exits with 2 once
+ * BENCH_TOTAL_TIMEOUT_MS (default `defaultTimeoutMs`) has passed, so a stuck phase cannot hang a run.
+ */
+export function runBenchmark(main: () => Promise<void>, defaultTimeoutMs: number): void {
+  const overall = setTimeout(() => {
+    console.error('benchmark: overall time limit reached');
+    process.exit(2);
+  }, Number(process.env.BENCH_TOTAL_TIMEOUT_MS ?? defaultTimeoutMs));
+  overall.unref();
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -8,7 +8,7 @@
  * Every phase is bounded in time; children are killed on timeout.
  */
 import type { ChildProcess } from 'node:child_process';
-import { child, memory, nextMessage, startTarget, stop } from './processes.js';
+import { child, memory, nextMessage, runBenchmark, startTarget, stop } from './processes.js';
 import type { LoadArgs, LoadMessage } from './load.js';
 import type { TargetKind } from './targets.js';
 
@@ -141,16 +141,4 @@ async function main(): Promise<void> {
   if (rows.chargewire.idleReached < IDLE_N) console.log(`Note: only ${rows.chargewire.idleReached} of ${IDLE_N} idle connections were reached.`);
 }
 
-const overall = setTimeout(() => {
-  console.error('benchmark: overall time limit reached');
-  process.exit(2);
-}, Number(process.env.BENCH_TOTAL_TIMEOUT_MS ?? 25 * 60_000));
-overall.unref();
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main, 25 * 60_000);
