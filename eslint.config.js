@@ -30,12 +30,13 @@ export default tseslint.config(
     },
     rules: {
       // One private-field style across packages: ES `#private` (enforced at run time, invisible to casts and
-      // to `JSON.stringify`/`Object.keys`, which keeps secrets out of serialised objects).
+      // to `JSON.stringify`/`Object.keys`, which keeps secrets out of serialised objects). A `private constructor`
+      // (a factory-only class) has no # form and stays allowed.
       'no-restricted-syntax': [
         'error',
         {
           selector:
-            ':matches(PropertyDefinition, MethodDefinition, AccessorProperty, TSAbstractPropertyDefinition, TSAbstractMethodDefinition, TSParameterProperty)[accessibility="private"]',
+            ':matches(PropertyDefinition, MethodDefinition[kind!="constructor"], AccessorProperty, TSAbstractPropertyDefinition, TSAbstractMethodDefinition, TSParameterProperty)[accessibility="private"]',
           message: 'Use an ES #private member instead of the TypeScript `private` modifier.',
         },
       ],

@@ -35,61 +35,61 @@ export function decodeText(data: unknown): string {
 
 class MemoryChannel implements RpcChannel {
   peer!: MemoryChannel;
-  private readonly messageListeners: Array<(text: string) => void> = [];
-  private readonly closeListeners: Array<(code: number, reason: string) => void> = [];
-  private inbox: string[] = [];
-  private scheduled = false;
-  private closing: { code: number; reason: string } | undefined;
-  private closed = false;
+  readonly #messageListeners: Array<(text: string) => void> = [];
+  readonly #closeListeners: Array<(code: number, reason: string) => void> = [];
+  #inbox: string[] = [];
+  #scheduled = false;
+  #closing: { code: number; reason: string } | undefined;
+  #closed = false;
 
   send(text: string): void {
-    if (this.closing || this.closed) return;
-    this.peer.enqueue(text);
+    if (this.#closing || this.#closed) return;
+    this.peer.#enqueue(text);
   }
 
   close(code = 1000, reason = ''): void {
-    if (this.closing || this.closed) return;
-    this.closing = { code, reason };
-    this.peer.closing ??= { code, reason };
-    this.schedule();
-    this.peer.schedule();
+    if (this.#closing || this.#closed) return;
+    this.#closing = { code, reason };
+    this.peer.#closing ??= { code, reason };
+    this.#schedule();
+    this.peer.#schedule();
   }
 
   onMessage(listener: (text: string) => void): void {
-    this.messageListeners.push(listener);
+    this.#messageListeners.push(listener);
   }
 
   onClose(listener: (code: number, reason: string) => void): void {
-    this.closeListeners.push(listener);
+    this.#closeListeners.push(listener);
   }
 
-  private enqueue(text: string): void {
-    if (this.closed) return;
-    this.inbox.push(text);
-    this.schedule();
+  #enqueue(text: string): void {
+    if (this.#closed) return;
+    this.#inbox.push(text);
+    this.#schedule();
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
     // One macrotask per burst, like a socket's data event: frames queued together arrive together,
     // and a peer that answers forever cannot starve timers.
-    setImmediate(() => this.flush());
+    setImmediate(() => this.#flush());
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.inbox;
-    this.inbox = [];
+  #flush(): void {
+    this.#scheduled = false;
+    const batch = this.#inbox;
+    this.#inbox = [];
     for (const text of batch) {
-      if (this.closed) return;
-      for (const listener of this.messageListeners) listener(text);
+      if (this.#closed) return;
+      for (const listener of this.#messageListeners) listener(text);
     }
-    if (this.inbox.length > 0) this.schedule();
-    else if (this.closing && !this.closed) {
-      this.closed = true;
-      const { code, reason } = this.closing;
-      for (const listener of this.closeListeners) listener(code, reason);
+    if (this.#inbox.length > 0) this.#schedule();
+    else if (this.#closing && !this.#closed) {
+      this.#closed = true;
+      const { code, reason } = this.#closing;
+      for (const listener of this.#closeListeners) listener(code, reason);
     }
   }
 }

@@ -50,7 +50,9 @@ describe('RpcEndpoint observer', () => {
 class SinkChannel implements RpcChannel {
   sink: ChannelSink | undefined;
   listenersAsked = 0;
-  constructor(private readonly inner: RpcChannel) {
+  readonly #inner: RpcChannel;
+  constructor(inner: RpcChannel) {
+    this.#inner = inner;
     inner.onMessage((text) => this.sink?.channelMessage(this, text));
     inner.onClose((code, reason) => this.sink?.channelClose(this, code, reason));
   }
@@ -58,10 +60,10 @@ class SinkChannel implements RpcChannel {
     this.sink = sink;
   }
   send(text: string): void {
-    this.inner.send(text);
+    this.#inner.send(text);
   }
   close(code?: number, reason?: string): void {
-    this.inner.close(code, reason);
+    this.#inner.close(code, reason);
   }
   onMessage(): void {
     this.listenersAsked++;

@@ -10,13 +10,13 @@ import type { AnyHandler } from './inboundCalls.js';
  */
 export class HandlerRegistry {
   wildcard: AnyHandler | undefined;
-  private protocol: string | undefined;
-  private firstAction: string | undefined;
-  private firstHandler: AnyHandler | undefined;
+  #protocol: string | undefined;
+  #firstAction: string | undefined;
+  #firstHandler: AnyHandler | undefined;
   /** Every action of `protocol` once it has more than one (then the first* fields are unused). */
-  private byAction: Map<string, AnyHandler> | undefined;
+  #byAction: Map<string, AnyHandler> | undefined;
   /** Other protocols (rare: an endpoint speaks one protocol per connection). */
-  private others: Map<string, Map<string, AnyHandler>> | undefined;
+  #others: Map<string, Map<string, AnyHandler>> | undefined;
 
   /** @param parent consulted by {@link find} after this registry (shared by every registry that names it). */
   constructor(readonly parent?: HandlerRegistry) {}
@@ -37,41 +37,41 @@ export class HandlerRegistry {
   }
 
   set(protocol: string, action: string, handler: AnyHandler): void {
-    if (this.protocol === undefined) this.protocol = protocol;
-    if (protocol !== this.protocol) {
-      this.others ??= new Map();
-      let byAction = this.others.get(protocol);
-      if (!byAction) this.others.set(protocol, (byAction = new Map()));
+    if (this.#protocol === undefined) this.#protocol = protocol;
+    if (protocol !== this.#protocol) {
+      this.#others ??= new Map<string, Map<string, AnyHandler>>();
+      let byAction = this.#others.get(protocol);
+      if (!byAction) this.#others.set(protocol, (byAction = new Map<string, AnyHandler>()));
       byAction.set(action, handler);
       return;
     }
-    if (this.byAction) this.byAction.set(action, handler);
-    else if (this.firstAction === undefined || this.firstAction === action) {
-      this.firstAction = action;
-      this.firstHandler = handler;
+    if (this.#byAction) this.#byAction.set(action, handler);
+    else if (this.#firstAction === undefined || this.#firstAction === action) {
+      this.#firstAction = action;
+      this.#firstHandler = handler;
     } else {
-      this.byAction = new Map([[this.firstAction, this.firstHandler!]]);
-      this.byAction.set(action, handler);
-      this.firstAction = this.firstHandler = undefined;
+      this.#byAction = new Map([[this.#firstAction, this.#firstHandler!]]);
+      this.#byAction.set(action, handler);
+      this.#firstAction = this.#firstHandler = undefined;
     }
   }
 
   /** No arguments: the wildcard; a protocol: all of its handlers; both: one handler. */
   delete(protocol?: string, action?: string): void {
     if (protocol === undefined) this.wildcard = undefined;
-    else if (protocol === this.protocol) {
+    else if (protocol === this.#protocol) {
       if (action === undefined) {
         // The protocol keeps the fields (now empty): re-registering it refills them, others stay in their map.
-        this.firstAction = this.firstHandler = this.byAction = undefined;
-      } else if (this.byAction) this.byAction.delete(action);
-      else if (this.firstAction === action) this.firstAction = this.firstHandler = undefined;
-    } else if (action === undefined) this.others?.delete(protocol);
-    else this.others?.get(protocol)?.delete(action);
+        this.#firstAction = this.#firstHandler = this.#byAction = undefined;
+      } else if (this.#byAction) this.#byAction.delete(action);
+      else if (this.#firstAction === action) this.#firstAction = this.#firstHandler = undefined;
+    } else if (action === undefined) this.#others?.delete(protocol);
+    else this.#others?.get(protocol)?.delete(action);
   }
 
   /** The handler for an inbound action in this registry alone: the specific one, else the wildcard. */
   get(protocol: string, action: string): AnyHandler | undefined {
-    return this.specific(protocol, action) ?? this.wildcard;
+    return this.#specific(protocol, action) ?? this.wildcard;
   }
 
   /**
@@ -81,12 +81,14 @@ export class HandlerRegistry {
    * wildcard logs the rest.
    */
   find(protocol: string, action: string): AnyHandler | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks the parent chain from here
     let registry: HandlerRegistry | undefined = this;
     do {
-      const handler = registry.specific(protocol, action);
+      const handler = registry.#specific(protocol, action);
       if (handler) return handler;
       registry = registry.parent;
     } while (registry);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- and again for the nearest wildcard
     registry = this;
     do {
       if (registry.wildcard) return registry.wildcard;
@@ -95,8 +97,8 @@ export class HandlerRegistry {
     return undefined;
   }
 
-  private specific(protocol: string, action: string): AnyHandler | undefined {
-    if (protocol === this.protocol) return this.byAction ? this.byAction.get(action) : action === this.firstAction ? this.firstHandler : undefined;
-    return this.others?.get(protocol)?.get(action);
+  #specific(protocol: string, action: string): AnyHandler | undefined {
+    if (protocol === this.#protocol) return this.#byAction ? this.#byAction.get(action) : action === this.#firstAction ? this.#firstHandler : undefined;
+    return this.#others?.get(protocol)?.get(action);
   }
 }

@@ -19,18 +19,19 @@ export class InboundCall implements HandlerContext {
   /** The answer was sent (or dropped because the channel went away). */
   done = false;
   /** The handler's outcome arrived (first one wins). */
-  private settled = false;
+  #settled = false;
   /** The handler to run, while the call waits for a free slot (inboundConcurrency). */
   queuedHandler: ((ctx: InboundCall) => unknown) | undefined;
   /** Set while message middleware awaits the outcome. */
   waiter: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
-  private controller: AbortController | undefined;
-  private abortReason: unknown;
-  private aborted = false;
-  private shared: Record<string, unknown> | undefined;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
+  #aborted = false;
+  #shared: Record<string, unknown> | undefined;
+  readonly #sink: InboundSink;
 
   constructor(
-    private readonly sink: InboundSink,
+    sink: InboundSink,
     readonly channel: RpcChannel,
     readonly kind: 'call' | 'send',
     readonly protocol: string,
@@ -39,23 +40,25 @@ export class InboundCall implements HandlerContext {
     /** Request payload (message middleware may replace it before the handler runs). */
     public params: unknown,
     readonly startedAt: number,
-  ) {}
+  ) {
+    this.#sink = sink;
+  }
 
   /** The connection's client object (read through the sink: no field per call). */
   get client(): unknown {
-    return this.sink.client;
+    return this.#sink.client;
   }
 
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.abortReason);
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
     }
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   get state(): Record<string, unknown> {
-    return (this.shared ??= {});
+    return (this.#shared ??= {});
   }
 
   get reply(): (result: unknown) => void {
@@ -71,14 +74,14 @@ export class InboundCall implements HandlerContext {
    * handler returning (NOREPLY included) finishes it: otherwise it would hold its slot until the close.
    */
   settle(ok: boolean, value: unknown): void {
-    if (this.settled || (ok && value === NOREPLY && this.kind === 'call')) return;
-    this.settled = true;
+    if (this.#settled || (ok && value === NOREPLY && this.kind === 'call')) return;
+    this.#settled = true;
     const waiter = this.waiter;
     if (waiter) {
       if (ok) waiter.resolve(value);
       else waiter.reject(value);
-    } else if (ok) this.sink.respond(this, value);
-    else this.sink.respondError(this, value);
+    } else if (ok) this.#sink.respond(this, value);
+    else this.#sink.respondError(this, value);
   }
 
   /**
@@ -86,12 +89,12 @@ export class InboundCall implements HandlerContext {
    * awaiting an answer (so its `finally` blocks, e.g. in-flight gauges, run).
    */
   abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-    if (this.waiter && !this.settled) {
-      this.settled = true;
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+    if (this.waiter && !this.#settled) {
+      this.#settled = true;
       this.waiter.reject(reason);
     }
   }

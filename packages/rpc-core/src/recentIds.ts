@@ -3,29 +3,32 @@
  * to calls that timed out or were aborted, and 2.1 CALLRESULTERRORs about results we sent.
  */
 export class RecentIds {
-  private readonly ids = new Map<string, string>();
+  readonly #ids = new Map<string, string>();
+  readonly #capacity: number;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
 
   add(id: string, action: string): void {
-    this.ids.delete(id);
-    this.ids.set(id, action);
-    if (this.ids.size > this.capacity) {
-      const oldest = this.ids.keys().next();
-      if (!oldest.done) this.ids.delete(oldest.value);
+    this.#ids.delete(id);
+    this.#ids.set(id, action);
+    if (this.#ids.size > this.#capacity) {
+      const oldest = this.#ids.keys().next();
+      if (!oldest.done) this.#ids.delete(oldest.value);
     }
   }
 
   /** The action remembered for `id`, or undefined. */
   get(id: string): string | undefined {
-    return this.ids.get(id);
+    return this.#ids.get(id);
   }
 
   delete(id: string): boolean {
-    return this.ids.delete(id);
+    return this.#ids.delete(id);
   }
 
   clear(): void {
-    this.ids.clear();
+    this.#ids.clear();
   }
 }

@@ -14,11 +14,14 @@ const byLookup = new WeakMap<ValidatorLookup, ValidatorCache>();
  * Only hits are remembered: action names come from the peer, and caching misses would let it grow the map.
  */
 export class ValidatorCache {
-  private readonly request = new Map<string, Map<string, Validator>>();
-  private readonly response = new Map<string, Map<string, Validator>>();
-  private entries = 0;
+  readonly #request = new Map<string, Map<string, Validator>>();
+  readonly #response = new Map<string, Map<string, Validator>>();
+  #entries = 0;
+  readonly #lookup: ValidatorLookup;
 
-  private constructor(private readonly lookup: ValidatorLookup) {}
+  private constructor(lookup: ValidatorLookup) {
+    this.#lookup = lookup;
+  }
 
   /** The cache shared by every user of `lookup`. */
   static for(lookup: ValidatorLookup): ValidatorCache {
@@ -28,15 +31,15 @@ export class ValidatorCache {
   }
 
   get(protocol: string, action: string, kind: PayloadKind): Validator | undefined {
-    const byProtocol = kind === 'request' ? this.request : this.response;
+    const byProtocol = kind === 'request' ? this.#request : this.#response;
     let byAction = byProtocol.get(protocol);
     const hit = byAction?.get(action);
     if (hit !== undefined) return hit;
-    const validator = this.lookup(protocol, action, kind);
-    if (validator !== undefined && this.entries < MAX_ENTRIES) {
-      if (byAction === undefined) byProtocol.set(protocol, (byAction = new Map()));
+    const validator = this.#lookup(protocol, action, kind);
+    if (validator !== undefined && this.#entries < MAX_ENTRIES) {
+      if (byAction === undefined) byProtocol.set(protocol, (byAction = new Map<string, Validator>()));
       byAction.set(action, validator);
-      this.entries++;
+      this.#entries++;
     }
     return validator;
   }

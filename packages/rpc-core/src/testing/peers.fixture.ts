@@ -21,16 +21,16 @@ export function endpointPair(
 /** A hand-driven peer: send raw text, await the frames the endpoint writes. */
 export class RawPeer {
   readonly received: string[] = [];
-  private waiters: Array<(text: string) => void> = [];
-  private read = 0;
+  #waiters: Array<(text: string) => void> = [];
+  #read = 0;
   closed: { code: number; reason: string } | undefined;
 
   constructor(readonly channel: RpcChannel) {
     channel.onMessage((text) => {
       this.received.push(text);
-      const waiter = this.waiters.shift();
+      const waiter = this.#waiters.shift();
       if (waiter) {
-        this.read++;
+        this.#read++;
         waiter(text);
       }
     });
@@ -45,8 +45,8 @@ export class RawPeer {
 
   /** The next frame not yet consumed, parsed as JSON. */
   next(): Promise<unknown> {
-    if (this.read < this.received.length) return Promise.resolve(JSON.parse(this.received[this.read++] as string));
-    return new Promise((resolve) => this.waiters.push((text) => resolve(JSON.parse(text))));
+    if (this.#read < this.received.length) return Promise.resolve(JSON.parse(this.received[this.#read++] as string));
+    return new Promise((resolve) => this.#waiters.push((text) => resolve(JSON.parse(text))));
   }
 
   /** Lets queued deliveries happen (both directions, a few rounds). */
@@ -55,7 +55,7 @@ export class RawPeer {
   }
 
   get unread(): number {
-    return this.received.length - this.read;
+    return this.received.length - this.#read;
   }
 }
 
