@@ -6,7 +6,7 @@ interface Pending {
   channel: string;
   payload: string;
   resolve(receivers: number): void;
-  reject(error: Error): void;
+  reject: (error: Error) => void;
 }
 
 /**
@@ -25,8 +25,10 @@ export class BatchedPublisher {
   readonly #sharded: boolean;
   /** Slot of each channel published to (one per node of the cluster, plus the broadcast channel): bounded below. */
   readonly #slots = new Map<string, number>();
+  readonly #redis: RedisClient;
 
-  constructor(private readonly redis: RedisClient) {
+  constructor(redis: RedisClient) {
+    this.#redis = redis;
     this.#sharded = isCluster(redis);
   }
 
@@ -45,7 +47,7 @@ export class BatchedPublisher {
       this.#send(batch);
       return;
     }
-    const cluster = this.redis as Cluster;
+    const cluster = this.#redis as Cluster;
     const byMaster = new Map<string, Pending[]>();
     for (const p of batch) {
       const owner = cluster.slots[this.#slotOf(p.channel)]?.join(',') ?? ''; // unknown: ioredis routes it alone
@@ -74,10 +76,10 @@ export class BatchedPublisher {
     const publish = this.#sharded ? 'spublish' : 'publish';
     if (batch.length === 1) {
       const only = batch[0]!;
-      (this.redis as Redis)[publish](only.channel, only.payload).then((n) => only.resolve(Number(n)), only.reject);
+      (this.#redis as Redis)[publish](only.channel, only.payload).then((n) => only.resolve(Number(n)), only.reject);
       return;
     }
-    const pipeline = this.redis.pipeline();
+    const pipeline = this.#redis.pipeline();
     for (const p of batch) pipeline[publish](p.channel, p.payload);
     pipeline.exec().then(
       (results) => {

@@ -15,7 +15,7 @@
 export interface KeyLayout {
   presence(identity: string): string;
   readonly nodes: string;
-  nodeChannel(nodeId: string): string;
+  readonly nodeChannel: (nodeId: string) => string;
   readonly broadcastChannel: string;
 }
 

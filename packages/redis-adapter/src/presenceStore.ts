@@ -5,6 +5,7 @@ import { LIVE_NODES, REFRESH, REGISTER, TOUCH_NODE, UNREGISTER } from './presenc
 import { isCluster, type RedisClient } from './redisClient.js';
 
 function owner(reply: unknown[]): PresenceOwner {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a Lua reply: strings, or nil for a missing field
   return { nodeId: String(reply[1] ?? ''), connectionId: String(reply[2] ?? '') };
 }
 
@@ -30,21 +31,28 @@ export class RedisPresenceStore implements ClusterPresenceStore {
    * ~32 keys (a batch of 500 would spread over ~400 buckets, one script per record or two).
    */
   readonly refreshBatch = 32 * PRESENCE_BUCKETS;
+  readonly #redis: RedisClient;
+  readonly #keys: KeyLayout;
+  readonly #ttlMs: number;
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: KeyLayout,
-    private readonly ttlMs: number,
-  ) {}
+    redis: RedisClient,
+    keys: KeyLayout,
+    ttlMs: number,
+  ) {
+    this.#redis = redis;
+    this.#keys = keys;
+    this.#ttlMs = ttlMs;
+  }
 
   async register(record: PresenceRecord): Promise<RegisterResult> {
     const reply = asArray(
-      await REGISTER.run(this.redis, [this.keys.presence(record.identity)], [
+      await REGISTER.run(this.#redis, [this.#keys.presence(record.identity)], [
         record.nodeId,
         record.connectionId,
         record.protocol,
         record.connectedAt,
-        this.ttlMs,
+        this.#ttlMs,
       ]),
       'register',
     );
@@ -54,7 +62,7 @@ export class RedisPresenceStore implements ClusterPresenceStore {
 
   /** Returns true when the record was removed (it was still owned by `record.connectionId`). */
   async unregister(record: PresenceRecord): Promise<boolean> {
-    const reply = await UNREGISTER.run(this.redis, [this.keys.presence(record.identity)], [record.connectionId]);
+    const reply = await UNREGISTER.run(this.#redis, [this.#keys.presence(record.identity)], [record.connectionId]);
     return reply === 1;
   }
 
@@ -72,12 +80,12 @@ export class RedisPresenceStore implements ClusterPresenceStore {
     });
     const groups = [...buckets.values()];
     const calls = groups.map((indices) => ({
-      keys: indices.map((i) => this.keys.presence(records[i]!.identity)),
-      args: [this.ttlMs, ...indices.map((i) => records[i]!.connectionId)],
+      keys: indices.map((i) => this.#keys.presence(records[i]!.identity)),
+      args: [this.#ttlMs, ...indices.map((i) => records[i]!.connectionId)],
     }));
-    const replies: unknown[] = isCluster(this.redis)
-      ? await Promise.all(calls.map((c) => REFRESH.run(this.redis, c.keys, c.args).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))))
-      : await REFRESH.runMany(this.redis, calls);
+    const replies: unknown[] = isCluster(this.#redis)
+      ? await Promise.all(calls.map((c) => REFRESH.run(this.#redis, c.keys, c.args).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))))
+      : await REFRESH.runMany(this.#redis, calls);
     const results = new Array<RefreshResult>(records.length);
     groups.forEach((indices, g) => {
       const reply = replies[g];
@@ -97,7 +105,7 @@ export class RedisPresenceStore implements ClusterPresenceStore {
   async locate(identity: string): Promise<PresenceRecord | 'malformed' | undefined> {
     let fields: Record<string, string>;
     try {
-      fields = await this.redis.hgetall(this.keys.presence(identity));
+      fields = await this.#redis.hgetall(this.#keys.presence(identity));
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('WRONGTYPE')) return 'malformed';
       throw err;
@@ -111,16 +119,16 @@ export class RedisPresenceStore implements ClusterPresenceStore {
 
   /** Marks `nodeId` alive for one TTL. */
   async touchNode(nodeId: string): Promise<void> {
-    await TOUCH_NODE.run(this.redis, [this.keys.nodes], [nodeId, this.ttlMs]);
+    await TOUCH_NODE.run(this.#redis, [this.#keys.nodes], [nodeId, this.#ttlMs]);
   }
 
   async removeNode(nodeId: string): Promise<void> {
-    await this.redis.zrem(this.keys.nodes, nodeId);
+    await this.#redis.zrem(this.#keys.nodes, nodeId);
   }
 
   /** Ids of the nodes whose heartbeat has not expired. */
   async liveNodes(): Promise<string[]> {
-    const reply = asArray(await LIVE_NODES.run(this.redis, [this.keys.nodes], []), 'live-nodes');
+    const reply = asArray(await LIVE_NODES.run(this.#redis, [this.#keys.nodes], []), 'live-nodes');
     return reply.map(String);
   }
 }

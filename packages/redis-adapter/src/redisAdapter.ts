@@ -100,7 +100,7 @@ export class RedisAdapter extends ClusterAdapter {
   async #subscribers(channel: string): Promise<number> {
     const { pub } = this.options;
     if (!isCluster(pub)) return Number((await pub.pubsub('NUMSUB', channel))[1] ?? 0);
-    const counts = await Promise.all(pub.nodes('master').map(async (n) => Number(((await n.pubsub('SHARDNUMSUB', channel)) as unknown[])[1] ?? 0)));
+    const counts = await Promise.all(pub.nodes('master').map(async (n) => Number((await n.pubsub('SHARDNUMSUB', channel))[1] ?? 0)));
     return counts.reduce((a, b) => a + b, 0);
   }
 

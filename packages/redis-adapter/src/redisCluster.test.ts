@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { clusterSlot } from './clusterSlot.js';
 import { createRedisAdapter } from './createRedisAdapter.js';
 import { keyLayout, presenceBucket } from './keys.js';
-import { waitFor } from './testing/redis.fixture.js';
 import { RedisClusterProcess } from './testing/redisCluster.fixture.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 import { TestHost } from './testing/testHost.fixture.js';
@@ -55,7 +54,7 @@ describe('RedisAdapter on a Redis Cluster', () => {
       const admin = await bed.clusterClient();
       const channel = keyLayout(bed.prefix).nodeChannel(host.nodeId);
       const counts = await Promise.all(
-        admin.nodes('master').map(async (n) => [Number(((await n.pubsub('SHARDNUMSUB', channel)) as unknown[])[1]), Number((await n.pubsub('NUMSUB', channel))[1])]),
+        admin.nodes('master').map(async (n) => [Number((await n.pubsub('SHARDNUMSUB', channel))[1]), Number((await n.pubsub('NUMSUB', channel))[1])]),
       );
       expect(counts.map(([sharded]) => sharded).reduce((x, y) => x! + y!, 0)).toBe(1);
       expect(counts.every(([, plain]) => plain === 0)).toBe(true);

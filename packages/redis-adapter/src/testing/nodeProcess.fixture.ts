@@ -62,7 +62,7 @@ export class NodeProcess {
         reject(new Error(`node ${this.nodeId} is not running`));
         return;
       }
-      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#waiting.set(id, { resolve, reject });
       this.#child.stdin!.write(`${JSON.stringify({ id, ...command })}\n`);
     });
   }

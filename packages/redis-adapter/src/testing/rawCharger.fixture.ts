@@ -30,12 +30,14 @@ export function defaultBehaviour(identity: string, action: string, payload: unkn
 export class RawCharger {
   readonly calls: Array<{ action: string; payload: unknown }> = [];
   readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #behaviour: (identity: string, action: string, payload: unknown) => ChargerAnswer;
 
   private constructor(
     readonly identity: string,
     readonly ws: WebSocket,
-    private readonly behaviour: (identity: string, action: string, payload: unknown) => ChargerAnswer,
+    behaviour: (identity: string, action: string, payload: unknown) => ChargerAnswer,
   ) {
+    this.#behaviour = behaviour;
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data) => this.#onFrame(data.toString()));
   }
@@ -74,7 +76,7 @@ export class RawCharger {
     if (!Array.isArray(frame) || frame[0] !== 2) return; // results of our own calls: this charger sends none
     const [, id, action, payload] = frame as [number, string, string, unknown];
     this.calls.push({ action, payload });
-    const answer = this.behaviour(this.identity, action, payload);
+    const answer = this.#behaviour(this.identity, action, payload);
     if (answer === 'silence') return;
     if ('result' in answer) this.ws.send(JSON.stringify([3, id, answer.result]));
     else this.ws.send(JSON.stringify([4, id, answer.error.code, answer.error.description, answer.error.details ?? {}]));
