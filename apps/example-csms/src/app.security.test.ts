@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionRefusedError } from '@chargewire/client';
 import { createCsms } from './app.js';
-import { eventually, OPERATOR_AUTH, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
+import { OPERATOR_AUTH, startTestCsms, type TestCsms } from './testing/harness.fixture.js';
 import { upgradeStatus } from './testing/upgrade.fixture.js';
 
 const portOf = (t: TestCsms): number => Number(new URL(t.baseUrl).port);

@@ -21,7 +21,6 @@ import { StatsHistory } from './domain/statsHistory.js';
 import { attachCharger, registerOcppHandlers } from './ocpp/attachCharger.js';
 import { chargerAuth } from './ocpp/chargerAuth.js';
 import { PasswordThrottle, type PasswordThrottleOptions } from './ocpp/passwordThrottle.js';
-import type { CommandProtocol } from './ocpp/chargerCommands.js';
 import type { ChargerDirectory } from './rest/chargerDirectory.js';
 import { errorHandler } from './rest/errorHandler.js';
 import { EventStream, type EventStreamOptions } from './rest/eventStream.js';
@@ -111,8 +110,8 @@ const publicDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'public
 
 /** Adapts the app logger to the pino-style `(fields, message)` logger the server package takes. */
 function toServerLogger(logger: Logger): ServerLogger {
-  const wrap = (fn: Logger['info']) => (obj: object, msg?: string) => fn(msg ?? 'ocpp server', obj as Record<string, unknown>);
-  return { debug: wrap(logger.debug), info: wrap(logger.info), warn: wrap(logger.warn), error: wrap(logger.error) };
+  const wrap = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object, msg?: string) => logger[level](msg ?? 'ocpp server', obj as Record<string, unknown>);
+  return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }
 
 /**
@@ -220,7 +219,7 @@ async function assemble(options: CsmsOptions, store: Store): Promise<Csms> {
       if (handle === undefined) return undefined;
       const protocol = (handle as { protocol?: unknown }).protocol;
       if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1') return undefined;
-      return { link: handle, protocol: protocol as CommandProtocol, nodeId: handle.nodeId, isLocal: handle.isLocal };
+      return { link: handle, protocol, nodeId: handle.nodeId, isLocal: handle.isLocal };
     },
   };
 

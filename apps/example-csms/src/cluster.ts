@@ -36,7 +36,7 @@ export async function connectCluster(connections: ClusterConnections): Promise<v
       }),
     );
   } catch (err) {
-    for (const r of Object.values(connections)) r.disconnect();
+    for (const r of [connections.pub, connections.adapterSub, connections.eventSub]) r.disconnect();
     throw new Error(`cannot connect to Redis: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
@@ -64,33 +64,39 @@ export async function closeCluster(connections: ClusterConnections): Promise<voi
  */
 export class ClusterEventBridge {
   readonly #channel: string;
+  readonly #connections: ClusterConnections;
+  readonly #nodeId: string;
+  readonly #logger: Logger;
 
   constructor(
-    private readonly connections: ClusterConnections,
+    connections: ClusterConnections,
     prefix: string,
-    private readonly nodeId: string,
-    private readonly logger: Logger,
+    nodeId: string,
+    logger: Logger,
   ) {
+    this.#connections = connections;
+    this.#nodeId = nodeId;
+    this.#logger = logger;
     this.#channel = `${prefix}:csms-events`;
   }
 
   async start(onRemote: (event: CsmsEvent) => void): Promise<void> {
-    this.connections.eventSub.on('message', (channel: string, message: string) => {
+    this.#connections.eventSub.on('message', (channel: string, message: string) => {
       if (channel !== this.#channel) return;
       try {
         const parsed = JSON.parse(message) as { from?: unknown; event?: CsmsEvent };
-        if (parsed.from === this.nodeId || parsed.event === undefined || typeof parsed.event.type !== 'string') return;
+        if (parsed.from === this.#nodeId || parsed.event === undefined || typeof parsed.event.type !== 'string') return;
         onRemote(parsed.event);
       } catch {
-        this.logger.warn('ignored a malformed cluster event');
+        this.#logger.warn('ignored a malformed cluster event');
       }
     });
-    await this.connections.eventSub.subscribe(this.#channel);
+    await this.#connections.eventSub.subscribe(this.#channel);
   }
 
   publish(event: CsmsEvent): void {
-    this.connections.pub.publish(this.#channel, JSON.stringify({ from: this.nodeId, event })).catch((err: unknown) => {
-      this.logger.warn('could not publish a cluster event', { err });
+    this.#connections.pub.publish(this.#channel, JSON.stringify({ from: this.#nodeId, event })).catch((err: unknown) => {
+      this.#logger.warn('could not publish a cluster event', { err });
     });
   }
 }

@@ -29,7 +29,7 @@ function startForm(charger) {
           });
           toast(`Remote start on ${charger.id}: ${result.status}`, result.status !== 'Accepted');
         } catch (err) {
-          throw new Error(`Remote start on ${charger.id} failed: ${err.message}`);
+          throw new Error(`Remote start on ${charger.id} failed: ${err.message}`, { cause: err });
         }
       });
     });

@@ -31,7 +31,7 @@ export function transactionCards(container) {
     /** Shows exactly these active transactions. */
     render(items) {
       const ids = new Set(items.map((tx) => tx.id));
-      for (const [id, entry] of cards) if (!ids.has(id)) cards.delete(id);
+      for (const [id] of cards) if (!ids.has(id)) cards.delete(id);
       for (const tx of items) if (!cards.has(tx.id)) cards.set(tx.id, powerCard(tx, { onStop: stop, onClose: forceClose }));
       container.replaceChildren(...items.map((tx) => cards.get(tx.id).card));
       if (items.length === 0) container.append(el('p', { class: 'muted' }, 'No transaction in progress.'));

@@ -7,7 +7,7 @@ export type CommandProtocol = 'ocpp1.6' | 'ocpp2.0.1';
 
 /** Anything that can CALL a charger: a local ServerClient or a cluster handle from `findClient()`. */
 export interface ChargerLink {
-  call<P extends keyof OcppProtocols & string, A extends OutboundActionOf<P, 'CSMS'>>(
+  call<P extends keyof OcppProtocols, A extends OutboundActionOf<P, 'CSMS'>>(
     protocol: P,
     action: A,
     params: NoInfer<RequestOf<P, A>>,

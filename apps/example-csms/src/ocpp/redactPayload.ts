@@ -39,7 +39,7 @@ export function redactPayload(payload: unknown, depth = 0): unknown {
     if (isSecretField(key) || (secretSetting && VALUE_FIELDS.has(key))) out[key] = REDACTED;
     else if (secretSetting && key === 'variableAttribute' && Array.isArray(value)) {
       // NotifyReport reportData: the values sit one level down.
-      out[key] = value.map((attr) => (attr !== null && typeof attr === 'object' && 'value' in attr ? { ...attr, value: REDACTED } : attr));
+      out[key] = (value as unknown[]).map((attr) => (attr !== null && typeof attr === 'object' && 'value' in attr ? { ...attr, value: REDACTED } : attr));
     } else out[key] = redactPayload(value, depth + 1);
   }
   return out;

@@ -19,7 +19,7 @@ const MAX_ATTEMPTS = 5;
 /** COUNT(*) and BIGINT ids come back as strings by default; every integer the store keeps fits a double. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    oid === (pg.types.builtins.INT8 as number) ? (value: string) => Number(value) : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /**

@@ -143,7 +143,7 @@ export class SqliteDatabase implements SqlDatabase {
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ fn: fn as (tx: SqlExecutor) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       if (this.#draining) return;
       this.#draining = true;
       // One turn of the event loop: every call read from the sockets in this turn joins the first batch.

@@ -159,7 +159,7 @@ export function twoNodeWritesSuite(name: string, factory: StoreFactory, numRuns:
 
     it('an operator updating a tag on one node while the other authorises with it: the tag is never missing, it is created once, the last write wins', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.constantFrom('Accepted', 'Blocked') as fc.Arbitrary<'Accepted' | 'Blocked'>, { minLength: 1, maxLength: 5 }), async (statuses) => {
+        fc.asyncProperty(fc.array(fc.constantFrom<'Accepted' | 'Blocked'>('Accepted', 'Blocked'), { minLength: 1, maxLength: 5 }), async (statuses) => {
           const chargerId = await freshCharger();
           const idTag = `TAG-${chargerId}`;
           const tag = { idTag, expiryDate: null, parentIdTag: null, description: null };
