@@ -19,7 +19,7 @@ export interface MessageLogEntry {
 }
 
 export interface MessageLogOptions {
-  /** Entries kept per charger (oldest dropped). @default 200 */
+  /** Entries kept per charger (oldest dropped); with maxChargers, at most 50,000 entries (~10 MB) a node. @default 50 */
   perCharger?: number;
   /** Chargers with a log; the least recently active one is forgotten beyond this. @default 1000 */
   maxChargers?: number;
@@ -46,7 +46,7 @@ export class MessageLog extends EventEmitter<{ entry: [MessageLogEntry] }> {
 
   constructor(options: MessageLogOptions = {}) {
     super();
-    this.#perCharger = options.perCharger ?? 200;
+    this.#perCharger = options.perCharger ?? 50;
     this.#maxChargers = options.maxChargers ?? 1000;
     this.#maxPending = options.maxPendingPerCharger ?? 50;
   }
