@@ -214,25 +214,30 @@ export class ServerClient<M extends ProtocolMap = OcppProtocols, Session = unkno
     this.emit('close', event);
   }
 
-  override on<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
-    this.#forward(event);
-    return super.on(event, listener as never);
+  // on/once/addListener subscribe to the endpoint's event on first use. They are installed on the prototype
+  // rather than declared as overrides, so the published declarations keep EventEmitter<ServerClientEvents>'s
+  // own typed signatures: an override with a narrower signature fails to compile against newer @types/node
+  // (whose EventEmitter methods are generic over the event name) in a consumer with skipLibCheck off.
+  static {
+    for (const name of ['on', 'once', 'addListener'] as const) {
+      Object.defineProperty(this.prototype, name, {
+        value(this: ServerClient, event: string | symbol, listener: (...args: unknown[]) => void) {
+          this.#forward(event);
+          return EventEmitter.prototype[name].call(this, event, listener);
+        },
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
   }
 
-  override once<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
-    this.#forward(event);
-    return super.once(event, listener as never);
-  }
-
-  override addListener<K extends keyof ServerClientEvents>(event: K, listener: (...args: ServerClientEvents[K]) => void): this {
-    return this.on(event, listener);
-  }
-
-  #forward(event: keyof ServerClientEvents): void {
-    if (!FORWARDED_EVENTS.has(event)) return;
+  #forward(event: string | symbol): void {
+    if (typeof event !== 'string' || !FORWARDED_EVENTS.has(event)) return;
     this.#forwarded ??= new Set();
     if (this.#forwarded.has(event)) return;
     this.#forwarded.add(event);
-    this.#endpoint.on(event as ForwardedEvent, (payload: unknown) => this.emit(event, payload as never));
+    const forwarded = event as ForwardedEvent;
+    this.#endpoint.on(forwarded, (payload: unknown) => this.emit(forwarded, payload as never));
   }
 }
