@@ -67,7 +67,7 @@ class Worker {
   request<T>(request: WorkerRequest): Promise<T> {
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#waiting.set(id, { resolve, reject });
       this.#child.send({ id, ...request });
     });
   }
