@@ -157,6 +157,56 @@ describe('example CSMS over real sockets', () => {
     expect((await cp.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' })).status).toBe('Accepted');
   });
 
+  it('refuses every message that stores data from a charger that is not accepted, in 1.6 and 2.0.1, and keeps nothing of it', async () => {
+    expect((await t.api('POST', '/api/v1/chargers', { id: 'CP-P16', registrationStatus: 'Pending' })).status).toBe(201);
+    expect((await t.api('POST', '/api/v1/chargers', { id: 'CP-P201', registrationStatus: 'Rejected' })).status).toBe(201);
+    const cp16 = t.charger('CP-P16', 'ocpp1.6');
+    const cp201 = t.charger('CP-P201', 'ocpp2.0.1');
+    await cp16.connect();
+    await cp201.connect();
+    const refused = { name: 'RpcError', code: 'SecurityError' };
+    const meter16 = [{ timestamp: NOW(), sampledValue: [{ value: '10', measurand: 'Energy.Active.Import.Register' as const }] }];
+    await expect(cp16.call('ocpp1.6', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: NOW() })).rejects.toMatchObject(refused);
+    await expect(cp16.call('ocpp1.6', 'StatusNotification', { connectorId: -1, errorCode: 'NoError', status: 'Available' })).rejects.toMatchObject(refused);
+    await expect(cp16.call('ocpp1.6', 'MeterValues', { connectorId: 1, meterValue: meter16 })).rejects.toMatchObject(refused);
+    await expect(cp16.call('ocpp1.6', 'StopTransaction', { transactionId: 1, meterStop: 5, timestamp: NOW() })).rejects.toMatchObject(refused);
+    const meter201 = [{ timestamp: NOW(), sampledValue: [{ value: 10, measurand: 'Energy.Active.Import.Register' as const }] }];
+    await expect(cp201.call('ocpp2.0.1', 'StatusNotification', { timestamp: NOW(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 })).rejects.toMatchObject(refused);
+    await expect(cp201.call('ocpp2.0.1', 'MeterValues', { evseId: 1, meterValue: meter201 })).rejects.toMatchObject(refused);
+    await expect(
+      cp201.call('ocpp2.0.1', 'TransactionEvent', {
+        eventType: 'Started', timestamp: NOW(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'T-REFUSED' }, evse: { id: 1, connectorId: 1 }, meterValue: meter201,
+      }),
+    ).rejects.toMatchObject(refused);
+    for (const id of ['CP-P16', 'CP-P201']) {
+      const view = await t.api<{ connectors: unknown[] }>('GET', `/api/v1/chargers/${id}`);
+      expect(view.body.connectors).toEqual([]);
+    }
+    const transactions = await t.api<{ items: unknown[] }>('GET', '/api/v1/transactions?chargerId=CP-P201');
+    expect(transactions.body.items).toEqual([]);
+  });
+
+  it('stores an accepted charger\'s messages that share a database transaction with refused ones', async () => {
+    expect((await t.api('POST', '/api/v1/chargers', { id: 'CP-NO', registrationStatus: 'Pending' })).status).toBe(201);
+    const ok = t.charger('CP-YES', 'ocpp1.6');
+    const no = t.charger('CP-NO', 'ocpp1.6');
+    await ok.connect();
+    await no.connect();
+    expect((await ok.call('ocpp1.6', 'BootNotification', { chargePointVendor: 'A', chargePointModel: 'B' })).status).toBe('Accepted');
+    // Sent together, the calls of both chargers reach the group commit in the same turn: each refused one is
+    // rolled back alone.
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? ok : no).call('ocpp1.6', 'StatusNotification', { connectorId: 1 + Math.floor(i / 2), errorCode: 'NoError', status: 'Available', timestamp: NOW() }),
+      ),
+    );
+    results.forEach((r, i) => expect(r.status).toBe(i % 2 === 0 ? 'fulfilled' : 'rejected'));
+    const yes = await t.api<{ connectors: unknown[] }>('GET', '/api/v1/chargers/CP-YES');
+    expect(yes.body.connectors).toHaveLength(10);
+    const refused = await t.api<{ connectors: unknown[] }>('GET', '/api/v1/chargers/CP-NO');
+    expect(refused.body.connectors).toEqual([]);
+  });
+
   it('marks a charger offline when it disconnects', async () => {
     const cp = t.charger('CP-GONE', 'ocpp1.6');
     await cp.connect();

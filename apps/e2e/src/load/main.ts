@@ -14,6 +14,7 @@ import { startCsmsProcess, type CsmsProcess } from '../support/csmsProcess.js';
 import { rest } from '../support/rest.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './loadMessages.js';
 import { processCpuMs, processRssMb } from './processCpu.js';
+import { balancerKind, startBalancer } from './balancerStage.js';
 
 const chargerCount = Number(process.env.CHARGERS ?? 5_000);
 const durationS = Number(process.env.DURATION_S ?? 60);
@@ -56,16 +57,18 @@ async function main(): Promise<void> {
     // smaller young generation (V8 grows it to 16 MB semi-spaces under a steady call rate; short-lived
     // call objects do not need that) and two malloc arenas (glibc's default of 8 per core keeps freed
     // zlib and socket buffers per arena). NODE_MEMORY_DEFAULTS=1 measures Node's defaults.
-    ...(process.env.NODE_MEMORY_DEFAULTS === '1' ? {} : { NODE_OPTIONS: '--max-semi-space-size=4', MALLOC_ARENA_MAX: '2' }),
+    ...(process.env.NODE_MEMORY_DEFAULTS === '1' ? {} : { NODE_OPTIONS: process.env.LOAD_NODE_OPTIONS ?? '--max-semi-space-size=4', MALLOC_ARENA_MAX: '2' }),
   };
   // The nodes run from the build, as deployed: a TypeScript loader in the process would add its own memory.
   const nodes: CsmsProcess[] = await Promise.all(['load-a', 'load-b', 'load-c'].map((id) => startCsmsProcess(id, env, 60_000, 'build')));
-  const lb = forkStage('./loadBalancerProcess.ts', { LB_BACKENDS: nodes.map((n) => n.port).join(',') });
+  const balancer = await startBalancer(balancerKind(), nodes.map((n) => n.port), chargerCount, dir, tsxArgs).catch(async (err: unknown) => {
+    await Promise.all(nodes.map((n) => n.kill()));
+    throw err;
+  });
   const workers: ChildProcess[] = [];
   const errors = new Map<string, number>();
   try {
-    const { port } = await nextMessage<{ type?: string; port: number }>(lb, () => true);
-    const endpoint = `ws://127.0.0.1:${port}/api/v1/chargers`;
+    const endpoint = `ws://127.0.0.1:${balancer.port}/api/v1/chargers`;
     const connectStart = performance.now();
     const share = Math.ceil(chargerCount / workerCount);
     for (let w = 0; w * share < chargerCount; w++) {
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     // Windows start after the boots: their handling times are not what this run measures.
     const countSeen = new Map<string, number>();
     await Promise.all(nodes.map(async (n) => countSeen.set(n.nodeId, (await rest<{ current: ServerStats }>(n.api, 'GET', '/api/v1/stats')).body.current.latencyMs.in.count + 4_096)));
-    const stages = [...nodes.map((n) => ({ name: n.nodeId, pid: n.child.pid })), { name: 'balancer', pid: lb.pid }, ...workers.map((w, i) => ({ name: `chargers-${i + 1}`, pid: w.pid }))];
+    const stages = [...nodes.map((n) => ({ name: n.nodeId, pid: n.child.pid })), { name: `balancer (${balancer.kind})`, pid: balancer.pid }, ...workers.map((w, i) => ({ name: `chargers-${i + 1}`, pid: w.pid }))];
     const cpuBefore = stages.map((s) => processCpuMs(s.pid));
     const started = performance.now();
     const deadline = Date.now() + durationS * 1000;
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
           chargers: chargerCount,
           nodes: nodes.length,
           chargerWorkers: workers.length,
+          balancer: balancer.kind,
           durationS: round(elapsedS),
           calls: latencies.length,
           callsPerSecond: Math.round(latencies.length / elapsedS),
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(workers.map(async (w) => (w.connected ? (w.send({ type: 'close' } satisfies ToWorker), nextMessage<FromWorker>(w, (m) => m.type === 'closed').catch(() => undefined)) : undefined)));
     for (const w of workers) w.kill('SIGKILL');
-    lb.kill('SIGKILL');
+    balancer.kill();
     await Promise.all(nodes.map((n) => n.kill()));
     rmSync(dir, { recursive: true, force: true });
   }

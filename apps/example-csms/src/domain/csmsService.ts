@@ -57,6 +57,13 @@ interface Work {
 }
 
 /**
+ * Checks a charger's registration status inside the work on its messages, under the same row lock (throws to
+ * refuse the message; nothing of the work is kept). Reading the status there instead of before the work
+ * costs no extra statement and no extra turn at the database's write lock.
+ */
+export type RegistrationGuard = (status: RegistrationStatus | undefined) => void;
+
+/**
  * The one domain service both protocol versions feed. Handlers translate wire payloads into these
  * calls, so a 1.6 StartTransaction and a 2.0.1 TransactionEvent(Started) end up as the same row.
  *
@@ -92,11 +99,12 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   }
 
   /** Runs `fn` as one unit of work on `chargerId` (see the class comment); its events follow the commit. */
-  async #work<T>(chargerId: string, fn: (work: Work) => Promise<T>): Promise<T> {
+  async #work<T>(chargerId: string, fn: (work: Work) => Promise<T>, guard?: RegistrationGuard): Promise<T> {
     const events: CsmsEvent[] = [];
     const result = await this.store.transaction(async (tx) => {
       events.length = 0; // a retried transaction starts over
-      await tx.chargers.lock(chargerId);
+      const status = await tx.chargers.lock(chargerId);
+      guard?.(status);
       return fn({ tx, events });
     });
     for (const event of events) this.#emit(event);
@@ -185,8 +193,8 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
     timestamp: string | undefined,
     errorCode?: string,
     info?: string,
+    guard?: RegistrationGuard,
   ): Promise<void> {
-    if (connectorId < 0) return; // schema-valid (no minimum) but no such connector; the store's CHECK would throw
     const connector = {
       chargerId,
       connectorId,
@@ -196,10 +204,11 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       statusAt: timestamp ?? this.now(),
     };
     await this.#work(chargerId, async (work) => {
+      if (connectorId < 0) return; // schema-valid (no minimum) but no such connector; the store's CHECK would throw
       await work.tx.connectors.setStatus(connector);
       work.events.push({ type: 'connector.status', connector });
       if (status === 'Available' && connectorId > 0) await this.#connectorAvailable(work, chargerId, connectorId, connector.statusAt);
-    });
+    }, guard);
   }
 
   /**
@@ -250,6 +259,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
   startTransaction16(
     chargerId: string,
     input: { connectorId: number; idTag: string; meterStartWh: number; timestamp: string; reservationId?: number | undefined },
+    guard?: RegistrationGuard,
   ): Promise<{ transaction: TransactionRecord; authorization: AuthorizationResult }> {
     return this.#work(chargerId, async (work) => {
       const { tx } = work;
@@ -291,13 +301,14 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
         await this.#stop(work, transaction, input.timestamp, input.meterStartWh, STOP_REASONS.refused(answered), 'csms');
       }
       return { transaction: (await tx.transactions.get(transaction.id)) as TransactionRecord, authorization };
-    });
+    }, guard);
   }
 
   async stopTransaction16(
     chargerId: string,
     input: { transactionId: number; idTag?: string | undefined; meterStopWh: number; timestamp: string; reason?: string | undefined },
     samples: SampleInput[],
+    guard?: RegistrationGuard,
   ): Promise<{ authorization?: AuthorizationResult }> {
     await this.#work(chargerId, async (work) => {
       const transaction = await work.tx.transactions.findByOcppId(chargerId, String(input.transactionId));
@@ -308,23 +319,29 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       }
       if (samples.length > 0) await work.tx.meterValues.insertMany(chargerId, transaction.connectorId, transaction.id, samples);
       await this.#stop(work, transaction, input.timestamp, input.meterStopWh, input.reason ?? 'Local', 'charger');
-    });
+    }, guard);
     return input.idTag === undefined ? {} : { authorization: await this.authorize(input.idTag) };
   }
 
-  async meterValues(chargerId: string, connectorId: number, transactionId: number | undefined, samples: SampleInput[]): Promise<void> {
+  async meterValues(
+    chargerId: string,
+    connectorId: number,
+    transactionId: number | undefined,
+    samples: SampleInput[],
+    guard?: RegistrationGuard,
+  ): Promise<void> {
     await this.#work(chargerId, async (work) => {
       const transaction = transactionId === undefined ? undefined : await work.tx.transactions.findByOcppId(chargerId, String(transactionId));
       if (transactionId !== undefined && transaction === undefined) {
         this.#logger.warn('MeterValues for unknown transaction stored without a link', { chargerId, transactionId });
       }
       await this.#recordSamples(work, chargerId, connectorId, transaction, samples);
-    });
+    }, guard);
   }
 
   // ── Transactions, 2.0.1 (E01–E15 TransactionEvent) ─────────────────────────────────────────────
 
-  transactionEvent(chargerId: string, input: TransactionEventInput): Promise<{ authorization?: AuthorizationResult }> {
+  transactionEvent(chargerId: string, input: TransactionEventInput, guard?: RegistrationGuard): Promise<{ authorization?: AuthorizationResult }> {
     return this.#work(chargerId, async (work) => {
       const { tx } = work;
       let transaction = await tx.transactions.findByOcppId(chargerId, input.ocppTransactionId);
@@ -375,7 +392,7 @@ export class CsmsService extends EventEmitter<{ event: [CsmsEvent] }> {
       }
       // idTokenInfo answers an idToken the request carried (E01/E05), not one the CSMS bound itself.
       return authorization === undefined || input.idTag === undefined ? {} : { authorization };
-    });
+    }, guard);
   }
 
   /** The id token of a 2.0.1 remote start, bound before the request is sent (the answer may come late). */

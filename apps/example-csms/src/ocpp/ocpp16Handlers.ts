@@ -1,6 +1,6 @@
 import type { Ocpp16 } from '@chargewire/ocpp-types';
 import type { AuthorizationResult } from '../domain/csmsService.js';
-import { requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
+import { acceptedOnly, requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
 import { samplesFrom16 } from './samples.js';
 
 /** 1.6 IdTagInfo (§7.29): a tag not in the table is `Invalid` (1.6 has no `Unknown`). */
@@ -26,7 +26,6 @@ export function registerOcpp16Handlers(route: ChargerRoute, { service, logger }:
   route.handle('ocpp1.6', 'Heartbeat', ({ client }) => service.heartbeat(client.identity));
 
   route.handle('ocpp1.6', 'StatusNotification', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
     await service.connectorStatus(
       client.identity,
       params.connectorId,
@@ -34,6 +33,7 @@ export function registerOcpp16Handlers(route: ChargerRoute, { service, logger }:
       params.timestamp === undefined ? undefined : new Date(params.timestamp).toISOString(),
       params.errorCode,
       params.info ?? params.vendorErrorCode,
+      acceptedOnly(action),
     );
     return {};
   });
@@ -44,19 +44,17 @@ export function registerOcpp16Handlers(route: ChargerRoute, { service, logger }:
   });
 
   route.handle('ocpp1.6', 'StartTransaction', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
     const { transaction, authorization } = await service.startTransaction16(client.identity, {
       connectorId: params.connectorId,
       idTag: params.idTag,
       meterStartWh: params.meterStart,
       timestamp: new Date(params.timestamp).toISOString(),
       reservationId: params.reservationId,
-    });
+    }, acceptedOnly(action));
     return { transactionId: transaction.id, idTagInfo: idTagInfo16(authorization) };
   });
 
   route.handle('ocpp1.6', 'StopTransaction', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
     const { authorization } = await service.stopTransaction16(
       client.identity,
       {
@@ -67,13 +65,13 @@ export function registerOcpp16Handlers(route: ChargerRoute, { service, logger }:
         reason: params.reason,
       },
       samplesFrom16(params.transactionData ?? []),
+      acceptedOnly(action),
     );
     return authorization === undefined ? {} : { idTagInfo: idTagInfo16(authorization) };
   });
 
   route.handle('ocpp1.6', 'MeterValues', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
-    await service.meterValues(client.identity, params.connectorId, params.transactionId, samplesFrom16(params.meterValue));
+    await service.meterValues(client.identity, params.connectorId, params.transactionId, samplesFrom16(params.meterValue), acceptedOnly(action));
     return {};
   });
 

@@ -1,6 +1,6 @@
 import type { Ocpp201 } from '@chargewire/ocpp-types';
 import type { AuthorizationResult } from '../domain/csmsService.js';
-import { requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
+import { acceptedOnly, requireAccepted, type ChargerRoute, type OcppHandlerDeps } from './handlerContext.js';
 import { samplesFrom201 } from './samples.js';
 
 /** 2.0.1 IdTokenInfoType: the table's expiry becomes the cache expiry (C01.FR.xx). */
@@ -30,9 +30,8 @@ export function registerOcpp201Handlers(route: ChargerRoute, { service, logger }
   route.handle('ocpp2.0.1', 'Heartbeat', ({ client }) => service.heartbeat(client.identity));
 
   route.handle('ocpp2.0.1', 'StatusNotification', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
     // The REST model has one connector per EVSE: the evseId is the connector number there.
-    await service.connectorStatus(client.identity, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString());
+    await service.connectorStatus(client.identity, params.evseId, params.connectorStatus, new Date(params.timestamp).toISOString(), undefined, undefined, acceptedOnly(action));
     return {};
   });
 
@@ -42,7 +41,6 @@ export function registerOcpp201Handlers(route: ChargerRoute, { service, logger }
   });
 
   route.handle('ocpp2.0.1', 'TransactionEvent', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
     const info = params.transactionInfo;
     // A NoAuthorization token (free charging, 2.0.1 C.IdTokenEnumType) has nothing to look up.
     const freeCharging = params.idToken?.type === 'NoAuthorization';
@@ -56,15 +54,14 @@ export function registerOcpp201Handlers(route: ChargerRoute, { service, logger }
       stoppedReason: info.stoppedReason,
       remoteStartId: info.remoteStartId,
       samples: samplesFrom201(params.meterValue),
-    });
+    }, acceptedOnly(action));
     // idTokenInfo is answered when the request carried an idToken (E01/E05).
     if (freeCharging) return { idTokenInfo: { status: 'Accepted' } };
     return authorization === undefined ? {} : { idTokenInfo: idTokenInfo201(authorization) };
   });
 
   route.handle('ocpp2.0.1', 'MeterValues', async ({ client, params, action }) => {
-    await requireAccepted(service, client.identity, action);
-    await service.meterValues(client.identity, params.evseId, undefined, samplesFrom201(params.meterValue));
+    await service.meterValues(client.identity, params.evseId, undefined, samplesFrom201(params.meterValue), acceptedOnly(action));
     return {};
   });
 

@@ -72,10 +72,12 @@ export class ChargerRepository {
 
   /**
    * Inside a transaction: waits for, then holds, the charger's row lock until the transaction ends, so
-   * two nodes handling messages of one charger (one that reconnected elsewhere) take turns.
+   * two nodes handling messages of one charger (one that reconnected elsewhere) take turns. Returns the
+   * charger's registration status as of the lock (undefined: no such charger).
    */
-  async lock(id: string): Promise<void> {
-    await this.#sql.get(`SELECT id FROM chargers WHERE id = ?${this.#sql.lockSuffix}`, [id]);
+  async lock(id: string): Promise<RegistrationStatus | undefined> {
+    const row = await this.#sql.get<Pick<ChargerRow, 'registration_status'>>(`SELECT registration_status FROM chargers WHERE id = ?${this.#sql.lockSuffix}`, [id]);
+    return row?.registration_status;
   }
 
   async list(): Promise<ChargerRecord[]> {
