@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PresenceRecord } from '@chargewire/server';
-import { keyLayout } from './keys.js';
+import fc from 'fast-check';
+import { keyLayout, presenceBucket } from './keys.js';
 import { RedisPresenceStore } from './presenceStore.js';
 import { AdapterTestBed } from './testing/testBed.fixture.js';
 
@@ -37,5 +38,24 @@ describe('RedisPresenceStore.refresh', () => {
       { status: 'superseded', owner: { nodeId: 'n3', connectionId: '' } },
     ]);
     expect(await redis.pttl(bed.presenceKey(owned[0]!.identity))).toBeGreaterThan(50_000);
+  });
+});
+
+describe('RedisPresenceStore.sliceOf', () => {
+  it('cuts the key space into parts of whole hash-tag buckets, each in range (property)', () => {
+    // sliceOf is arithmetic on the identity: no Redis connection is needed for it.
+    const store = new RedisPresenceStore(undefined as never, keyLayout('p'), 60_000);
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 48 }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 64 }), (identities, slices) => {
+        const sliceOfBucket = new Map<number, number>();
+        for (const identity of identities) {
+          const slice = store.sliceOf(identity, slices);
+          expect(Number.isInteger(slice) && slice >= 0 && slice < slices).toBe(true);
+          const bucket = presenceBucket(identity);
+          expect(sliceOfBucket.get(bucket) ?? slice).toBe(slice);
+          sliceOfBucket.set(bucket, slice);
+        }
+      }),
+    );
   });
 });

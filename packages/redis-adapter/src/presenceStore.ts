@@ -31,6 +31,11 @@ export class RedisPresenceStore implements ClusterPresenceStore {
    * ~32 keys (a batch of 500 would spread over ~400 buckets, one script per record or two).
    */
   readonly refreshBatch = 32 * PRESENCE_BUCKETS;
+
+  /** Parts of whole buckets: a heartbeat's part still carries ~32 keys per refresh script at scale. */
+  sliceOf(identity: string, slices: number): number {
+    return Math.floor((presenceBucket(identity) * slices) / PRESENCE_BUCKETS);
+  }
   readonly #redis: RedisClient;
   readonly #keys: KeyLayout;
   readonly #ttlMs: number;

@@ -329,6 +329,7 @@ export abstract class ClusterAdapter extends Adapter {
     const host = this.#host;
     this.#state = 'closed';
     clearInterval(this.#heartbeatTimer);
+    this.#keeper?.hurry(); // a beat paused between its parts stops at once (the state is no longer ready)
     this.#pending.settleAll(failure('closed', 'the cluster adapter was closed before the remote node answered'));
     this.#broadcasts.abortAll();
     const tracked = [...this.#tracked.values()];
@@ -541,7 +542,7 @@ export abstract class ClusterAdapter extends Adapter {
     if (!keeper || this.#heartbeat || this.#state !== 'ready') return; // never overlap beats on a slow store
     const epoch = this.#presenceEpoch;
     this.#heartbeat = keeper
-      .beat()
+      .beat(this.#heartbeatIntervalMs === undefined ? 0 : this.#heartbeatIntervalMs / 2)
       .then(async (failed) => {
         // A full beat re-wrote whatever was missing: presence is whole again even if re-registration failed.
         if (failed === 0 && this.#state === 'ready' && epoch === this.#presenceEpoch && this.transportReady()) this.#presenceReadable = true;

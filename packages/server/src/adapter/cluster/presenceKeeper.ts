@@ -5,6 +5,10 @@ import type { ClusterPresenceStore, PresenceOwner } from './presenceStore.js';
 
 /** Records per round trip unless the store asks for another size: keeps each pipeline (and the store's work per batch) small. */
 const BATCH = 500;
+/** A heartbeat is cut into parts of about this many records, refreshed one after another over the interval... */
+const RECORDS_PER_SLICE = 256;
+/** ...and into no more parts than this (a part of a Redis store still spans 1024 / 16 hash-tag buckets). */
+const MAX_SLICES = 16;
 
 /** Where the keeper reports what it finds. */
 export interface PresenceKeeperSink {
@@ -24,6 +28,8 @@ export class PresenceKeeper {
   readonly #store: ClusterPresenceStore;
   readonly #host: AdapterHost;
   readonly #sink: PresenceKeeperSink;
+  /** Wakes a beat waiting between two parts (close() must not wait for the rest of the interval). */
+  #wake: (() => void) | undefined;
   constructor(
     store: ClusterPresenceStore,
     host: AdapterHost,
@@ -37,9 +43,58 @@ export class PresenceKeeper {
   /**
    * Heartbeat: extend the TTL of every record its connection still owns, then node liveness. Resolves with the
    * number of records that could not be refreshed or re-written (0: this node's presence is whole).
+   *
+   * The records are refreshed in parts spread over `spreadMs` (the adapter passes half its interval): a node
+   * with thousands of chargers then never spends one long turn of its event loop, nor the store one long
+   * pipeline, on a heartbeat while calls wait behind it.
    */
-  async beat(): Promise<number> {
-    const records = this.#host.localPresence();
+  async beat(spreadMs = 0): Promise<number> {
+    const slices = this.#slices(this.#host.localPresence());
+    let failed = 0;
+    for (let s = 0; s < slices.length && this.#sink.active(); s++) {
+      if (s > 0 && spreadMs > 0) await this.#pause(spreadMs / slices.length);
+      failed += await this.#refresh(slices[s]!);
+    }
+    // Liveness last: after a store restart, a node is back in the live set only once its records are, which
+    // is what lets other nodes tell "absent" from "not re-registered yet".
+    await this.#store.touchNode(this.#host.nodeId);
+    return failed;
+  }
+
+  /** Ends a beat's pause between parts now: the rest of it runs at once (or stops, once the sink is inactive). */
+  hurry(): void {
+    this.#wake?.();
+  }
+
+  #pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    }).finally(() => {
+      this.#wake = undefined;
+    });
+  }
+
+  #slices(records: readonly PresenceRecord[]): PresenceRecord[][] {
+    const count = Math.max(1, Math.min(MAX_SLICES, Math.ceil(records.length / RECORDS_PER_SLICE)));
+    if (count === 1) return [records.slice()];
+    const sliceOf = this.#store.sliceOf?.bind(this.#store);
+    if (!sliceOf) {
+      const size = Math.ceil(records.length / count);
+      return Array.from({ length: count }, (_, i) => records.slice(i * size, (i + 1) * size));
+    }
+    const slices = Array.from({ length: count }, (): PresenceRecord[] => []);
+    for (const r of records) slices[Math.min(count - 1, Math.max(0, sliceOf(r.identity, count)))]!.push(r);
+    return slices.filter((slice) => slice.length > 0);
+  }
+
+  /** Refreshes one part of the records, in round trips of the store's batch size. */
+  async #refresh(records: readonly PresenceRecord[]): Promise<number> {
     const size = this.#store.refreshBatch ?? BATCH;
     let failed = 0;
     for (let i = 0; i < records.length && this.#sink.active(); i += size) {
@@ -64,9 +119,6 @@ export class PresenceKeeper {
       // disconnected while the refresh was in flight must not come back as a ghost).
       if (missing.length > 0) failed += (await this.#registerLive(missing, 'heartbeat')).failed;
     }
-    // Liveness last: after a store restart, a node is back in the live set only once its records are, which
-    // is what lets other nodes tell "absent" from "not re-registered yet".
-    await this.#store.touchNode(this.#host.nodeId);
     return failed;
   }
 

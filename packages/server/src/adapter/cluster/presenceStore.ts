@@ -37,6 +37,13 @@ export interface ClusterPresenceStore {
    * @default 500
    */
   readonly refreshBatch?: number;
+  /**
+   * Which of `slices` equal parts of the store's key space holds `identity` (an integer in [0, slices)). The
+   * heartbeat refreshes a node's records one part at a time, spread over the interval; a store that groups
+   * records (Redis: hash-tag buckets) answers so that each part covers whole groups and keeps them whole.
+   * Without it the records are cut into parts in the order the server lists them.
+   */
+  sliceOf?(identity: string, slices: number): number;
   /** The current owner, `undefined` when absent, `'malformed'` when the stored data is not a presence record. */
   locate(identity: string): Promise<PresenceRecord | 'malformed' | undefined>;
   /** Marks `nodeId` alive for one lifetime. */
