@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { ServerStats } from '@chargewire/server';
 
 /** One sample of the server's `stats()` for the dashboard's small charts. */
@@ -13,6 +14,14 @@ export interface StatsSample {
   latencyInMs: { p50: number; p90: number; p99: number };
   /** Latency percentiles of chargers answering our CALLs (ms). */
   latencyOutMs: { p50: number; p90: number; p99: number };
+  /**
+   * How late this process's event loop ran since the previous sample (ms; 10 ms resolution): a CALL that
+   * arrives while the loop is held up (a long synchronous task, a GC pause, a CPU shared with other work)
+   * waits at least this long before its handler starts.
+   */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** This process's memory at the sample (MB): resident set and the V8 heap in use. */
+  memoryMb: { rss: number; heapUsed: number };
 }
 
 export interface StatsHistoryOptions {
@@ -21,6 +30,9 @@ export interface StatsHistoryOptions {
   /** Samples kept (at the default interval, five minutes). @default 150 */
   capacity?: number;
 }
+
+/** The event-loop monitor's timer period (ms): fine enough for the delays that matter to a charger. */
+const LOOP_RESOLUTION_MS = 10;
 
 const sum = (record: Record<string, number>): number => Object.values(record).reduce((a, b) => a + b, 0);
 
@@ -32,6 +44,7 @@ export class StatsHistory {
   readonly #samples: StatsSample[] = [];
   readonly #capacity: number;
   readonly #timer: NodeJS.Timeout;
+  readonly #loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   #previous: { t: number; calls: number; errors: number } | undefined;
 
   constructor(
@@ -39,6 +52,7 @@ export class StatsHistory {
     options: StatsHistoryOptions = {},
   ) {
     this.#capacity = options.capacity ?? 150;
+    this.#loopDelay.enable();
     this.sample();
     this.#timer = setInterval(() => this.sample(), options.intervalMs ?? 2000);
     this.#timer.unref();
@@ -61,6 +75,8 @@ export class StatsHistory {
       errorsPerS: rate(errors, this.#previous?.errors),
       latencyInMs: pick(stats.latencyMs.in),
       latencyOutMs: pick(stats.latencyMs.out),
+      eventLoopDelayMs: this.#eventLoopDelay(),
+      memoryMb: memoryMb(),
     };
     this.#previous = { t, calls, errors };
     this.#samples.push(sample);
@@ -75,5 +91,23 @@ export class StatsHistory {
 
   close(): void {
     clearInterval(this.#timer);
+    this.#loopDelay.disable();
   }
+
+  /** The delays since the previous sample (the histogram starts over at each one). */
+  #eventLoopDelay(): StatsSample['eventLoopDelayMs'] {
+    const h = this.#loopDelay;
+    // The histogram holds the time between two of its timer's turns: the delay is what exceeds the timer's
+    // period. Before the first turn it reports a sentinel (a huge min, NaN mean): say 0.
+    const ms = (ns: number): number => (h.count > 0 && Number.isFinite(ns) ? Math.max(0, Math.round(ns / 10_000 - LOOP_RESOLUTION_MS * 100) / 100) : 0);
+    const delay = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+    h.reset();
+    return delay;
+  }
+}
+
+function memoryMb(): StatsSample['memoryMb'] {
+  const { rss, heapUsed } = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 10_485.76) / 100;
+  return { rss: mb(rss), heapUsed: mb(heapUsed) };
 }
