@@ -2,10 +2,11 @@
 // @types/* by itself, so the emitted .d.ts keeps this reference (preserve) and the package depends on @types/node.
 /// <reference types="node" preserve="true" />
 // Public surface: OCPPServer, routes, clients and handles, connection middleware and auth, options and their
-// defaults, password and metrics helpers, the cluster Adapter extension point (ClusterAdapter and its transport
-// and presence-store interfaces, InMemoryAdapter) and RemoteCallError. The handshake steps (identity, subprotocol
-// and route-pattern parsing, Basic-auth header parsing), close codes and the cluster error serialisation are
-// internal. The conformance suites are under ./testing. The committed API reports (api/) list the surface.
+// defaults, password and metrics helpers (Prometheus text, latency between two stats snapshots), the cluster
+// Adapter extension point (ClusterAdapter and its transport and presence-store interfaces, InMemoryAdapter)
+// and RemoteCallError. The handshake steps (identity, subprotocol and route-pattern parsing, Basic-auth header
+// parsing), close codes and the cluster error serialisation are internal. The conformance suites are under
+// ./testing. The committed API reports (api/) list the surface.
 export { OCPPServer } from './ocppServer.js';
 export type { ServerBroadcastReport } from './ocppServer.js';
 export type { ServerCloseOptions } from './closeClients.js';
@@ -30,7 +31,10 @@ export { MAX_OFFERED_SUBPROTOCOLS } from './subprotocol.js';
 export type { RoutePattern } from './routePattern.js';
 export type { Logger } from './logger.js';
 export type { ServerStats } from './stats.js';
-export type { LatencySummary } from './latencySampler.js';
+export type { LatencyBucket, LatencySummary } from './latencySampler.js';
+export { LATENCY_BUCKETS_MS } from './latencySampler.js';
+export { latencyBetween } from './latencyHistogram.js';
+export type { LatencyHistogramSnapshot, LatencyWindow } from './latencyHistogram.js';
 export { formatPrometheus } from './prometheus.js';
 export type { MessageRateLimit } from './wsChannel.js';
 export { Adapter } from './adapter/adapter.js';

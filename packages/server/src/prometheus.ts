@@ -37,6 +37,12 @@ export function formatPrometheus(stats: ServerStats, prefix = 'chargewire_'): st
       [{ quantile: '0.99' }, s.p99],
     ]);
     out.push(`${prefix}call_latency_${direction}_milliseconds_count ${s.count}`);
+    // The summary's quantiles cover only recent samples; this histogram covers every call since start, so
+    // rate()/histogram_quantile() over any range are exact to the bucket.
+    const name = `${prefix}call_duration_${direction}_milliseconds`;
+    out.push(`# HELP ${name} Duration of ${direction === 'in' ? 'answering inbound' : 'outbound'} CALLs since start.`, `# TYPE ${name} histogram`);
+    for (const { le, count } of s.buckets) out.push(`${name}_bucket{le="${Number.isFinite(le) ? le : '+Inf'}"} ${count}`);
+    out.push(`${name}_sum ${Number.isFinite(s.sumMs) ? s.sumMs : 0}`, `${name}_count ${s.count}`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,5 +1,6 @@
 import { ConnectionClosedError, RpcError } from '@chargewire/rpc-core';
 import { describe, expect, it } from 'vitest';
+import { latencyBetween } from './latencyHistogram.js';
 import { connectRaw } from './testing/wsClient.fixture.js';
 import type { RawClient } from './testing/wsClient.fixture.js';
 import { nextClient, useServers } from './testing/serverHarness.fixture.js';
@@ -56,12 +57,18 @@ describe('message phase', () => {
     const handle = server.getClient('CP-1');
     expect(handle?.isLocal).toBe(true);
     expect(handle?.nodeId).toBe(server.nodeId);
+    const before = server.stats().latencyMs.out;
     expect(await handle?.call('ocpp1.6', 'Reset', { type: 'Soft' })).toEqual({ status: 'Accepted' });
     expect(await server.findClient('CP-1')).toBe(handle);
     expect(await server.findClient('nobody')).toBeUndefined();
     const stats = server.stats();
     expect(stats.calls.out).toBe(1);
     expect(stats.latencyMs.out.count).toBe(1);
+    // The histogram saw the one call too, and a window from before it to now holds exactly that call.
+    expect(stats.latencyMs.out.buckets.at(-1)).toEqual({ le: Infinity, count: 1 });
+    const between = latencyBetween(before, stats.latencyMs.out);
+    expect(between).toMatchObject({ count: 1, meanMs: stats.latencyMs.out.sumMs });
+    expect(between.p99).toBeGreaterThanOrEqual(stats.latencyMs.out.max);
     raw.ws.close();
   });
 
