@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latencyStats } from '@chargewire/cli';
-import type { ServerStats } from '@chargewire/server';
 import { startCsmsProcess, type CsmsProcess } from '../support/csmsProcess.js';
-import { rest } from '../support/rest.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './loadMessages.js';
 import { processCpuMs, processRssMb } from './processCpu.js';
 import { balancerKind, startBalancer } from './balancerStage.js';
+import { handlingBetween, nodeDuring, readNodeStats } from './nodeFigures.js';
 
 const chargerCount = Number(process.env.CHARGERS ?? 5_000);
 const durationS = Number(process.env.DURATION_S ?? 60);
@@ -82,30 +81,28 @@ async function main(): Promise<void> {
     console.log(`connected and booted ${chargerCount} chargers through ${workers.length} worker processes in ${connectS.toFixed(1)} s (${(chargerCount / connectS).toFixed(0)}/s)`);
 
     const idleRss = nodes.map((n) => processRssMb(n.child.pid));
-    // Windows start after the boots: their handling times are not what this run measures.
-    const countSeen = new Map<string, number>();
-    await Promise.all(nodes.map(async (n) => countSeen.set(n.nodeId, (await rest<{ current: ServerStats }>(n.api, 'GET', '/api/v1/stats')).body.current.latencyMs.in.count + 4_096)));
+    // The servers' cumulative handling-time histograms, read just before the run and just after it, give
+    // the handling times of exactly the run's CALLs (to the histogram's bucket resolution).
+    const statsBefore = await Promise.all(nodes.map(readNodeStats));
     const stages = [...nodes.map((n) => ({ name: n.nodeId, pid: n.child.pid })), { name: `balancer (${balancer.kind})`, pid: balancer.pid }, ...workers.map((w, i) => ({ name: `chargers-${i + 1}`, pid: w.pid }))];
     const cpuBefore = stages.map((s) => processCpuMs(s.pid));
     const started = performance.now();
-    const deadline = Date.now() + durationS * 1000;
+    const startedAt = Date.now();
+    const deadline = startedAt + durationS * 1000;
     const results = workers.map((w) => nextMessage<FromWorker>(w, (m) => m.type === 'done'));
     for (const w of workers) w.send({ type: 'go', deadline } satisfies ToWorker);
 
-    // The servers keep their last 4,096 handling times: sampled every 2 s, each sample covers about one
-    // window of this run's per-node rate, so the worst window's p99 is the server-side p99 to report.
-    // A node too busy to answer within the interval gives no window rather than a stale one.
-    const serverP99s: number[] = [];
-    const serverP50s: number[] = [];
+    // The servers' recent-sample p99 every 2 s as well: the worst 2-second window shows how bursty the tail is.
+    const windowP99s: number[] = [];
+    const countSeen = new Map(statsBefore.map((s, i) => [nodes[i]!.nodeId, s.current.latencyMs.in.count + 4_096]));
     const poll = setInterval(() => {
       for (const node of nodes) {
-        void rest<{ current: ServerStats }>(node.api, 'GET', '/api/v1/stats')
-          .then(({ body }) => {
-            const inbound = body.current.latencyMs.in;
-            if (inbound.count <= (countSeen.get(node.nodeId) ?? 0)) return;
+        void readNodeStats(node)
+          .then(({ current }) => {
+            const inbound = current.latencyMs.in;
+            if (inbound.count <= (countSeen.get(node.nodeId) ?? 0)) return; // the ring still holds older calls
             countSeen.set(node.nodeId, inbound.count);
-            serverP99s.push(inbound.p99);
-            serverP50s.push(inbound.p50);
+            windowP99s.push(inbound.p99);
           })
           .catch(() => undefined);
       }
@@ -113,8 +110,10 @@ async function main(): Promise<void> {
     const done = await Promise.all(results);
     clearInterval(poll);
     const elapsedS = (performance.now() - started) / 1000;
+    const endedAt = Date.now();
     const cpuAfter = stages.map((s) => processCpuMs(s.pid));
-    const underLoadRss = nodes.map((n) => processRssMb(n.child.pid));
+    const statsAfter = await Promise.all(nodes.map(readNodeStats));
+    const endRss = nodes.map((n) => processRssMb(n.child.pid));
 
     const latencies: number[] = [];
     for (const result of done) {
@@ -123,18 +122,18 @@ async function main(): Promise<void> {
       for (const ms of result.latencies) latencies.push(ms);
     }
     const observed = latencyStats(latencies);
-    const sortedP99s = [...serverP99s].sort((a, b) => a - b);
-    const serverP99 = sortedP99s.at(-1) ?? Number.NaN;
-    const serverP50 = [...serverP50s].sort((a, b) => a - b)[Math.floor(serverP50s.length / 2)] ?? Number.NaN;
+    const handling = handlingBetween(statsBefore, statsAfter);
+    const perNode = nodes.map((n, i) => ({ ...nodeDuring(statsAfter[i]!, startedAt, endedAt), handling: handlingBetween([statsBefore[i]!], [statsAfter[i]!]) }));
     const cpuPerCallUs = Object.fromEntries(stages.map((s, i) => [s.name, round((((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) * 1000) / Math.max(1, latencies.length))]));
-    const maxRss = Math.max(...underLoadRss.map((m) => m.rss));
+    // The largest resident set a node reported during the run (every 2 s), or at its end if that was larger.
+    const rssMax = nodes.map((_, i) => Math.max(perNode[i]!.rssMaxMb, endRss[i]?.rss ?? 0));
     const verdict = (value: number, limit: number): string => `${round(value)} (target ≤ ${limit}: ${value <= limit ? 'met' : 'NOT met'})`;
 
     console.log(
       JSON.stringify(
         {
           chargers: chargerCount,
-          nodes: nodes.length,
+          nodeCount: nodes.length,
           chargerWorkers: workers.length,
           balancer: balancer.kind,
           durationS: round(elapsedS),
@@ -142,19 +141,31 @@ async function main(): Promise<void> {
           callsPerSecond: Math.round(latencies.length / elapsedS),
           offeredPerSecond: Math.round((chargerCount * 1000) / intervalMs),
           chargerObservedMs: { p50: round(observed.p50, 2), p95: round(observed.p95, 2), p99: round(observed.p99, 2), max: round(observed.max, 2) },
-          serverHandlingMs: { p50: round(serverP50, 2), p99WorstWindow: round(serverP99, 2), p99MedianWindow: round(sortedP99s[Math.floor(sortedP99s.length / 2)] ?? Number.NaN, 2), windows: sortedP99s.length },
+          serverHandlingMs: {
+            calls: handling.count,
+            mean: round(handling.meanMs, 2),
+            p50: handling.p50,
+            p99: handling.p99,
+            p999: handling.p999,
+            p99WorstWindow: round(Math.max(...windowP99s), 2),
+            note: 'p50/p99/p999: upper bounds of histogram buckets, over every CALL of the run on all nodes',
+          },
           cpuPerCallUs,
           errors: Object.fromEntries(errors),
-          memoryMb: Object.fromEntries(
+          nodes: Object.fromEntries(
             nodes.map((n, i) => [
               n.nodeId,
-              { idle: round(idleRss[i]?.rss ?? Number.NaN), underLoad: round(underLoadRss[i]?.rss ?? Number.NaN), underLoadPrivate: round(underLoadRss[i]?.private ?? Number.NaN) },
+              {
+                handlingP99Ms: perNode[i]!.handling.p99,
+                eventLoopDelayMs: { p99WorstWindow: perNode[i]!.loopDelayP99WorstMs, max: perNode[i]!.loopDelayMaxMs },
+                rssMb: { idle: round(idleRss[i]?.rss ?? Number.NaN), max: round(rssMax[i]!), end: round(endRss[i]?.rss ?? Number.NaN), endPrivate: round(endRss[i]?.private ?? Number.NaN) },
+              },
             ]),
           ),
           targets: {
-            serverHandlingP99Ms: verdict(serverP99, 20),
+            serverHandlingP99Ms: verdict(handling.p99, 20),
             chargerObservedP99Ms: verdict(observed.p99, 100),
-            rssPerNodeMb: verdict(maxRss, 100),
+            rssPerNodeMb: verdict(Math.max(...rssMax), 100),
           },
         },
         null,
