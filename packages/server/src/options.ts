@@ -96,8 +96,10 @@ export interface OCPPServerOptions extends RouteOptions {
   /** Path pattern of the default route (`server.on('client')`). @default any path */
   path?: string;
   /**
-   * Interval of the shared ping sweep. A peer that sends nothing (not even a pong) between two sweeps is
-   * dropped, so a dead peer is detected within one to two intervals. 0 disables. @default 30000
+   * Interval of the shared keep-alive: every connection is pinged once per interval, the connections spread
+   * over it in slices (no burst of thousands of pings at once). A peer that sends nothing (not even a pong)
+   * between two of its pings is dropped, so a dead peer is detected within one to two intervals. 0 disables.
+   * @default 30000
    */
   pingIntervalMs?: number;
   /**
