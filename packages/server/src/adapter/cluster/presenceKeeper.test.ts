@@ -61,6 +61,28 @@ describe('PresenceKeeper heartbeat', () => {
     for (const part of store.refreshes) expect(new Set(part.identities.map((id) => sliceOf(id, 4))).size).toBe(1);
   });
 
+  it('leaves out the records of connections that closed while the beat paused between parts', async () => {
+    const list = records(1_000);
+    const store = new RecordingStore();
+    await registered(store, list);
+    let current = list;
+    const conflicts: unknown[] = [];
+    // The host answers with whatever is live now: half of the chargers leave during the beat and reconnect elsewhere.
+    const liveHost = host(list);
+    liveHost.localPresence = () => current;
+    const spread = new PresenceKeeper(store, liveHost, { ...sink(), conflict: (c) => conflicts.push(c) });
+    const beat = spread.beat(200);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const gone = new Set(list.filter((_, i) => i % 2 === 1).map((r) => r.identity));
+    current = list.filter((r) => !gone.has(r.identity));
+    for (const identity of gone) await store.register({ identity, nodeId: 'n2', connectionId: `elsewhere-${identity}`, protocol: 'ocpp1.6', connectedAt: 2 });
+    await beat;
+    const refreshedAfterFirst = store.refreshes.slice(1).flatMap((p) => p.identities);
+    expect(refreshedAfterFirst.some((id) => gone.has(id))).toBe(false);
+    expect(refreshedAfterFirst.length).toBeGreaterThan(0);
+    expect(conflicts).toEqual([]);
+  });
+
   it('refreshes a small node in one round trip, and a paused beat finishes at once when hurried', async () => {
     const small = records(100);
     const store = new RecordingStore();

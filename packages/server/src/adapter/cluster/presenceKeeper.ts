@@ -52,8 +52,15 @@ export class PresenceKeeper {
     const slices = this.#slices(this.#host.localPresence());
     let failed = 0;
     for (let s = 0; s < slices.length && this.#sink.active(); s++) {
-      if (s > 0 && spreadMs > 0) await this.#pause(spreadMs / slices.length);
-      failed += await this.#refresh(slices[s]!);
+      let slice = slices[s]!;
+      if (s > 0 && spreadMs > 0) {
+        await this.#pause(spreadMs / slices.length);
+        // Connections closed during the pause are left out: their records are gone or taken by a newer
+        // connection, and refreshing them would only report that as a conflict.
+        const live = new Set(this.#host.localPresence().map((r) => r.connectionId));
+        slice = slice.filter((r) => live.has(r.connectionId));
+      }
+      failed += await this.#refresh(slice);
     }
     // Liveness last: after a store restart, a node is back in the live set only once its records are, which
     // is what lets other nodes tell "absent" from "not re-registered yet".
