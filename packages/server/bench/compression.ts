@@ -13,7 +13,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { LoadArgs, LoadMessage } from './load.js';
 import { child, memory, PHASE_TIMEOUT_MS, runBenchmark, startTarget, stop } from './processes.js';
-import type { TargetKind, TargetMessage } from './targets.js';
+import type { TargetKind } from './targets.js';
+import type { TargetMessage } from './targetProcess.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

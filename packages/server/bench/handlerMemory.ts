@@ -11,7 +11,7 @@
  */
 import type { LoadArgs, LoadMessage } from './load.js';
 import type { HandlerTargetKind } from './handlerTargets.js';
-import type { TargetMessage } from './targets.js';
+import type { TargetMessage } from './targetProcess.js';
 import { child, nextMessage, runBenchmark, stop } from './processes.js';
 
 const ALL: HandlerTargetKind[] = ['ws-echo', 'no-handlers', 'route', 'per-client'];

@@ -8,17 +8,15 @@
  * The handlers cover every charger-originated action of 1.6 and then of 2.0.1, 40 by default (`HANDLERS`),
  * as a CSMS that serves both versions registers them.
  */
-import { WebSocketServer } from 'ws';
 import { listActions, lookupAction } from '@chargewire/ocpp-types';
 import type { ProtocolMap, ProtocolName } from '@chargewire/ocpp-types';
 import { OCPPServer } from '../src/index.js';
-import type { TargetMessage } from './targets.js';
+import { open, serveTarget, startWsEcho } from './targetProcess.js';
 
 export type HandlerTargetKind = 'ws-echo' | 'no-handlers' | 'route' | 'per-client';
 
 const kind = process.argv[2] as HandlerTargetKind;
 const count = Number(process.env.HANDLERS ?? 40);
-let connections = 0;
 
 /** The first `n` actions a CSMS handles: charger-originated, 1.6 first, then 2.0.1. */
 function inboundActions(n: number): Array<[ProtocolName, string]> {
@@ -33,21 +31,7 @@ function inboundActions(n: number): Array<[ProtocolName, string]> {
 
 
 async function start(): Promise<number> {
-  if (kind === 'ws-echo') {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, clientTracking: false, handleProtocols: () => 'ocpp1.6' });
-    wss.on('connection', (ws) => {
-      connections++;
-      ws.on('close', () => connections--);
-      ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as unknown[];
-        if (frame[0] === 2) ws.send(JSON.stringify([3, frame[1], {}]));
-      });
-    });
-    await new Promise<void>((r) => wss.once('listening', r));
-    const address = wss.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    return address.port;
-  }
+  if (kind === 'ws-echo') return startWsEcho(false);
   const actions = inboundActions(count);
   if (actions.length < count) throw new Error(`only ${actions.length} charger-originated actions exist`);
   // Over the untyped map (ProtocolMap) the handlers' actions may come from a list; user code names them.
@@ -55,31 +39,12 @@ async function start(): Promise<number> {
   const route = server.route('/bench/:id');
   if (kind === 'route') for (const [protocol, action] of actions) route.handle(protocol, action, () => ({ action }));
   route.on('client', (client) => {
-    connections++;
+    open.connections++;
     // A fresh closure per registration and per client, as handlers written inside on('client') are.
     if (kind === 'per-client') for (const [protocol, action] of actions) client.handle(protocol, action, () => ({ action }));
-    client.on('close', () => connections--);
+    client.on('close', () => open.connections--);
   });
   return (await server.listen(0, '127.0.0.1')).port;
 }
 
-function measureMemory(): TargetMessage {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) gc?.();
-  const m = process.memoryUsage();
-  return { type: 'mem', rss: m.rss, heapUsed: m.heapUsed, connections };
-}
-
-process.on('message', (msg: { type: string }) => {
-  if (msg.type === 'mem') process.send?.(measureMemory());
-  if (msg.type === 'exit') process.exit(0);
-});
-process.on('disconnect', () => process.exit(0));
-
-start().then(
-  (port) => process.send?.({ type: 'ready', port } satisfies TargetMessage),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+serveTarget(start);

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { TargetKind, TargetMessage } from './targets.js';
+import type { TargetKind } from './targets.js';
+import type { TargetMessage } from './targetProcess.js';
 
 export const PHASE_TIMEOUT_MS = Number(process.env.BENCH_PHASE_TIMEOUT_MS ?? 120_000);
 
