@@ -12,6 +12,8 @@ const operation = fc.oneof(
 );
 
 /** The obvious model: one Map per protocol. */
+type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+
 class ModelRegistry {
   wildcard: AnyHandler | undefined;
   readonly byProtocol = new Map<string, Map<string, AnyHandler>>();
@@ -37,6 +39,19 @@ const handlerFor = (tag: number): AnyHandler => {
   return h;
 };
 
+/** Applies one operation to the registry under test and to its model alike. */
+function apply(o: Operation, registry: HandlerRegistry, model: ModelRegistry): void {
+  if (o.op === 'set') {
+    registry.set(o.protocol, o.action, handlerFor(o.tag));
+    model.set(o.protocol, o.action, handlerFor(o.tag));
+  } else if (o.op === 'delete') {
+    registry.delete(o.protocol, o.action);
+    model.delete(o.protocol, o.action);
+  } else {
+    registry.wildcard = model.wildcard = handlerFor(o.tag);
+  }
+}
+
 describe('HandlerRegistry', () => {
   it('finds the same handler as a Map-per-protocol model after any sequence of set/delete/wildcard', () => {
     fc.assert(
@@ -44,15 +59,7 @@ describe('HandlerRegistry', () => {
         const registry = new HandlerRegistry();
         const model = new ModelRegistry();
         for (const o of ops) {
-          if (o.op === 'set') {
-            registry.set(o.protocol, o.action, handlerFor(o.tag));
-            model.set(o.protocol, o.action, handlerFor(o.tag));
-          } else if (o.op === 'delete') {
-            registry.delete(o.protocol, o.action);
-            model.delete(o.protocol, o.action);
-          } else {
-            registry.wildcard = model.wildcard = handlerFor(o.tag);
-          }
+          apply(o, registry, model);
           for (const p of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1']) {
             for (const a of ['Heartbeat', 'BootNotification', 'MeterValues', '__proto__', 'Other']) {
               expect(registry.get(p, a)).toBe(model.get(p, a));
@@ -82,19 +89,7 @@ describe('HandlerRegistry', () => {
         const client = new HandlerRegistry(route);
         const chain = [client, route, server];
         const models = [new ModelRegistry(), new ModelRegistry(), new ModelRegistry()];
-        for (const [at, o] of ops) {
-          const registry = chain[at]!;
-          const model = models[at]!;
-          if (o.op === 'set') {
-            registry.set(o.protocol, o.action, handlerFor(o.tag));
-            model.set(o.protocol, o.action, handlerFor(o.tag));
-          } else if (o.op === 'delete') {
-            registry.delete(o.protocol, o.action);
-            model.delete(o.protocol, o.action);
-          } else {
-            registry.wildcard = model.wildcard = handlerFor(o.tag);
-          }
-        }
+        for (const [at, o] of ops) apply(o, chain[at]!, models[at]!);
         for (const p of ['ocpp1.6', 'ocpp2.0.1']) {
           for (const a of ['Heartbeat', 'BootNotification', '__proto__', 'Other']) {
             const specific = models.map((m) => m.byProtocol.get(p)?.get(a)).find((h) => h !== undefined);
