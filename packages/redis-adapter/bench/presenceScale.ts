@@ -67,6 +67,17 @@ async function masterStats(masters: Redis[]): Promise<MasterStats[]> {
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+/** The masters' counters and this process's CPU around `seconds` of waiting (the nodes' timers do the work). */
+async function quietWindow(masters: Redis[], seconds: number): Promise<{ start: MasterStats[]; end: MasterStats[]; seconds: number; cpu: NodeJS.CpuUsage }> {
+  const start = await masterStats(masters);
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const elapsed = (performance.now() - wallStart) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { start, end: await masterStats(masters), seconds: elapsed, cpu };
+}
+
 const callsOf = (stats: readonly MasterStats[], cmd: string): number => sum(stats.map((s) => s.calls.get(cmd) ?? 0));
 
 async function main(): Promise<void> {
@@ -93,13 +104,7 @@ async function main(): Promise<void> {
     }
 
     // ── idle baseline ─────────────────────────────────────────────────────────────────────────────────────────
-    const idleStart = await masterStats(masters);
-    const idleCpuStart = process.cpuUsage();
-    const idleWall = performance.now();
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const idleSeconds = (performance.now() - idleWall) / 1000;
-    const idleCpu = process.cpuUsage(idleCpuStart);
-    const idleEnd = await masterStats(masters);
+    const { start: idleStart, end: idleEnd, seconds: idleSeconds, cpu: idleCpu } = await quietWindow(masters, IDLE_SECONDS);
     const idleRedisRate = (sum(idleEnd.map((s) => s.cpuSeconds)) - sum(idleStart.map((s) => s.cpuSeconds))) / idleSeconds; // core-seconds per second
     const idleNodeRate = (idleCpu.user + idleCpu.system) / 1e6 / idleSeconds;
 
@@ -138,13 +143,7 @@ async function main(): Promise<void> {
     );
 
     // ── steady heartbeats ─────────────────────────────────────────────────────────────────────────────────────
-    const windowStart = await masterStats(masters);
-    const cpuStart = process.cpuUsage();
-    const wallStart = performance.now();
-    await new Promise((r) => setTimeout(r, WINDOW_SECONDS * 1000));
-    const windowSeconds = (performance.now() - wallStart) / 1000;
-    const cpu = process.cpuUsage(cpuStart);
-    const windowEnd = await masterStats(masters);
+    const { start: windowStart, end: windowEnd, seconds: windowSeconds, cpu } = await quietWindow(masters, WINDOW_SECONDS);
     const commands = sum(windowEnd.map((s) => s.commands)) - sum(windowStart.map((s) => s.commands));
     const redisCpu = sum(windowEnd.map((s) => s.cpuSeconds)) - sum(windowStart.map((s) => s.cpuSeconds));
     const evalsha = callsOf(windowEnd, 'evalsha') - callsOf(windowStart, 'evalsha');
