@@ -68,11 +68,6 @@ export class KeepAlive {
     this.#sweep(slice);
   }
 
-  /** Visits every connection now. */
-  sweep(): void {
-    for (const slice of this.#slices) this.#sweep(slice);
-  }
-
   #sweep(slice: Set<WsChannel>): void {
     for (const channel of slice) {
       if (!channel.alive) {
